@@ -1,0 +1,1 @@
+"""The audit trail of security-relevant actions."""

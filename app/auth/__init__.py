@@ -1,0 +1,1 @@
+"""Authentication (who is calling) and permissions (what each role may do)."""

@@ -1,0 +1,51 @@
+"""What each staff role may do: one table, enforced by services and declared on GraphQL fields.
+
+Permissions are named capabilities (``ar.read``, ``tokens.manage``); roles map to sets of them. Services
+call ``require(scope, "perm")`` so every entry point obeys the same rule, and the GraphQL layer checks the
+same names early so a frontend gets a clear error before any work is done. ``docs/permissions.md`` is this
+table in prose.
+"""
+
+from __future__ import annotations
+
+from app.errors import PermissionDenied
+from app.models.enums import StaffRole
+from app.scope import Scope
+
+_ALL = frozenset(StaffRole)
+_READERS = _ALL
+
+PERMISSIONS: dict[str, frozenset[StaffRole]] = {
+    # Reading the tenant and one's own identity.
+    "viewer.read": _ALL,
+    # Receivables figures, customers, invoices, payments.
+    "ar.read": _READERS,
+    # Credit and compliance detail (limits, reviews, KYC, letters of credit).
+    "credit.read": _READERS,
+    # Data import from ERP / billing systems.
+    "ingest.write": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
+    # Alerts: acknowledge and resolve.
+    "alerts.manage": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT}),
+    # API tokens, memberships, sessions.
+    "tokens.manage": frozenset({StaffRole.ADMIN}),
+}
+
+
+def allowed(scope: Scope, permission: str) -> bool:
+    roles = PERMISSIONS.get(permission)
+    if roles is None:
+        raise KeyError(f"unknown permission {permission!r}: add it to PERMISSIONS")
+    return scope.is_staff and scope.role in roles
+
+
+def require(scope: Scope, permission: str) -> None:
+    """Raise ``PermissionDenied`` unless the caller's role has ``permission``."""
+    if not allowed(scope, permission):
+        role = scope.role.value if scope.role else scope.kind.value
+        raise PermissionDenied(f"the {role} role may not do this ({permission})")
+
+
+def require_staff_role(scope: Scope, *roles: StaffRole) -> None:
+    if not scope.is_staff or scope.role not in roles:
+        names = ", ".join(r.value for r in roles)
+        raise PermissionDenied(f"only these roles may do this: {names}")

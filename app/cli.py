@@ -1,0 +1,214 @@
+"""The ``ledgerport`` command line: migrate, tenants, tokens, serve, demo, schema.
+
+Every command reads the same settings as the server and talks to the database through the same services,
+with a system scope for the tenant named by ``--tenant``. Errors print one clear message and exit non-zero;
+they never print a stack trace at a user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.db import lifecycle
+from app.errors import ConfigError, LedgerportError
+from app.models.enums import StaffRole
+from app.settings import Settings, get_settings
+from app.tenancy.registry import TenantRegistry
+from app.tenancy.service import sync_tenants, system_scope
+
+PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def load(settings: Settings | None = None) -> tuple[Settings, TenantRegistry]:
+    try:
+        settings = settings or get_settings()
+        return settings, TenantRegistry.load(settings.tenants_dir)
+    except ConfigError as exc:
+        fail(exc.message, 2)
+        raise  # unreachable, for type checkers
+
+
+def require_tenant(registry: TenantRegistry, slug: str) -> None:
+    try:
+        registry.require(slug)
+    except ConfigError as exc:
+        fail(exc.message, 2)
+
+
+def run_with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    """Open the database, run ``work``, close it; turn expected errors into messages."""
+
+    async def main() -> Any:
+        await lifecycle.open_database(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await lifecycle.close_database()
+
+    try:
+        return asyncio.run(main())
+    except LedgerportError as exc:
+        fail(exc.message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Ledgerport: accounts receivable for finance teams and their customers."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations and sync tenant rows from tenants/*.toml."""
+    settings, registry = load()
+    try:
+        asyncio.run(lifecycle.apply_migrations(settings.database_url))
+    except Exception as exc:  # the driver's own message is the useful part
+        fail(f"migration failed: {exc}")
+    ids = run_with_db(settings, lambda: sync_tenants(registry))
+    click.echo(f"database is up to date; tenants: {', '.join(sorted(ids))}")
+
+
+@main.group()
+def tenants() -> None:
+    """Tenant configuration files."""
+
+
+@tenants.command("check")
+def tenants_check() -> None:
+    """Validate every tenant file; exit 2 naming the file and field of the first bad one."""
+    _, registry = load()
+    for tenant_file in registry:
+        c = tenant_file.config
+        click.echo(f"ok  {c.slug:<16} {c.name} ({c.base_currency}, {c.timezone}) {tenant_file.path}")
+
+
+@main.group()
+def tokens() -> None:
+    """Staff API tokens for machine clients."""
+
+
+@tokens.command("create")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]), required=True)
+@click.option("--name", required=True, help="a name to tell the token apart, unique per tenant")
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=None)
+def tokens_create(tenant_slug: str, role: str, name: str, expires_in_days: int | None) -> None:
+    """Create a token; the token itself is printed alone on the last line and never shown again."""
+    from app.auth import tokens as token_service
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+
+    async def work():
+        await sync_tenants(registry)
+        scope = await system_scope(tenant_slug, principal="cli")
+        return await token_service.create_token(
+            scope, name=name, role=StaffRole(role), expires_in_days=expires_in_days
+        )
+
+    token, secret = run_with_db(settings, work)
+    expiry = f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
+    click.echo(f"created token {token.name!r} for {tenant_slug} with role {role}{expiry}", err=True)
+    click.echo(secret)
+
+
+@tokens.command("revoke")
+@click.option("--tenant", "tenant_slug", required=True)
+@click.option("--name", required=True)
+def tokens_revoke(tenant_slug: str, name: str) -> None:
+    """Revoke a token by name; requests with it get 401 from now on."""
+    from app.auth import tokens as token_service
+
+    settings, _ = load()
+
+    async def work():
+        return await token_service.revoke_token(await system_scope(tenant_slug, principal="cli"), name)
+
+    run_with_db(settings, work)
+    click.echo(f"revoked token {name!r}")
+
+
+@tokens.command("list")
+@click.option("--tenant", "tenant_slug", required=True)
+def tokens_list(tenant_slug: str) -> None:
+    """List a tenant's tokens (names, roles, prefixes; never the secrets)."""
+    from app.auth import tokens as token_service
+
+    settings, _ = load()
+
+    async def work():
+        return await token_service.list_tokens(await system_scope(tenant_slug, principal="cli"))
+
+    for t in run_with_db(settings, work):
+        state = (
+            "revoked"
+            if t.revoked_at
+            else ("expires " + f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "active")
+        )
+        click.echo(f"{t.name:<24} {t.role:<12} {t.prefix}…  {state}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the API and portal with uvicorn."""
+    import uvicorn
+
+    load()  # fail fast, with a clear message, on bad settings or tenant files
+    uvicorn.run("app.web.app:create_server_app", factory=True, host=host, port=port, log_config=None)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(host: str, port: int) -> None:
+    """Migrate, seed the demo tenants when empty, create a demo token and serve."""
+    from app.demo import prepare_demo
+
+    settings, registry = load()
+    asyncio.run(lifecycle.apply_migrations(settings.database_url))
+    info = run_with_db(settings, lambda: prepare_demo(registry))
+    base = f"http://{host}:{port}"
+    click.echo("")
+    click.secho("Ledgerport demo is ready", bold=True)
+    click.echo(f"  GraphiQL (staff API): {base}/graphql")
+    click.echo(f"  Health:               {base}/healthz")
+    for slug, token in info.tokens.items():
+        click.echo(f"  {slug} admin token:   {token}")
+    click.echo(
+        '  In GraphiQL, add the header  {"Authorization": "Bearer <token>"}  and run  { viewer { role } }'
+    )
+    click.echo("")
+    import uvicorn
+
+    uvicorn.run("app.web.app:create_server_app", factory=True, host=host, port=port, log_config=None)
+
+
+@main.group()
+def schema() -> None:
+    """The committed GraphQL SDL files."""
+
+
+@schema.command("export")
+def schema_export() -> None:
+    """Write schema/staff.graphql from the code (a test fails while they differ)."""
+    from schema.sdl import write_all
+
+    for path in write_all(PROJECT_SCHEMA_DIR):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

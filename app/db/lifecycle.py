@@ -1,0 +1,44 @@
+"""Opening and closing the database for the server, the CLI and tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from app.db.config import tortoise_config
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def open_database(database_url: str) -> None:
+    """Initialise Tortoise for this process; the context is global so requests in any task see it."""
+    _ensure_sqlite_dir(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Bring the schema up to the latest committed migration (what ``ledgerport migrate`` does)."""
+    _ensure_sqlite_dir(database_url)
+    try:
+        await tortoise_migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def ping() -> None:
+    """Raise if the database does not answer a trivial query (used by /healthz)."""
+    await connections.get("default").execute_query("SELECT 1")
+
+
+def dialect() -> str:
+    """``postgres`` or ``sqlite``: the few queries that differ between engines branch on this."""
+    return connections.get("default").capabilities.dialect

@@ -1,0 +1,32 @@
+"""The tenancy choke point: every query of a tenant-owned model starts here.
+
+Repositories call ``scoped(Model, scope)`` instead of ``Model.filter(...)``; a test fails the build when
+any module outside the repositories touches a tenant-owned model's query API directly.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from tortoise.queryset import QuerySet
+
+from app.models.base import TenantOwned
+from app.scope import Scope
+
+M = TypeVar("M", bound=TenantOwned)
+
+
+def scoped(model: type[M], scope: Scope) -> QuerySet[M]:
+    """All rows of ``model`` the caller may see: its tenant's, and for contacts only their accounts'."""
+    query = model.filter(tenant_id=scope.tenant_id)
+    if scope.customer_ids is None:
+        return query
+    if model.customer_path is None:
+        # Not customer-specific data (FX rates, tokens, audit): nothing of it exists for a contact.
+        return query.filter(id__in=[])
+    return query.filter(**{f"{model.customer_path}__in": sorted(scope.customer_ids)})
+
+
+def new_row(model: type[M], scope: Scope, **values) -> M:
+    """An unsaved row of ``model`` stamped with the caller's tenant (for ``save`` or ``bulk_create``)."""
+    return model(tenant_id=scope.tenant_id, **values)

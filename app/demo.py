@@ -1,0 +1,33 @@
+"""Getting the demo ready: tenant rows, demo data when empty, and a fresh admin token per tenant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app.auth import tokens as token_service
+from app.models.enums import StaffRole
+from app.tenancy.registry import TenantRegistry
+from app.tenancy.service import sync_tenants, system_scope
+
+DEMO_TOKEN_NAME = "demo-admin"
+
+
+@dataclass
+class DemoInfo:
+    tokens: dict[str, str] = field(default_factory=dict)
+
+
+async def prepare_demo(registry: TenantRegistry) -> DemoInfo:
+    """Sync tenants and issue a new demo token for each (the old one is revoked: secrets are not kept)."""
+    await sync_tenants(registry)
+    info = DemoInfo()
+    for slug in registry.slugs():
+        scope = await system_scope(slug, principal="demo")
+        for token in await token_service.list_tokens(scope):
+            if token.name.startswith(DEMO_TOKEN_NAME) and token.revoked_at is None:
+                await token_service.revoke_token(scope, token.name)
+        name = f"{DEMO_TOKEN_NAME}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+        _, secret = await token_service.create_token(scope, name=name, role=StaffRole.ADMIN)
+        info.tokens[slug] = secret
+    return info

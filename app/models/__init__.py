@@ -1,0 +1,85 @@
+"""Every Tortoise model of Ledgerport, one module per aggregate.
+
+``TENANT_OWNED`` lists the models that carry ``tenant_id``; the tenancy tests walk it.
+"""
+
+from app.models.alert import Alert
+from app.models.api_token import ApiToken
+from app.models.audit import AuditEvent
+from app.models.base import TenantOwned
+from app.models.contact import Contact, ContactAccess
+from app.models.credit import CreditReview, KycReview
+from app.models.credit_note import CreditApplication, CreditNote
+from app.models.customer import CustomerAccount
+from app.models.dispute import Dispute
+from app.models.fx import FxRate
+from app.models.intercompany import IntercompanyBalance
+from app.models.invoice import Invoice, InvoiceLine
+from app.models.payment import Payment, PaymentAllocation
+from app.models.promise import PromiseInvoice, PromiseToPay
+from app.models.staff import Membership, StaffUser
+from app.models.stripe_event import StripeEvent
+from app.models.support import SupportMessage, SupportRequest
+from app.models.tenant import Tenant
+from app.models.trade_finance import LetterOfCredit
+from app.models.write_off import WriteOff
+
+TENANT_OWNED: tuple[type[TenantOwned], ...] = (
+    Membership,
+    CustomerAccount,
+    Contact,
+    ContactAccess,
+    Invoice,
+    InvoiceLine,
+    CreditNote,
+    CreditApplication,
+    WriteOff,
+    Payment,
+    PaymentAllocation,
+    Dispute,
+    PromiseToPay,
+    PromiseInvoice,
+    SupportRequest,
+    SupportMessage,
+    CreditReview,
+    KycReview,
+    LetterOfCredit,
+    IntercompanyBalance,
+    Alert,
+    FxRate,
+    AuditEvent,
+    ApiToken,
+    StripeEvent,
+)
+
+__all__ = [
+    "TENANT_OWNED",
+    "Alert",
+    "ApiToken",
+    "AuditEvent",
+    "Contact",
+    "ContactAccess",
+    "CreditApplication",
+    "CreditNote",
+    "CreditReview",
+    "CustomerAccount",
+    "Dispute",
+    "FxRate",
+    "IntercompanyBalance",
+    "Invoice",
+    "InvoiceLine",
+    "KycReview",
+    "LetterOfCredit",
+    "Membership",
+    "Payment",
+    "PaymentAllocation",
+    "PromiseInvoice",
+    "PromiseToPay",
+    "StaffUser",
+    "StripeEvent",
+    "SupportMessage",
+    "SupportRequest",
+    "Tenant",
+    "TenantOwned",
+    "WriteOff",
+]

@@ -1,0 +1,139 @@
+"""Closed vocabularies of the domain, stored as short strings so SQL and exports stay readable."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    FINANCE = "finance"
+    COLLECTIONS = "collections"
+    CREDIT = "credit"
+    SALES = "sales"
+    SUPPORT = "support"
+    VIEWER = "viewer"
+
+
+class ContactRole(StrEnum):
+    ADMIN = "admin"
+    PAYER = "payer"
+    VIEWER = "viewer"
+
+
+class RiskRating(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+
+
+class KycStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    PENDING = "pending"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class OnboardingStatus(StrEnum):
+    PROSPECT = "prospect"
+    IN_PROGRESS = "in_progress"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class InvoiceStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    PAID = "paid"
+    VOID = "void"
+    WRITTEN_OFF = "written_off"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    WIRE = "wire"
+    ACH = "ach"
+    CHECK = "check"
+    CASH = "cash"
+    DIRECT_DEBIT = "direct_debit"
+    OTHER = "other"
+
+
+class DisputeKind(StrEnum):
+    DISPUTE = "dispute"
+    DEDUCTION = "deduction"
+    CHARGEBACK = "chargeback"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    REJECTED = "rejected"
+
+
+class PromiseStatus(StrEnum):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+class SupportStatus(StrEnum):
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    RESOLVED = "resolved"
+
+
+class MessageAuthor(StrEnum):
+    CONTACT = "contact"
+    STAFF = "staff"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class CoverKind(StrEnum):
+    LETTER_OF_CREDIT = "letter_of_credit"
+    STANDBY_LETTER_OF_CREDIT = "standby_letter_of_credit"
+    BANK_GUARANTEE = "bank_guarantee"
+
+
+class CoverStatus(StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    DRAWN = "drawn"
+    CANCELLED = "cancelled"
+
+
+class IntercompanyDirection(StrEnum):
+    DUE_FROM = "due_from"
+    DUE_TO = "due_to"
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class AlertSeverity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"

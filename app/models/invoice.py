@@ -1,0 +1,59 @@
+"""Invoices and their lines. Totals are stored as issued; what is still open is derived, never stored."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+
+from app.models.base import TenantOwned, Timestamped, currency_field, money_field
+from app.models.enums import InvoiceStatus
+
+
+class Invoice(TenantOwned, Timestamped):
+    id = fields.IntField(primary_key=True)
+    customer = fields.ForeignKeyField(
+        "models.CustomerAccount", related_name="invoices", on_delete=fields.RESTRICT
+    )
+    external_id = fields.CharField(max_length=100)
+    number = fields.CharField(max_length=50)
+    issue_date = fields.DateField()
+    due_date = fields.DateField()
+    currency = currency_field()
+    subtotal = money_field(default=0)
+    tax = money_field(default=0)
+    total = money_field(default=0)
+    status = fields.CharEnumField(InvoiceStatus, max_length=12, default=InvoiceStatus.OPEN)
+    po_number = fields.CharField(max_length=100, default="")
+
+    customer_path: ClassVar[str | None] = "customer_id"
+
+    class Meta:
+        table = "invoice"
+        unique_together = (("tenant", "number"), ("tenant", "external_id"))
+        indexes = (
+            ("tenant_id", "status", "due_date"),
+            ("tenant_id", "customer_id"),
+            ("tenant_id", "issue_date"),
+        )
+
+
+class InvoiceLine(TenantOwned):
+    id = fields.IntField(primary_key=True)
+    invoice = fields.ForeignKeyField("models.Invoice", related_name="lines", on_delete=fields.CASCADE)
+    position = fields.IntField()
+    description = fields.CharField(max_length=500, default="")
+    quantity = fields.DecimalField(max_digits=18, decimal_places=4, default=1)
+    # Unit price in minor units of the invoice currency.
+    unit_price = money_field(default=0)
+    # Net line amount (quantity x unit price, rounded half-even), minor units.
+    amount = money_field(default=0)
+    tax = money_field(default=0)
+    # Cost of what was sold on this line, for margin; null when the source system does not send it.
+    cost = money_field(null=True)
+
+    customer_path: ClassVar[str | None] = "invoice__customer_id"
+
+    class Meta:
+        table = "invoice_line"
+        unique_together = (("invoice", "position"),)

@@ -1,0 +1,118 @@
+"""Process-wide settings, read once from the environment.
+
+Every knob has a safe development default, and production refuses to start on a default that would be
+unsafe there (no secret key, GraphiQL on). Tenant-specific settings live in ``tenants/<slug>.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from app.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _bool(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+
+
+def _int(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the process needs to know about its environment."""
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = field(
+        default_factory=lambda: f"sqlite://{PROJECT_ROOT / 'var' / 'ledgerport.sqlite3'}"
+    )
+    secret_key: str | None = None
+    tenants_dir: Path = PROJECT_ROOT / "tenants"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    graphiql: bool = True
+    log_level: str = "INFO"
+    max_page_size: int = 100
+    max_query_depth: int = 12
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Build settings from ``environ`` (default: ``os.environ``) and check them."""
+        e = os.environ if environ is None else environ
+        raw_env = e.get("LEDGERPORT_ENV", "development").strip().lower()
+        try:
+            env = Environment(raw_env)
+        except ValueError:
+            allowed = ", ".join(m.value for m in Environment)
+            raise ConfigError(f"LEDGERPORT_ENV: expected one of {allowed}, got {raw_env!r}") from None
+        defaults = cls()
+        settings = cls(
+            env=env,
+            database_url=e.get("LEDGERPORT_DATABASE_URL") or defaults.database_url,
+            secret_key=e.get("LEDGERPORT_SECRET_KEY") or None,
+            tenants_dir=Path(e.get("LEDGERPORT_TENANTS_DIR") or defaults.tenants_dir),
+            templates_dir=Path(e.get("LEDGERPORT_TEMPLATES_DIR") or defaults.templates_dir),
+            graphiql=_bool(
+                "LEDGERPORT_GRAPHIQL", e.get("LEDGERPORT_GRAPHIQL"), env != Environment.PRODUCTION
+            ),
+            log_level=(e.get("LEDGERPORT_LOG_LEVEL") or "INFO").upper(),
+            max_page_size=_int("LEDGERPORT_MAX_PAGE_SIZE", e.get("LEDGERPORT_MAX_PAGE_SIZE"), 100),
+        )
+        settings.check()
+        return settings
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == Environment.PRODUCTION
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The signing key; outside production a fixed development key keeps local sessions stable."""
+        return self.secret_key or "ledgerport-development-only-secret-key"
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production, saying which and why."""
+        if not self.is_production:
+            return
+        if not self.secret_key:
+            raise ConfigError(
+                "LEDGERPORT_SECRET_KEY is not set: production needs a secret key to sign sessions and "
+                "CSRF tokens (generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        if len(self.secret_key) < 32:
+            raise ConfigError("LEDGERPORT_SECRET_KEY is too short: production needs at least 32 characters.")
+        if self.graphiql:
+            raise ConfigError(
+                "LEDGERPORT_GRAPHIQL is on in production: GraphiQL and introspection expose the whole API "
+                "surface; unset LEDGERPORT_GRAPHIQL or set it to false."
+            )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (cached; tests build their own ``Settings``)."""
+    return Settings.from_env()

@@ -1,0 +1,149 @@
+"""The shape of ``tenants/<slug>.toml``, validated field by field.
+
+Secrets never appear in these files: a setting that needs one names the environment variable that holds
+it (``client_secret_env = "NORTHWIND_OIDC_SECRET"``). Unknown keys are rejected so a typo cannot silently
+fall back to a default.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from itertools import pairwise
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.money import is_known_currency
+
+ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+EnvVarName = Annotated[str, Field(pattern=ENV_NAME.pattern, description="name of an environment variable")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgingConfig(_Strict):
+    """Upper edges in days past due of the overdue buckets; ``Current`` (<= 0) comes first, and the last
+    bucket is open-ended: [30, 60, 90, 120] gives Current, 1-30, 31-60, 61-90, 91-120, 121+."""
+
+    buckets: list[int] = Field(default_factory=lambda: [30, 60, 90, 120], min_length=1, max_length=12)
+
+    @field_validator("buckets")
+    @classmethod
+    def _increasing(cls, edges: list[int]) -> list[int]:
+        if edges[0] < 1:
+            raise ValueError("the first edge must be at least 1 day")
+        for a, b in pairwise(edges):
+            if b <= a:
+                raise ValueError(f"edges must increase, but {b} follows {a}")
+        return edges
+
+
+class BrandingConfig(_Strict):
+    logo: str | None = None
+    primary_color: str = "#1f4e79"
+    accent_color: str = "#f2a900"
+    address: list[str] = Field(default_factory=list)
+    tax_ids: list[str] = Field(default_factory=list)
+    remittance: list[str] = Field(default_factory=list)
+    footer: str = ""
+
+    @field_validator("primary_color", "accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"expected a colour like #1f4e79, got {value!r}")
+        return value
+
+
+class AccessConfig(_Strict):
+    # When true, staff with the sales role see only the customers whose sales owner they are.
+    sales_sees_own_customers_only: bool = False
+
+
+class AlertConfig(_Strict):
+    overdue_days: list[int] = Field(default_factory=lambda: [30, 60, 90])
+    letter_of_credit_expiry_days: int = Field(default=30, ge=1)
+    kyc_due_days: int = Field(default=30, ge=0)
+    evaluate_every_minutes: int = Field(default=15, ge=1)
+
+
+class OidcClientConfig(_Strict):
+    issuer: str
+    client_id: str
+    client_secret_env: EnvVarName | None = None
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    allowed_email_domains: list[str] = Field(default_factory=list)
+
+
+class AuthConfig(_Strict):
+    staff: OidcClientConfig | None = None
+    portal: OidcClientConfig | None = None
+
+
+class PaymentsConfig(_Strict):
+    stripe_secret_key_env: EnvVarName | None = None
+    stripe_publishable_key_env: EnvVarName | None = None
+    stripe_webhook_secret_env: EnvVarName | None = None
+    allow_partial: bool = True
+    minimum_amount: Decimal = Field(default=Decimal("1.00"), ge=0)
+
+
+class SupportConfig(_Strict):
+    email: str = ""
+    sla_hours: int = Field(default=48, ge=1)
+    dispute_sla_hours: int = Field(default=120, ge=1)
+
+
+class TenantConfig(_Strict):
+    slug: str = Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")
+    name: str = Field(min_length=1, max_length=200)
+    hosts: list[str] = Field(default_factory=list)
+    base_currency: str
+    timezone: str = "UTC"
+    locale: str = "en_US"
+    aging: AgingConfig = Field(default_factory=AgingConfig)
+    branding: BrandingConfig = Field(default_factory=BrandingConfig)
+    access: AccessConfig = Field(default_factory=AccessConfig)
+    alerts: AlertConfig = Field(default_factory=AlertConfig)
+    auth: AuthConfig = Field(default_factory=AuthConfig)
+    payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
+    support: SupportConfig = Field(default_factory=SupportConfig)
+
+    @field_validator("base_currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if not is_known_currency(value):
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (like Europe/Berlin)") from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"{value!r} is not a known locale (like en_US or de_DE)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _hosts_lowercase(self) -> TenantConfig:
+        for host in self.hosts:
+            if host != host.lower() or "/" in host:
+                raise ValueError(f"host {host!r} must be a lower-case host name without a path")
+        return self

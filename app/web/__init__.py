@@ -1,0 +1,1 @@
+"""The HTTP faces of Ledgerport: one Starlette app (routes, middleware, pages)."""

@@ -1,0 +1,85 @@
+"""Builds the Starlette application: database lifecycle, tenant sync, routes and middleware."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.db import lifecycle
+from app.settings import Settings, get_settings
+from app.tenancy.registry import TenantRegistry
+from app.tenancy.service import sync_tenants
+from app.web.graphql import StaffGraphQL
+from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
+from schema.staff.schema import build_schema
+
+log = logging.getLogger("ledgerport.web")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness plus database readiness: 503 when the database does not answer."""
+    try:
+        await lifecycle.ping()
+    except Exception:
+        log.exception("health check: database not ready")
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def server_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return JSONResponse({"error": "Unexpected error.", "request_id": request_id_var.get()}, status_code=500)
+
+
+def create_app(
+    settings: Settings | None = None,
+    tenants: TenantRegistry | None = None,
+    *,
+    manage_database: bool = True,
+) -> Starlette:
+    """The whole server. Tests pass their own settings and set ``manage_database=False`` to share a
+    database they opened themselves."""
+    settings = settings or get_settings()
+    settings.check()
+    tenants = tenants or TenantRegistry.load(settings.tenants_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        if manage_database:
+            await lifecycle.open_database(settings.database_url)
+        await sync_tenants(tenants)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await lifecycle.close_database()
+
+    staff_graphql = StaffGraphQL(
+        build_schema(settings, introspection=not settings.is_production), settings=settings, tenants=tenants
+    )
+    routes = [
+        Route("/healthz", healthz),
+        Route("/graphql", staff_graphql, methods=["GET", "POST"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers={Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.tenants = tenants
+    return app
+
+
+def create_server_app() -> Starlette:
+    """Entry point for uvicorn's factory mode: settings and logging from the environment."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,37 @@
+"""The per-request GraphQL context: who is calling, and request-scoped loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.audit.service import Origin
+from app.scope import Scope
+from app.settings import Settings
+from app.tenancy.registry import TenantRegistry
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response | None
+    scope: Scope
+    settings: Settings
+    tenants: TenantRegistry
+    # DataLoaders live here for one request only, created on first use by ``loader``.
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def origin(self) -> Origin:
+        client = self.request.client
+        return Origin(ip=client.host if client else "", user_agent=self.request.headers.get("user-agent", ""))
+
+    def loader(self, name: str, factory):
+        """The request's DataLoader called ``name``, created by ``factory(self)`` the first time."""
+        existing = self.loaders.get(name)
+        if existing is None:
+            existing = self.loaders[name] = factory(self)
+        return existing

@@ -1,0 +1,1 @@
+"""The staff schema served at ``/graphql``."""

@@ -1,0 +1,33 @@
+"""Assembles the staff schema from the per-domain query and mutation classes."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from app.settings import Settings
+from schema.errors import LedgerportMaskErrors
+from schema.staff.viewer import ViewerQuery
+
+QUERY_TYPES: tuple[type, ...] = (ViewerQuery,)
+MUTATION_TYPES: tuple[type, ...] = ()
+
+Query = merge_types("Query", QUERY_TYPES)
+Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
+
+
+def build_schema(settings: Settings | None = None, *, introspection: bool = True) -> strawberry.Schema:
+    """The staff schema with its limits; introspection only outside production."""
+    depth = settings.max_query_depth if settings else 12
+    # Factories, not instances: Strawberry builds fresh extensions for every request.
+    extensions: list = [
+        LedgerportMaskErrors,
+        lambda: QueryDepthLimiter(max_depth=depth),
+        lambda: MaxAliasesLimiter(max_alias_count=30),
+        lambda: MaxTokensLimiter(max_token_count=4000),
+    ]
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
