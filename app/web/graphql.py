@@ -70,7 +70,8 @@ class StaffGraphQL(GraphQL):
         return Context(
             request=request,
             response=response,
-            scope=request.state.scope,
+            # Absent only while rendering the GraphiQL shell, which runs no resolver.
+            scope=getattr(request.state, "scope", None),
             settings=self.settings,
             tenants=self.tenants,
         )

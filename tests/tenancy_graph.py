@@ -1,0 +1,143 @@
+"""One row of every tenant-owned model for a customer, so isolation tests can walk them all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app import models as m
+from app.models.enums import (
+    ContactRole,
+    IntercompanyDirection,
+    KycStatus,
+    MessageAuthor,
+    StaffRole,
+)
+from app.scope import Scope
+
+
+async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
+    """Create a customer ``tag`` in the scope's tenant with one row of every tenant-owned model."""
+    t = {"tenant_id": scope.tenant_id}
+    rows: dict[type, object] = {}
+    user, _ = await m.StaffUser.get_or_create(email=f"staff-{scope.tenant_slug}-{tag}@example.com")
+    rows[m.Membership] = await m.Membership.create(**t, user=user, role=StaffRole.COLLECTIONS)
+    customer = rows[m.CustomerAccount] = await m.CustomerAccount.create(
+        **t, external_id=f"C-{tag}", account_number=f"ACC-{tag}", legal_name=f"Customer {tag}", currency="USD"
+    )
+    contact = rows[m.Contact] = await m.Contact.create(**t, email=f"{tag}@customer.example", name=tag)
+    rows[m.ContactAccess] = await m.ContactAccess.create(
+        **t, contact=contact, customer=customer, role=ContactRole.ADMIN
+    )
+    invoice = rows[m.Invoice] = await m.Invoice.create(
+        **t,
+        customer=customer,
+        external_id=f"I-{tag}",
+        number=f"INV-{tag}",
+        issue_date=date(2026, 1, 1),
+        due_date=date(2026, 1, 31),
+        currency="USD",
+        subtotal=1000,
+        tax=0,
+        total=1000,
+    )
+    rows[m.InvoiceLine] = await m.InvoiceLine.create(
+        **t,
+        invoice=invoice,
+        position=1,
+        description="Widgets",
+        quantity=Decimal("1"),
+        unit_price=1000,
+        amount=1000,
+    )
+    note = rows[m.CreditNote] = await m.CreditNote.create(
+        **t,
+        customer=customer,
+        external_id=f"CN-{tag}",
+        number=f"CN-{tag}",
+        date=date(2026, 1, 5),
+        currency="USD",
+        amount=100,
+    )
+    rows[m.CreditApplication] = await m.CreditApplication.create(
+        **t, credit_note=note, invoice=invoice, amount=100, date=date(2026, 1, 5)
+    )
+    rows[m.WriteOff] = await m.WriteOff.create(
+        **t, invoice=invoice, external_id=f"W-{tag}", date=date(2026, 2, 1), amount=10
+    )
+    payment = rows[m.Payment] = await m.Payment.create(
+        **t,
+        customer=customer,
+        external_id=f"P-{tag}",
+        received_date=date(2026, 1, 20),
+        amount=500,
+        currency="USD",
+    )
+    rows[m.PaymentAllocation] = await m.PaymentAllocation.create(
+        **t, payment=payment, invoice=invoice, amount=500, date=date(2026, 1, 20)
+    )
+    rows[m.Dispute] = await m.Dispute.create(
+        **t,
+        customer=customer,
+        invoice=invoice,
+        amount=50,
+        currency="USD",
+        reason_code="pricing",
+        opened_on=date(2026, 1, 10),
+    )
+    promise = rows[m.PromiseToPay] = await m.PromiseToPay.create(
+        **t, customer=customer, promised_date=date(2026, 3, 1), amount=390, currency="USD"
+    )
+    rows[m.PromiseInvoice] = await m.PromiseInvoice.create(**t, promise=promise, invoice=invoice)
+    request = rows[m.SupportRequest] = await m.SupportRequest.create(
+        **t, customer=customer, contact=contact, invoice=invoice, subject="Why this price?"
+    )
+    rows[m.SupportMessage] = await m.SupportMessage.create(
+        **t, request=request, author_kind=MessageAuthor.CONTACT, contact=contact, body="Please explain."
+    )
+    rows[m.CreditReview] = await m.CreditReview.create(**t, customer=customer, requested_limit=100000)
+    rows[m.KycReview] = await m.KycReview.create(**t, customer=customer, status=KycStatus.APPROVED)
+    rows[m.LetterOfCredit] = await m.LetterOfCredit.create(
+        **t,
+        customer=customer,
+        external_id=f"LC-{tag}",
+        amount=5000,
+        currency="USD",
+        expiry_date=date(2026, 12, 31),
+    )
+    rows[m.IntercompanyBalance] = await m.IntercompanyBalance.create(
+        **t,
+        customer=customer,
+        external_id=f"IC-{tag}",
+        counterparty_entity="Sister GmbH",
+        direction=IntercompanyDirection.DUE_FROM,
+        amount=700,
+        currency="USD",
+        as_of=date(2026, 1, 31),
+    )
+    rows[m.Alert] = await m.Alert.create(
+        **t,
+        customer=customer,
+        invoice=invoice,
+        rule="invoice_overdue",
+        dedupe_key=f"overdue:{tag}",
+        message="late",
+    )
+    rows[m.FxRate] = await m.FxRate.create(
+        **t,
+        currency="EUR",
+        date=date(2026, 1, 1) + timedelta(days=sum(map(ord, tag)) % 300),
+        rate=Decimal("1.08"),
+    )
+    rows[m.AuditEvent] = await m.AuditEvent.create(**t, actor_kind="system", action=f"test.{tag}")
+    rows[m.ApiToken] = await m.ApiToken.create(
+        **t,
+        name=f"token-{tag}",
+        role=StaffRole.VIEWER,
+        prefix="lp_x",
+        token_hash=f"{scope.tenant_slug}-{tag}".ljust(64, "0"),
+    )
+    rows[m.StripeEvent] = await m.StripeEvent.create(
+        **t, event_id=f"evt_{tag}", type="payment_intent.succeeded"
+    )
+    return rows

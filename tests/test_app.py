@@ -1,0 +1,102 @@
+"""The server's faces: health, GraphiQL outside production only, request ids, masked errors."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from app.errors import NotFound
+from app.settings import Environment, Settings
+from schema.errors import LedgerportMaskErrors
+from tests.helpers import gql, make_token
+
+
+async def test_healthz_reports_the_database_ready(client):
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_every_response_carries_a_request_id(client):
+    generated = await client.get("/healthz")
+    echoed = await client.get("/healthz", headers={"X-Request-ID": "req-12345678"})
+
+    assert len(generated.headers["x-request-id"]) == 32
+    assert echoed.headers["x-request-id"] == "req-12345678"
+
+
+async def test_graphiql_page_is_served_to_browsers_in_development(client):
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_production_serves_no_graphiql_and_no_introspection(settings, registry, tenants):
+    from app.web.app import create_app
+
+    production = Settings(
+        env=Environment.PRODUCTION,
+        database_url=settings.database_url,
+        tenants_dir=settings.tenants_dir,
+        secret_key="x" * 40,
+        graphiql=False,
+    )
+    app = create_app(production, registry, manage_database=False)
+    token = await make_token("northwind")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        page = await http.get("/graphql", headers={"Accept": "text/html"})
+        introspection = await gql(http, "{ __schema { types { name } } }", token)
+        viewer = await gql(http, "{ viewer { role } }", token)
+
+    assert page.status_code == 401  # no IDE shell: a GET is just an unauthenticated API call
+    assert "introspection" in introspection.json()["errors"][0]["message"].lower()
+    assert viewer.json() == {"data": {"viewer": {"role": "admin"}}}
+
+
+async def test_query_depth_and_unknown_fields_are_rejected_with_a_message(client):
+    token = await make_token("northwind")
+
+    response = await gql(client, "{ viewer { nope } }", token)
+
+    assert response.json()["errors"][0]["message"].startswith("Cannot query field 'nope' on type 'Viewer'.")
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def boom(self) -> str:
+        raise RuntimeError("secret detail: tenant 7 row 42")
+
+    @strawberry.field
+    def missing(self) -> str:
+        raise NotFound("no such invoice")
+
+
+@pytest.fixture
+async def tiny_client():
+    """A tiny app with only the masking extension, as Starlette's docs test middleware."""
+    from strawberry.asgi import GraphQL
+
+    schema = strawberry.Schema(query=_Query, extensions=[LedgerportMaskErrors])
+    app = Starlette(routes=[Route("/graphql", GraphQL(schema))])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        yield http
+
+
+async def test_unexpected_errors_are_masked_and_expected_ones_keep_their_code(tiny_client):
+    boom = (await tiny_client.post("/graphql", json={"query": "{ boom }"})).json()
+    missing = (await tiny_client.post("/graphql", json={"query": "{ missing }"})).json()
+
+    assert boom["errors"][0]["message"] == "Unexpected error."
+    assert "secret" not in str(boom)
+    assert missing["errors"][0]["message"] == "no such invoice"
+    assert missing["errors"][0]["extensions"] == {"code": "not_found"}
+
+
+async def test_settings_fixture_is_not_production(settings):
+    assert settings.env is Environment.TEST and not settings.is_production

@@ -1,0 +1,121 @@
+"""The ``ledgerport`` command line, run as a user runs it: a real process on a fresh database."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LEDGERPORT_DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "LEDGERPORT_TENANTS_DIR": str(ROOT / "tenants"),
+        "LEDGERPORT_ENV": "development",
+    }
+
+
+def ledgerport(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_migrate_creates_the_schema_and_the_tenant_rows(cli_env):
+    result = ledgerport(cli_env, "migrate")
+
+    assert result.returncode == 0, result.stderr
+    assert "tenants: cloudly, northwind" in result.stdout
+    db = sqlite3.connect(cli_env["LEDGERPORT_DATABASE_URL"].removeprefix("sqlite://"))
+    assert db.execute("SELECT slug, base_currency FROM tenant ORDER BY slug").fetchall() == [
+        ("cloudly", "EUR"),
+        ("northwind", "USD"),
+    ]
+    again = ledgerport(cli_env, "migrate")
+    assert again.returncode == 0, again.stderr
+
+
+def test_tokens_create_prints_the_token_alone_on_the_last_line_and_stores_only_its_hash(cli_env):
+    ledgerport(cli_env, "migrate")
+
+    result = ledgerport(
+        cli_env, "tokens", "create", "--tenant", "northwind", "--role", "finance", "--name", "erp"
+    )
+
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    assert token.startswith("lp_") and " " not in token
+    db = sqlite3.connect(cli_env["LEDGERPORT_DATABASE_URL"].removeprefix("sqlite://"))
+    stored = db.execute("SELECT name, role, token_hash FROM api_token").fetchall()
+    assert stored == [("erp", "finance", hashlib.sha256(token.encode()).hexdigest())]
+    audit = db.execute("SELECT action, actor FROM audit_event").fetchall()
+    assert audit == [("token.created", "cli")]
+    listed = ledgerport(cli_env, "tokens", "list", "--tenant", "northwind")
+    assert "erp" in listed.stdout and token not in listed.stdout
+
+
+def test_tokens_create_for_an_unknown_tenant_exits_2_with_a_message(cli_env):
+    ledgerport(cli_env, "migrate")
+
+    result = ledgerport(cli_env, "tokens", "create", "--tenant", "nowhere", "--role", "admin", "--name", "x")
+
+    assert result.returncode == 2
+    assert "unknown tenant 'nowhere'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_revocation(cli_env):
+    ledgerport(cli_env, "migrate")
+    token = ledgerport(
+        cli_env, "tokens", "create", "--tenant", "cloudly", "--role", "viewer", "--name", "bot"
+    )
+    secret = token.stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        query = {"query": "{ viewer { tenant { slug } role } }"}
+        ok = httpx.post(f"{base}/graphql", json=query, headers={"Authorization": f"Bearer {secret}"})
+        assert ok.json() == {"data": {"viewer": {"tenant": {"slug": "cloudly"}, "role": "viewer"}}}
+
+        ledgerport(cli_env, "tokens", "revoke", "--tenant", "cloudly", "--name", "bot")
+        refused = httpx.post(f"{base}/graphql", json=query, headers={"Authorization": f"Bearer {secret}"})
+        assert refused.status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
