@@ -119,3 +119,42 @@ def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_rev
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
+        cwd=ROOT,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        tokens: dict[str, str] = {}
+        deadline = time.monotonic() + 300
+        while len(tokens) < 2 and time.monotonic() < deadline:
+            line = server.stdout.readline()
+            if "admin token:" in line:
+                slug, _, token = line.strip().partition(" admin token:")
+                tokens[slug.strip()] = token.strip()
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+
+        for slug, token in tokens.items():
+            answer = httpx.post(
+                f"{base}/graphql",
+                json={"query": "{ viewer { tenant { slug } role } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert answer.json() == {"data": {"viewer": {"tenant": {"slug": slug}, "role": "admin"}}}
+        assert sorted(tokens) == ["cloudly", "northwind"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
