@@ -100,3 +100,26 @@ async def test_unexpected_errors_are_masked_and_expected_ones_keep_their_code(ti
 
 async def test_settings_fixture_is_not_production(settings):
     assert settings.env is Environment.TEST and not settings.is_production
+
+
+async def test_logs_are_json_lines_carrying_the_request_id(client):
+    import io
+    import json
+    import logging
+
+    from app.web.logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("ledgerport.http")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        await client.get("/healthz", headers={"X-Request-ID": "trace-abcdef12"})
+    finally:
+        logger.removeHandler(handler)
+
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["request_id"] == "trace-abcdef12"
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/healthz", 200)
