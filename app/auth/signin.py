@@ -1,0 +1,313 @@
+"""Signing staff and contacts in through their tenant's OpenID provider, and linking who they are.
+
+Linking, not self-service: a first sign-in links the provider's (issuer, subject) to a staff membership
+or contact that was invited under that verified email; later sign-ins go by (issuer, subject) alone.
+Anyone else is refused as "not invited" and nothing is created, except staff whose verified email is in
+a domain the tenant file allows (they join with the viewer role). Contacts may also arrive through a
+single-use invitation link. Every outcome is audited with where it came from.
+
+This runs before any scope exists, so it takes the tenant explicitly (from the route, never from the
+provider's answer) and leaves all queries to the repositories.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.audit import service as audit
+from app.audit.service import NO_ORIGIN, Origin
+from app.auth import invitations, oidc, sessions
+from app.auth.repositories import identities
+from app.errors import AuthenticationError, ConfigError
+from app.models import AuthSession
+from app.models.enums import StaffRole
+from app.scope import PrincipalKind, Scope
+from app.tenancy.config import OidcClientConfig, TenantConfig
+from app.tenancy.service import tenant_id_for
+
+STAFF = "staff"
+PORTAL = "portal"
+AUDIENCES = (STAFF, PORTAL)
+# The browser has this long between leaving for the provider and coming back.
+LOGIN_MAX_AGE_SECONDS = 600
+
+
+class NotInvited(AuthenticationError):
+    """The person proved who they are, but nobody invited them to this tenant."""
+
+    code = "not_invited"
+
+
+@dataclass(frozen=True)
+class LoginState:
+    """What the sign-in remembers across the provider round trip (kept in a signed, short-lived cookie)."""
+
+    tenant: str
+    audience: str
+    state: str
+    nonce: str
+    code_verifier: str
+    redirect_uri: str
+    started_at: float
+    invitation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoginState:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session: AuthSession
+    secret: str
+    principal: str
+
+
+def client_config(tenant: TenantConfig, audience: str) -> OidcClientConfig:
+    config = tenant.auth.staff if audience == STAFF else tenant.auth.portal
+    if audience not in AUDIENCES or config is None:
+        raise ConfigError(f"{tenant.name} has no {audience} sign-in configured")
+    return config
+
+
+async def begin(
+    providers: oidc.ProviderCache,
+    tenant: TenantConfig,
+    audience: str,
+    redirect_uri: str,
+    invitation: str | None = None,
+) -> tuple[str, LoginState]:
+    """The provider URL to send the browser to, and the state to keep until it comes back."""
+    client = oidc.ClientSettings.from_config(client_config(tenant, audience))
+    request = await oidc.authorization_request(providers, client, redirect_uri)
+    state = LoginState(
+        tenant=tenant.slug,
+        audience=audience,
+        state=request.state,
+        nonce=request.nonce,
+        code_verifier=request.code_verifier,
+        redirect_uri=redirect_uri,
+        started_at=time.time(),
+        invitation=invitation,
+    )
+    return request.url, state
+
+
+async def complete(
+    providers: oidc.ProviderCache,
+    tenant: TenantConfig,
+    login: LoginState | None,
+    params: dict[str, str],
+    origin: Origin = NO_ORIGIN,
+) -> SignedIn:
+    """Finish a sign-in from the provider's redirect; refuse (and audit) anything that does not hold up."""
+    tenant_id = await tenant_id_for(tenant.slug)
+    audience = login.audience if login else ""
+    claims: dict[str, Any] = {}
+    try:
+        claims, tokens = await _verified_claims(providers, tenant, login, params)
+        assert login is not None
+        if login.audience == STAFF:
+            signed_in = await _staff(tenant, tenant_id, claims, tokens, origin)
+        else:
+            signed_in = await _contact(tenant, tenant_id, login, claims, tokens, origin)
+    except AuthenticationError as exc:
+        who = str(claims.get("email") or "unknown")
+        await audit.record(
+            _actor(tenant_id, tenant.slug, audience, who),
+            "auth.sign_in_failed",
+            details={"audience": audience, "reason": exc.code, "message": exc.message},
+            origin=origin,
+        )
+        raise
+    return signed_in
+
+
+async def _verified_claims(
+    providers: oidc.ProviderCache, tenant: TenantConfig, login: LoginState | None, params: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if login is None:
+        raise AuthenticationError(
+            "This sign-in was not started here, or it took too long; start again", code="state_missing"
+        )
+    if login.tenant != tenant.slug:
+        raise AuthenticationError("This sign-in was started for another tenant", code="state_mismatch")
+    if params.get("error"):
+        message = params.get("error_description") or params["error"]
+        raise AuthenticationError(
+            f"The identity provider refused the sign-in: {message}", code="provider_error"
+        )
+    if not params.get("state") or params["state"] != login.state:
+        raise AuthenticationError(
+            "The sign-in response does not match this sign-in (state mismatch); start again",
+            code="state_mismatch",
+        )
+    if time.time() - login.started_at > LOGIN_MAX_AGE_SECONDS:
+        raise AuthenticationError("This sign-in took too long; start again", code="state_expired")
+    if not params.get("code"):
+        raise AuthenticationError("The identity provider sent no sign-in code", code="code_missing")
+    client = oidc.ClientSettings.from_config(client_config(tenant, login.audience))
+    tokens = await oidc.exchange_code(
+        providers, client, login.redirect_uri, params["code"], login.code_verifier
+    )
+    claims = await oidc.verify_jwt(
+        providers, tokens["id_token"], issuer=client.issuer, audience=client.client_id, nonce=login.nonce
+    )
+    if not claims.get("sub"):
+        raise AuthenticationError("The ID token names no subject", code="invalid_token")
+    return claims, tokens
+
+
+def _verified_email(claims: dict[str, Any]) -> str | None:
+    email = claims.get("email")
+    if isinstance(email, str) and "@" in email and claims.get("email_verified") is True:
+        return email.strip().lower()
+    return None
+
+
+def _not_invited(who: str, tenant: TenantConfig) -> NotInvited:
+    return NotInvited(
+        f"{who} is not invited to {tenant.name}. Ask an administrator there to invite you, "
+        "then sign in again."
+    )
+
+
+async def _staff(
+    tenant: TenantConfig, tenant_id: int, claims: dict[str, Any], tokens: dict[str, Any], origin: Origin
+) -> SignedIn:
+    issuer, subject = str(claims["iss"]).rstrip("/"), str(claims["sub"])
+    email = _verified_email(claims)
+    how = "subject"
+    membership = await identities.membership_by_subject(tenant_id, issuer, subject)
+    if membership is None:
+        if email is None:
+            raise _not_invited(str(claims.get("email") or "This account (no verified email)"), tenant)
+        membership = await identities.membership_by_email(tenant_id, email)
+        config = client_config(tenant, STAFF)
+        if membership is not None and membership.oidc_subject is None:
+            await identities.link_membership(tenant_id, membership.id, issuer, subject)
+            how = "invitation"
+        elif membership is None and email.rsplit("@", 1)[1] in config.allowed_email_domains:
+            name = str(claims.get("name") or "")
+            membership = await identities.add_membership(
+                tenant_id, email, name, StaffRole.VIEWER, issuer, subject
+            )
+            how = "allowed_domain"
+        else:
+            raise _not_invited(email, tenant)
+    if not membership.active:
+        raise AuthenticationError(
+            f"{membership.user.email}'s access to {tenant.name} has been removed", code="membership_inactive"
+        )
+    session, secret = await sessions.start(
+        tenant_id,
+        kind=sessions.STAFF,
+        principal=membership.user.email,
+        membership_id=membership.id,
+        id_token=tokens.get("id_token", ""),
+        origin=origin,
+    )
+    await audit.record(
+        _actor(tenant_id, tenant.slug, STAFF, membership.user.email),
+        "auth.signed_in",
+        target_type="membership",
+        target_id=membership.id,
+        details={"audience": STAFF, "linked_by": how, "role": membership.role, "session": session.id},
+        origin=origin,
+    )
+    return SignedIn(session=session, secret=secret, principal=membership.user.email)
+
+
+async def _contact(
+    tenant: TenantConfig,
+    tenant_id: int,
+    login: LoginState,
+    claims: dict[str, Any],
+    tokens: dict[str, Any],
+    origin: Origin,
+) -> SignedIn:
+    issuer, subject = str(claims["iss"]).rstrip("/"), str(claims["sub"])
+    email = _verified_email(claims)
+    how = "subject"
+    contact = await identities.contact_by_subject(tenant_id, issuer, subject)
+    if login.invitation:
+        if email is None:
+            raise _not_invited("This account (no verified email)", tenant)
+        contact = await invitations.redeem(
+            tenant_id, tenant.slug, login.invitation, email, (issuer, subject), contact, origin
+        )
+        how = "invitation_link"
+    if contact is None:
+        if email is None:
+            raise _not_invited(str(claims.get("email") or "This account (no verified email)"), tenant)
+        contact = await identities.contact_by_email(tenant_id, email)
+        if contact is None or contact.oidc_subject is not None:
+            raise _not_invited(email, tenant)
+        how = "invitation"
+    if contact.oidc_subject is None:
+        await identities.link_contact(tenant_id, contact.id, issuer, subject)
+    session, secret = await sessions.start(
+        tenant_id,
+        kind=sessions.CONTACT,
+        principal=contact.email,
+        contact_id=contact.id,
+        id_token=tokens.get("id_token", ""),
+        origin=origin,
+    )
+    await audit.record(
+        _actor(tenant_id, tenant.slug, PORTAL, contact.email),
+        "auth.signed_in",
+        target_type="contact",
+        target_id=contact.id,
+        details={"audience": PORTAL, "linked_by": how, "session": session.id},
+        origin=origin,
+    )
+    return SignedIn(session=session, secret=secret, principal=contact.email)
+
+
+def _actor(tenant_id: int, slug: str, audience: str, who: str) -> Scope:
+    """The scope audit rows of a sign-in are written under: the person, before they have a session."""
+    kind = PrincipalKind.CONTACT if audience == PORTAL else PrincipalKind.STAFF
+    return Scope(tenant_id=tenant_id, tenant_slug=slug, kind=kind, principal=who[:254])
+
+
+async def sign_out(tenant: TenantConfig, audience: str, secret: str, origin: Origin = NO_ORIGIN) -> str:
+    """End the caller's session; returns its ID token (for the provider's sign-out) or ''."""
+    tenant_id = await tenant_id_for(tenant.slug)
+    session = await sessions.end(tenant_id, secret)
+    if session is None:
+        return ""
+    await audit.record(
+        _actor(tenant_id, tenant.slug, audience, session.principal),
+        "auth.signed_out",
+        target_type="auth_session",
+        target_id=session.id,
+        details={"audience": audience},
+        origin=origin,
+    )
+    return session.id_token
+
+
+async def end_session_url(
+    providers: oidc.ProviderCache, tenant: TenantConfig, audience: str, id_token: str, return_to: str
+) -> str | None:
+    """Where to send the browser so the provider ends its session too; None when it offers no way."""
+    from urllib.parse import urlencode
+
+    client = client_config(tenant, audience)
+    try:
+        metadata = await providers.metadata(client.issuer.rstrip("/"))
+    except AuthenticationError:
+        return None
+    endpoint = metadata.get("end_session_endpoint")
+    if not endpoint:
+        return None
+    query = {"post_logout_redirect_uri": return_to, "client_id": client.client_id}
+    if id_token:
+        query["id_token_hint"] = id_token
+    return f"{endpoint}?{urlencode(query)}"
