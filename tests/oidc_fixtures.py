@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import oidc_provider_mock
 import pytest
 import werkzeug.serving
 
@@ -38,6 +38,11 @@ APP = "https://testserver"
 @contextmanager
 def running_provider(access_token_max_age: timedelta = timedelta(hours=1)) -> Iterator[str]:
     """Serve a fresh mock provider on a free loopback port; yields its issuer URL."""
+    with warnings.catch_warnings():
+        # The mock still imports authlib's deprecated jose module; that is its business, not ours.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import oidc_provider_mock
+
     app = oidc_provider_mock.app(access_token_max_age=access_token_max_age)
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -194,6 +194,9 @@ async def verify_jwt(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The claims of ``token`` after checking its signature against the issuer's keys and its claims."""
+    if str(unverified_claims(token).get("iss", "")).rstrip("/") != issuer:
+        # Say so plainly rather than as a signature failure (the keys would not match either).
+        check_claims(unverified_claims(token), issuer=issuer, audience=audience)
     kid = _header(token).get("kid")
     keys = await providers.keys(issuer, kid)
     try:

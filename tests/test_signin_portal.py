@@ -1,0 +1,152 @@
+"""Contacts sign in to the portal through the tenant's provider and see only their own accounts."""
+
+from __future__ import annotations
+
+from app.audit import service as audit
+from app.models.enums import ContactRole
+from app.tenancy.service import system_scope
+from schema.portal import ids
+from tests import auth_data
+from tests.oidc_fixtures import browser_for
+from tests.signin_flow import authorize, finish, graphql, person, sign_in, start
+
+PORTAL_LOGIN = "/auth/northwind/portal/login"
+ME = "{ me { contact { email name } tenant { slug name } accounts { id name role } } }"
+INVITE = """
+mutation($input: InviteContactInput!) {
+  inviteContact(input: $input) { invitationUrl userErrors { field code message } }
+}"""
+
+
+async def world():
+    """Northwind with customers X and Y, Cloudly with customer Z; a contact admin of X only."""
+    a, b = await system_scope("northwind"), await system_scope("cloudly")
+    x, y = await auth_data.customer(a, "Xenon Retail"), await auth_data.customer(a, "Yarrow Labs")
+    z = await auth_data.customer(b, "Zephyr AG")
+    await auth_data.contact(a, "carla@xenon.example", {x.id: ContactRole.ADMIN})
+    await auth_data.contact(a, "yuri@yarrow.example", {y.id: ContactRole.VIEWER})
+    return x, y, z
+
+
+async def test_given_an_invited_contact_when_signing_in_then_the_portal_shows_only_its_accounts(
+    browser, providers
+):
+    x, _, _ = await world()
+    sub = await person(providers["a"], "carla@xenon.example", "Carla")
+
+    response = await sign_in(browser, PORTAL_LOGIN, sub)
+
+    assert response.status_code == 303 and "lp_portal" in browser.cookies
+    answer = await graphql(browser, "/portal/graphql", ME, "portal")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["me"] == {
+        "contact": {"email": "carla@xenon.example", "name": "carla"},
+        "tenant": {"slug": "northwind", "name": "Northwind Components Ltd"},
+        "accounts": [{"id": ids.encode("Account", x.id), "name": "Xenon Retail", "role": "admin"}],
+    }
+
+
+async def test_given_a_contact_session_then_the_staff_api_does_not_answer_it(browser, providers):
+    await world()
+    await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
+
+    answer = await graphql(browser, "/graphql", "{ viewer { role } }", "portal")
+
+    assert answer.status_code == 401
+
+
+async def test_given_a_contact_of_x_when_naming_accounts_of_y_or_another_tenant_then_they_are_not_found(
+    browser, providers
+):
+    _, y, z = await world()
+    await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
+
+    for crafted in (ids.encode("Account", y.id), ids.encode("Account", z.id), str(y.id), "junk"):
+        answer = await graphql(
+            browser,
+            "/portal/graphql",
+            INVITE,
+            "portal",
+            {"input": {"accountId": crafted, "email": "spy@xenon.example", "role": "ADMIN"}},
+        )
+        payload = answer.json()["data"]["inviteContact"]
+        assert payload["invitationUrl"] is None
+        assert [e["code"] for e in payload["userErrors"]] == ["not_found"], crafted
+
+
+async def test_given_a_contact_admin_invites_a_colleague_then_the_link_works_once(
+    browser, providers, settings
+):
+    x, _, _ = await world()
+    await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
+    answer = await graphql(
+        browser,
+        "/portal/graphql",
+        INVITE,
+        "portal",
+        {"input": {"accountId": ids.encode("Account", x.id), "email": "Pat@Xenon.example", "role": "PAYER"}},
+    )
+    url = answer.json()["data"]["inviteContact"]["invitationUrl"]
+    assert url.startswith("https://testserver/auth/northwind/portal/login?invitation=")
+    pat = await person(providers["a"], "pat@xenon.example")
+
+    async with browser_for(browser.app) as pats_browser:
+        first = await sign_in(pats_browser, url.removeprefix("https://testserver"), pat)
+        assert first.status_code == 303
+        me = (await graphql(pats_browser, "/portal/graphql", ME, "portal")).json()["data"]["me"]
+        assert me["accounts"] == [
+            {"id": ids.encode("Account", x.id), "name": "Xenon Retail", "role": "payer"}
+        ]
+
+    async with browser_for(browser.app) as someone_else:
+        mallory = await person(providers["a"], "mallory@xenon.example")
+        reused = await sign_in(someone_else, url.removeprefix("https://testserver"), mallory)
+        assert reused.status_code == 400 and "already been used" in reused.text
+        assert "lp_portal" not in someone_else.cookies
+
+    scope = await system_scope("northwind")
+    actions = [e.action for e in await audit.recent(scope)]
+    assert "invitation.created" in actions and "invitation.accepted" in actions
+
+
+async def test_given_an_invitation_for_another_email_then_it_is_refused(browser, providers):
+    x, _, _ = await world()
+    from app.auth import invitations
+
+    _, secret = await invitations.invite(
+        await system_scope("northwind"), x.id, "right@xenon.example", ContactRole.VIEWER
+    )
+    wrong = await person(providers["a"], "wrong@xenon.example")
+
+    response = await finish(
+        browser, await authorize(browser, await start(browser, f"{PORTAL_LOGIN}?invitation={secret}"), wrong)
+    )
+
+    assert response.status_code == 400 and "sent to another email address" in response.text
+    assert "lp_portal" not in browser.cookies
+
+
+async def test_given_a_viewer_contact_when_inviting_then_it_is_forbidden(browser, providers):
+    _, y, _ = await world()
+    await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "yuri@yarrow.example"))
+
+    answer = await graphql(
+        browser,
+        "/portal/graphql",
+        INVITE,
+        "portal",
+        {"input": {"accountId": ids.encode("Account", y.id), "email": "x@yarrow.example"}},
+    )
+
+    assert answer.json()["data"]["inviteContact"]["userErrors"][0]["code"] == "forbidden"
+
+
+async def test_given_a_contact_of_tenant_a_when_signing_in_at_tenant_b_then_it_is_not_invited(
+    browser, providers
+):
+    await world()
+    sub = await person(providers["b"], "carla@xenon.example")
+
+    response = await sign_in(browser, "/auth/cloudly/portal/login", sub)
+
+    assert response.status_code == 403 and "not invited to Cloudly GmbH" in response.text
