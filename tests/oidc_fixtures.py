@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import authlib.deprecate  # noqa: F401  (first, so its "always show" filter does not outrank ours)
 import httpx
 import pytest
 import werkzeug.serving
