@@ -104,10 +104,11 @@ class ProviderCache:
     async def metadata(self, issuer: str) -> dict[str, Any]:
         return (await self._provider(issuer)).metadata
 
-    async def keys(self, issuer: str, kid: str | None) -> KeySet:
-        """The issuer's signing keys, refetched when ``kid`` is not among them (key rotation)."""
+    async def keys(self, issuer: str, kid: str | None, *, stale: bool = False) -> KeySet:
+        """The issuer's signing keys, refetched when ``kid`` is not among them or the caller found them
+        ``stale`` (a signature that did not verify): that is how key rotation reaches us."""
         provider = await self._provider(issuer)
-        known = provider.keys is not None and (kid is None or _has_kid(provider.keys, kid))
+        known = provider.keys is not None and not stale and (kid is None or _has_kid(provider.keys, kid))
         recently = time.monotonic() - provider.keys_fetched_at < JWKS_REFETCH_SECONDS
         if not known and not (provider.keys is not None and recently):
             jwks = await self._get_json(provider.metadata["jwks_uri"])
@@ -198,9 +199,13 @@ async def verify_jwt(
         # Say so plainly rather than as a signature failure (the keys would not match either).
         check_claims(unverified_claims(token), issuer=issuer, audience=audience)
     kid = _header(token).get("kid")
-    keys = await providers.keys(issuer, kid)
     try:
-        decoded = jwt.decode(token, keys, algorithms=SIGNING_ALGORITHMS)
+        try:
+            decoded = jwt.decode(token, await providers.keys(issuer, kid), algorithms=SIGNING_ALGORITHMS)
+        except JoseError:
+            # Perhaps the provider rotated its keys and the token's key has no id: fetch them again once.
+            keys = await providers.keys(issuer, kid, stale=True)
+            decoded = jwt.decode(token, keys, algorithms=SIGNING_ALGORITHMS)
     except JoseError as exc:
         raise AuthenticationError(
             f"The token's signature does not verify with {issuer}'s keys ({exc.error})", code="invalid_token"
