@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.audit import service as audit
 from app.models.enums import ContactRole
 from app.tenancy.service import system_scope
-from schema.portal import ids
+from schema import opaque_ids as ids
 from tests import auth_data
 from tests.oidc_fixtures import browser_for
 from tests.signin_flow import authorize, finish, graphql, person, sign_in, start

@@ -10,8 +10,8 @@ from strawberry.types import Info
 from app.auth import invitations
 from app.errors import LedgerportError
 from app.models.enums import ContactRole
+from schema import opaque_ids as ids
 from schema.errors import UserError, user_errors_from
-from schema.portal import ids
 
 
 @strawberry.enum(description="A contact's role on one customer account.")

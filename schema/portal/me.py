@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.contacts import service as contacts
-from schema.portal import ids
+from schema import opaque_ids as ids
 
 
 @strawberry.type(description="The signed-in person.")

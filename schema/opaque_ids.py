@@ -1,4 +1,4 @@
-"""Opaque IDs for the portal: a typed, encoded key that is always resolved through the caller's scope."""
+"""Opaque IDs: a typed, encoded key that is always resolved through the caller's scope."""
 
 from __future__ import annotations
 
