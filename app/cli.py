@@ -204,7 +204,7 @@ def demo(host: str, port: int) -> None:
     click.echo("  Sign in (pick the identity on the provider's page):")
     for person in people:
         login = f"{base}/auth/{person.tenant}/{person.audience}/login"
-        click.echo(f"    {person.email:<44} {person.role:<34} {login}")
+        click.echo(f"    {person.email:<36} {person.role:<50} {login}")
     click.echo("    stranger@example.org is not invited: try it to see the refusal")
     click.echo("")
     import uvicorn

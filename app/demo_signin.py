@@ -94,6 +94,7 @@ async def invite_demo_people(registry: TenantRegistry) -> list[DemoPerson]:
 
 def start_demo_provider(people: list[DemoPerson], port: int = DEMO_PROVIDER_PORT):
     """Serve the mock provider on loopback in a daemon thread; returns the server (``server_port``)."""
+    import authlib.deprecate  # noqa: F401  (its "always show" filter must not outrank ours below)
     import werkzeug.serving
 
     with warnings.catch_warnings():
