@@ -150,3 +150,47 @@ async def test_given_a_contact_of_tenant_a_when_signing_in_at_tenant_b_then_it_i
     response = await sign_in(browser, "/auth/cloudly/portal/login", sub)
 
     assert response.status_code == 403 and "not invited to Cloudly GmbH" in response.text
+
+
+async def test_given_an_expired_invitation_then_it_is_refused_and_nothing_is_created(browser, providers):
+    from datetime import UTC, datetime, timedelta
+
+    from app.auth import invitations
+    from app.auth.repositories import identities
+    from app.models import ContactInvitation
+
+    x, _, _ = await world()
+    scope = await system_scope("northwind")
+    invitation, secret = await invitations.invite(scope, x.id, "late@xenon.example", ContactRole.VIEWER)
+    await ContactInvitation.filter(id=invitation.id).update(
+        expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    late = await person(providers["a"], "late@xenon.example")
+
+    response = await sign_in(browser, f"{PORTAL_LOGIN}?invitation={secret}", late)
+
+    assert response.status_code == 400 and "invitation has expired" in response.text
+    assert await identities.contact_by_email(scope.tenant_id, "late@xenon.example") is None
+
+
+async def test_given_support_staff_then_they_may_invite_contacts_but_viewers_may_not(tenants):
+    import dataclasses
+
+    import pytest
+
+    from app.auth import invitations
+    from app.errors import NotFound, PermissionDenied
+    from app.models.enums import StaffRole
+
+    x, _, z = await world()
+    scope = await system_scope("northwind")
+    support = dataclasses.replace(scope, role=StaffRole.SUPPORT)
+    viewer = dataclasses.replace(scope, role=StaffRole.VIEWER)
+
+    invitation, secret = await invitations.invite(support, x.id, "new@xenon.example", ContactRole.PAYER)
+
+    assert invitation.token_hash == invitations.hash_secret(secret) and secret not in invitation.token_hash
+    with pytest.raises(PermissionDenied):
+        await invitations.invite(viewer, x.id, "new2@xenon.example", ContactRole.PAYER)
+    with pytest.raises(NotFound):
+        await invitations.invite(support, z.id, "new3@xenon.example", ContactRole.PAYER)
