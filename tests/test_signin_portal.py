@@ -18,6 +18,13 @@ mutation($input: InviteContactInput!) {
 }"""
 
 
+async def invite_via_portal(browser, account_id: str, email: str, role: str | None = None):
+    """The contact signed in to ``browser`` invites ``email``; returns the mutation's payload."""
+    variables = {"input": {"accountId": account_id, "email": email} | ({"role": role} if role else {})}
+    answer = await graphql(browser, "/portal/graphql", INVITE, "portal", variables)
+    return answer.json()["data"]["inviteContact"]
+
+
 async def world():
     """Northwind with customers X and Y, Cloudly with customer Z; a contact admin of X only."""
     a, b = await system_scope("northwind"), await system_scope("cloudly")
@@ -62,14 +69,7 @@ async def test_given_a_contact_of_x_when_naming_accounts_of_y_or_another_tenant_
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
 
     for crafted in (ids.encode("Account", y.id), ids.encode("Account", z.id), str(y.id), "junk"):
-        answer = await graphql(
-            browser,
-            "/portal/graphql",
-            INVITE,
-            "portal",
-            {"input": {"accountId": crafted, "email": "spy@xenon.example", "role": "ADMIN"}},
-        )
-        payload = answer.json()["data"]["inviteContact"]
+        payload = await invite_via_portal(browser, crafted, "spy@xenon.example", "ADMIN")
         assert payload["invitationUrl"] is None
         assert [e["code"] for e in payload["userErrors"]] == ["not_found"], crafted
 
@@ -79,14 +79,8 @@ async def test_given_a_contact_admin_invites_a_colleague_then_the_link_works_onc
 ):
     x, _, _ = await world()
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
-    answer = await graphql(
-        browser,
-        "/portal/graphql",
-        INVITE,
-        "portal",
-        {"input": {"accountId": ids.encode("Account", x.id), "email": "Pat@Xenon.example", "role": "PAYER"}},
-    )
-    url = answer.json()["data"]["inviteContact"]["invitationUrl"]
+    payload = await invite_via_portal(browser, ids.encode("Account", x.id), "Pat@Xenon.example", "PAYER")
+    url = payload["invitationUrl"]
     assert url.startswith("https://testserver/auth/northwind/portal/login?invitation=")
     pat = await person(providers["a"], "pat@xenon.example")
 
@@ -130,15 +124,9 @@ async def test_given_a_viewer_contact_when_inviting_then_it_is_forbidden(browser
     _, y, _ = await world()
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "yuri@yarrow.example"))
 
-    answer = await graphql(
-        browser,
-        "/portal/graphql",
-        INVITE,
-        "portal",
-        {"input": {"accountId": ids.encode("Account", y.id), "email": "x@yarrow.example"}},
-    )
+    payload = await invite_via_portal(browser, ids.encode("Account", y.id), "x@yarrow.example")
 
-    assert answer.json()["data"]["inviteContact"]["userErrors"][0]["code"] == "forbidden"
+    assert payload["userErrors"][0]["code"] == "forbidden"
 
 
 async def test_given_a_contact_of_tenant_a_when_signing_in_at_tenant_b_then_it_is_not_invited(

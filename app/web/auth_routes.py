@@ -57,22 +57,21 @@ def _limited(request: Request, tenant: TenantFile) -> Response | None:
     return response
 
 
-def _resolve(request: Request) -> tuple[TenantFile, str] | Response:
+def _resolve(request: Request, *, limit: bool = False) -> tuple[TenantFile, str] | Response:
+    """The tenant and audience a sign-in page is for, or the page to answer instead (404, or 429)."""
     tenant = _tenant(request)
     audience = request.path_params["audience"]
     if tenant is None or audience not in AUDIENCES:
         return page("Not found", "There is no such sign-in page.", 404)
-    return tenant, audience
+    limited = _limited(request, tenant) if limit else None
+    return limited or (tenant, audience)
 
 
 async def login(request: Request) -> Response:
-    resolved = _resolve(request)
+    resolved = _resolve(request, limit=True)
     if isinstance(resolved, Response):
         return resolved
     tenant, audience = resolved
-    limited = _limited(request, tenant)
-    if limited:
-        return limited
     redirect_uri = str(request.base_url).rstrip("/") + _prefix(request, tenant, audience) + "/callback"
     invitation = request.query_params.get("invitation") if audience == signin.PORTAL else None
     try:
@@ -87,13 +86,10 @@ async def login(request: Request) -> Response:
 
 
 async def callback(request: Request) -> Response:
-    resolved = _resolve(request)
+    resolved = _resolve(request, limit=True)
     if isinstance(resolved, Response):
         return resolved
     tenant, audience = resolved
-    limited = _limited(request, tenant)
-    if limited:
-        return limited
     settings = request.app.state.settings
     login_state = cookies.read_login(request, settings)
     if login_state is not None and login_state.audience != audience:
