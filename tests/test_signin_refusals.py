@@ -134,3 +134,47 @@ async def test_given_an_invitation_of_tenant_a_when_signing_in_at_tenant_b_then_
 
     assert response.status_code == 403 and "not invited to Cloudly GmbH" in response.text
     assert "lp_staff" not in browser.cookies
+
+
+async def test_given_a_missing_client_secret_then_the_login_page_says_which_variable_to_set(
+    browser, monkeypatch
+):
+    monkeypatch.delenv("NORTHWIND_STAFF_OIDC_SECRET")
+
+    response = await browser.get(LOGIN)
+
+    assert response.status_code == 503
+    assert "NORTHWIND_STAFF_OIDC_SECRET" in response.text and "Traceback" not in response.text
+
+
+async def test_given_an_unreachable_provider_then_the_login_page_says_so(settings, auth_tenants, tmp_path):
+    import socket
+
+    from app.tenancy.registry import TenantRegistry
+    from app.web.app import create_app
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    registry = TenantRegistry.load(tenants_dir(tmp_path / "t", {"northwind": dead, "cloudly": dead}))
+    async with browser_for(create_app(settings, registry, manage_database=False)) as browser:
+        response = await browser.get(LOGIN)
+
+    assert response.status_code == 503 and "could not be reached" in response.text
+    assert "lp_login" not in browser.cookies
+
+
+async def test_given_a_linked_member_when_another_account_with_the_same_email_signs_in_then_it_is_refused(
+    browser, providers
+):
+    from tests.signin_flow import register_user, sign_in
+
+    sub = await invited(providers)
+    assert (await sign_in(browser, LOGIN, sub)).status_code == 303
+    browser.cookies.clear()
+    await register_user(providers["a"], "impostor", email="ina@northwind.example", email_verified=True)
+
+    response = await sign_in(browser, LOGIN, "impostor")
+
+    assert response.status_code == 400 and "already linked to another sign-in account" in response.text
+    assert "lp_staff" not in browser.cookies

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
@@ -198,6 +199,11 @@ async def _staff(
                 tenant_id, email, name, StaffRole.VIEWER, issuer, subject
             )
             how = "allowed_domain"
+        elif membership is not None:
+            raise AuthenticationError(
+                f"{email} is already linked to another sign-in account at {tenant.name}",
+                code="identity_conflict",
+            )
         else:
             raise _not_invited(email, tenant)
     if not membership.active:
@@ -297,8 +303,6 @@ async def end_session_url(
     providers: oidc.ProviderCache, tenant: TenantConfig, audience: str, id_token: str, return_to: str
 ) -> str | None:
     """Where to send the browser so the provider ends its session too; None when it offers no way."""
-    from urllib.parse import urlencode
-
     client = client_config(tenant, audience)
     try:
         metadata = await providers.metadata(client.issuer.rstrip("/"))
