@@ -125,3 +125,18 @@ async def test_given_the_provider_rotated_its_keys_then_an_unknown_key_id_refetc
     claims = await oidc.verify_jwt(cache, token, issuer=providers["a"], audience="northwind-staff")
 
     assert claims["sub"] == sub
+
+
+async def test_given_an_id_token_issued_to_another_client_then_the_sign_in_check_refuses_its_audience(
+    providers,
+):
+    sub = await person(providers["a"], "aud@northwind.example")
+    token = await provider_id_token(providers["a"], "some-other-app", sub, nonce="n-aud")
+
+    with pytest.raises(AuthenticationError) as refused:
+        await oidc.verify_jwt(
+            oidc.ProviderCache(), token, issuer=providers["a"], audience="northwind-staff", nonce="n-aud"
+        )
+
+    assert refused.value.code == "wrong_audience"
+    assert "not for this application (northwind-staff)" in refused.value.message
