@@ -6,7 +6,6 @@ the email address it was sent to, so a forwarded link cannot let someone else in
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
+from app.auth.hashing import hash_secret
 from app.auth.permissions import require, require_contact
 from app.auth.repositories import identities
 from app.auth.repositories import invitations as repository
@@ -23,10 +23,6 @@ from app.models.enums import ContactRole
 from app.scope import PrincipalKind, Scope
 
 VALID_FOR = timedelta(days=7)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 async def invite(

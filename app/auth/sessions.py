@@ -7,12 +7,12 @@ role change or a removed account takes effect at once, and an admin can revoke a
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
+from app.auth.hashing import hash_secret
 from app.auth.permissions import require
 from app.auth.repositories import identities
 from app.auth.repositories import sessions as repository
@@ -29,10 +29,6 @@ IDLE_TIMEOUT = timedelta(hours=2)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # Refresh ``last_seen_at`` at most this often, so a request is not a write each time.
 TOUCH_EVERY = timedelta(minutes=1)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 async def start(

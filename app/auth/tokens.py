@@ -6,7 +6,6 @@ usable tokens. Each token carries one staff role and belongs to one tenant.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from tortoise.transactions import in_transaction
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth import repository
+from app.auth.hashing import hash_secret as hash_token
 from app.auth.permissions import require
 from app.errors import AuthenticationError, Conflict, NotFound
 from app.models import ApiToken
@@ -24,10 +24,6 @@ from app.scope import PrincipalKind, Scope
 TOKEN_PREFIX = "lp_"
 # Refresh ``last_used_at`` at most this often, so authenticating is not a write per request.
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-def hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 async def create_token(
