@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from app.audit.service import Origin
 from app.auth import signin
-from app.auth.signin import AUDIENCES, NotInvited
+from app.auth.linking import NotInvited
+from app.auth.signin import AUDIENCES
 from app.errors import AuthenticationError, ConfigError
 from app.tenancy.registry import TenantFile
 from app.web import cookies
