@@ -176,10 +176,20 @@ def serve(host: str, port: int) -> None:
 def demo(host: str, port: int) -> None:
     """Migrate, seed the demo tenants when empty, create a demo token and serve."""
     from app.demo import prepare_demo
+    from app.demo_signin import invite_demo_people, set_demo_secrets, start_demo_provider
 
     settings, registry = load()
     asyncio.run(lifecycle.apply_migrations(settings.database_url))
     info = run_with_db(settings, lambda: prepare_demo(registry))
+    people = run_with_db(settings, lambda: invite_demo_people(registry))
+    set_demo_secrets(registry)
+    try:
+        provider = start_demo_provider(people)
+        provider_note = f"http://127.0.0.1:{provider.server_port}"
+    except ImportError:
+        provider_note = "not started: install the dev extra (pip install -e '.[dev]')"
+    except OSError as exc:
+        provider_note = f"not started ({exc}); is another demo provider already running there?"
     base = f"http://{host}:{port}"
     click.echo("")
     click.secho("Ledgerport demo is ready", bold=True)
@@ -190,6 +200,12 @@ def demo(host: str, port: int) -> None:
     click.echo(
         '  In GraphiQL, add the header  {"Authorization": "Bearer <token>"}  and run  { viewer { role } }'
     )
+    click.echo(f"  Sign-in provider (oidc-provider-mock): {provider_note}")
+    click.echo("  Sign in (pick the identity on the provider's page):")
+    for person in people:
+        login = f"{base}/auth/{person.tenant}/{person.audience}/login"
+        click.echo(f"    {person.email:<36} {person.role:<50} {login}")
+    click.echo("    stranger@example.org is not invited: try it to see the refusal")
     click.echo("")
     import uvicorn
 

@@ -25,6 +25,8 @@ from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants, system_scope
 
 ROOT = Path(__file__).resolve().parent.parent
+# The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests).
+pytest_plugins = ["tests.oidc_fixtures"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

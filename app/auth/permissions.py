@@ -8,8 +8,8 @@ table in prose.
 
 from __future__ import annotations
 
-from app.errors import PermissionDenied
-from app.models.enums import StaffRole
+from app.errors import NotFound, PermissionDenied
+from app.models.enums import ContactRole, StaffRole
 from app.scope import Scope
 
 _ALL = frozenset(StaffRole)
@@ -28,6 +28,22 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "alerts.manage": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT}),
     # API tokens, memberships, sessions.
     "tokens.manage": frozenset({StaffRole.ADMIN}),
+    # Inviting customer contacts to the portal on behalf of a customer account.
+    "contacts.manage": frozenset({StaffRole.ADMIN, StaffRole.SUPPORT}),
+    # Inviting staff and changing their roles.
+    "members.manage": frozenset({StaffRole.ADMIN}),
+    # Listing and revoking other people's sign-in sessions.
+    "sessions.manage": frozenset({StaffRole.ADMIN}),
+}
+
+#: What a contact may do on one customer account, by its role there (roles are per account).
+CONTACT_PERMISSIONS: dict[str, frozenset[ContactRole]] = {
+    # See the account: balances, invoices, statements, one's own identity.
+    "portal.read": frozenset(ContactRole),
+    # Pay the account's invoices.
+    "portal.pay": frozenset({ContactRole.ADMIN, ContactRole.PAYER}),
+    # Invite further contacts to the account.
+    "contacts.invite": frozenset({ContactRole.ADMIN}),
 }
 
 
@@ -49,3 +65,18 @@ def require_staff_role(scope: Scope, *roles: StaffRole) -> None:
     if not scope.is_staff or scope.role not in roles:
         names = ", ".join(r.value for r in roles)
         raise PermissionDenied(f"only these roles may do this: {names}")
+
+
+def require_contact(scope: Scope, permission: str, customer_id: int) -> None:
+    """Raise unless the contact's role on ``customer_id`` has ``permission``.
+
+    An account the contact holds no role on does not exist for it: that is ``NotFound``, not forbidden.
+    """
+    roles = CONTACT_PERMISSIONS.get(permission)
+    if roles is None:
+        raise KeyError(f"unknown contact permission {permission!r}: add it to CONTACT_PERMISSIONS")
+    role = scope.contact_roles.get(customer_id) if scope.is_contact else None
+    if role is None:
+        raise NotFound("customer account not found")
+    if role not in roles:
+        raise PermissionDenied(f"the {role.value} role on this account may not do this ({permission})")

@@ -6,14 +6,15 @@ usable tokens. Each token carries one staff role and belongs to one tenant.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
+from app.audit.service import NO_ORIGIN, Origin
 from app.auth import repository
+from app.auth.hashing import hash_secret as hash_token
 from app.auth.permissions import require
 from app.errors import AuthenticationError, Conflict, NotFound
 from app.models import ApiToken
@@ -25,12 +26,13 @@ TOKEN_PREFIX = "lp_"
 TOUCH_EVERY = timedelta(minutes=5)
 
 
-def hash_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
 async def create_token(
-    scope: Scope, *, name: str, role: StaffRole, expires_in_days: int | None = None
+    scope: Scope,
+    *,
+    name: str,
+    role: StaffRole,
+    expires_in_days: int | None = None,
+    origin: Origin = NO_ORIGIN,
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret, which is never stored or shown again."""
     require(scope, "tokens.manage")
@@ -63,11 +65,12 @@ async def create_token(
                 "role": role.value,
                 "expires_at": expires_at.isoformat() if expires_at else None,
             },
+            origin=origin,
         )
     return token, secret
 
 
-async def revoke_token(scope: Scope, name: str) -> ApiToken:
+async def revoke_token(scope: Scope, name: str, origin: Origin = NO_ORIGIN) -> ApiToken:
     require(scope, "tokens.manage")
     token = await repository.by_name(scope, name)
     if token is None:
@@ -77,7 +80,12 @@ async def revoke_token(scope: Scope, name: str) -> ApiToken:
         async with in_transaction():
             await repository.mark_revoked(scope, token.id, now)
             await audit.record(
-                scope, "token.revoked", target_type="api_token", target_id=token.id, details={"name": name}
+                scope,
+                "token.revoked",
+                target_type="api_token",
+                target_id=token.id,
+                details={"name": name},
+                origin=origin,
             )
         token.revoked_at = now
     return token

@@ -6,6 +6,7 @@
 from app.models.alert import Alert
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
+from app.models.auth_session import AuthSession
 from app.models.base import TenantOwned
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
@@ -14,6 +15,7 @@ from app.models.customer import CustomerAccount
 from app.models.dispute import Dispute
 from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
+from app.models.invitation import ContactInvitation
 from app.models.invoice import Invoice, InvoiceLine
 from app.models.payment import Payment, PaymentAllocation
 from app.models.promise import PromiseInvoice, PromiseToPay
@@ -50,6 +52,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     AuditEvent,
     ApiToken,
     StripeEvent,
+    AuthSession,
+    ContactInvitation,
 )
 
 __all__ = [
@@ -57,8 +61,10 @@ __all__ = [
     "Alert",
     "ApiToken",
     "AuditEvent",
+    "AuthSession",
     "Contact",
     "ContactAccess",
+    "ContactInvitation",
     "CreditApplication",
     "CreditNote",
     "CreditReview",

@@ -37,3 +37,11 @@ async def current_tenant(scope: Scope):
     if tenant is None:  # the row was deleted under a live credential
         raise ConfigError(f"tenant {scope.tenant_slug!r} no longer exists")
     return tenant
+
+
+async def tenant_id_for(slug: str) -> int:
+    """The id of a tenant named by a sign-in route (before any scope exists)."""
+    tenant = await repository.get_by_slug(slug)
+    if tenant is None:
+        raise ConfigError(f"tenant {slug!r} is not in the database: run `ledgerport migrate`")
+    return tenant.id

@@ -11,12 +11,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.auth.oidc import ProviderCache
+from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
 from app.settings import Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web.graphql import StaffGraphQL
+from app.web import auth_routes
+from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
+from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
 
 log = logging.getLogger("ledgerport.web")
@@ -60,12 +64,18 @@ def create_app(
             if manage_database:
                 await lifecycle.close_database()
 
-    staff_graphql = StaffGraphQL(
-        build_schema(settings, introspection=not settings.is_production), settings=settings, tenants=tenants
-    )
+    providers = ProviderCache()
+    # Failed credentials per client address and endpoint (API tokens, provider JWTs, session cookies).
+    failures = RateLimiter(limit=30, window_seconds=60)
+    introspection = not settings.is_production
+    shared = {"settings": settings, "tenants": tenants, "providers": providers, "failures": failures}
+    staff_graphql = StaffGraphQL(build_schema(settings, introspection=introspection), **shared)
+    portal_graphql = PortalGraphQL(build_portal_schema(introspection=introspection), **shared)
     routes = [
         Route("/healthz", healthz),
         Route("/graphql", staff_graphql, methods=["GET", "POST"]),
+        Route("/portal/graphql", portal_graphql, methods=["GET", "POST"]),
+        *auth_routes.routes(),
     ]
     app = Starlette(
         routes=routes,
@@ -75,6 +85,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.tenants = tenants
+    app.state.providers = providers
+    # Sign-in starts and callbacks per client address and tenant.
+    app.state.signin_limiter = RateLimiter(limit=20, window_seconds=60)
     return app
 
 

@@ -1,8 +1,11 @@
-"""The staff GraphQL endpoint: authenticate first, then run the schema with a typed context.
+"""The GraphQL endpoints: authenticate first, then run the schema with a typed context.
 
-No request reaches the schema without a credential: a missing, wrong, revoked or expired token is a 401
-with a clear message, never a partial answer. The GraphiQL page itself (an HTML shell with no data) is
-served to browsers outside production so people can paste a token into it.
+No request reaches a schema without a credential: a missing, wrong, revoked or expired one is a 401 with
+a clear message, never a partial answer. ``/graphql`` (staff) takes bearer credentials or the staff
+session cookie; ``/portal/graphql`` (contacts) takes only the portal session cookie, and serves a
+separate schema, so a contact cannot even name a staff field. Repeated failures from one address are
+answered with 429. The GraphiQL page itself (an HTML shell with no data) is served to browsers outside
+production.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from app.auth import tokens
+from app.auth.oidc import ProviderCache
+from app.auth.ratelimit import RateLimiter
 from app.errors import AuthenticationError
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
+from app.web import credentials
 from schema.context import Context
 
 
@@ -27,40 +32,63 @@ def unauthorized(message: str, code: str) -> JSONResponse:
     )
 
 
-async def bearer_scope(request: Request):
-    header = request.headers.get("authorization", "")
-    if not header:
-        raise AuthenticationError(
-            "Missing credentials: send an API token as `Authorization: Bearer <token>`.",
-            code="unauthenticated",
-        )
-    kind, _, secret = header.partition(" ")
-    if kind.lower() != "bearer" or not secret.strip():
-        raise AuthenticationError(
-            "Malformed Authorization header: expected `Bearer <token>`.", code="invalid_token"
-        )
-    return await tokens.authenticate(secret.strip())
+def too_many(retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": f"Too many failed attempts from your address; try again in {retry_after} s.",
+                    "extensions": {"code": "rate_limited"},
+                }
+            ]
+        },
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
-class StaffGraphQL(GraphQL):
-    def __init__(self, schema, *, settings: Settings, tenants: TenantRegistry) -> None:
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+class _AuthenticatedGraphQL(GraphQL):
+    def __init__(
+        self,
+        schema,
+        *,
+        settings: Settings,
+        tenants: TenantRegistry,
+        providers: ProviderCache,
+        failures: RateLimiter,
+    ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if settings.graphiql else None, allow_queries_via_get=False
         )
         self.settings = settings
         self.tenants = tenants
+        self.providers = providers
+        self.failures = failures
+
+    async def authenticate(self, request: Request):
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # no subscriptions on the staff API
+        if scope["type"] != "http":  # no subscriptions
             await JSONResponse({"error": "not supported"}, status_code=400)(scope, receive, send)
             return
         request = Request(scope, receive)
         if request.method == "GET" and self.graphql_ide and "text/html" in request.headers.get("accept", ""):
             await super().__call__(scope, receive, send)
             return
+        key = (client_ip(request), request.url.path)
+        wait = self.failures.retry_after(*key)
+        if wait:
+            await too_many(wait)(scope, receive, send)
+            return
         try:
-            request.state.scope = await bearer_scope(request)
+            request.state.scope = await self.authenticate(request)
         except AuthenticationError as exc:
+            self.failures.hit(*key)
             await unauthorized(exc.message, exc.code)(scope, receive, send)
             return
         scope.setdefault("state", {})["scope"] = request.state.scope
@@ -74,4 +102,26 @@ class StaffGraphQL(GraphQL):
             scope=getattr(request.state, "scope", None),
             settings=self.settings,
             tenants=self.tenants,
+        )
+
+
+class StaffGraphQL(_AuthenticatedGraphQL):
+    async def authenticate(self, request: Request):
+        if request.headers.get("authorization"):
+            return await credentials.bearer_scope(request, self.providers, self.tenants)
+        if credentials.has_session_cookie(request, "staff"):
+            return await credentials.cookie_scope(request, self.settings, self.tenants, "staff")
+        raise AuthenticationError(
+            "Missing credentials: send an API token as `Authorization: Bearer <token>`, "
+            "or sign in at /auth/<tenant>/staff/login.",
+            code="unauthenticated",
+        )
+
+
+class PortalGraphQL(_AuthenticatedGraphQL):
+    async def authenticate(self, request: Request):
+        if credentials.has_session_cookie(request, "portal"):
+            return await credentials.cookie_scope(request, self.settings, self.tenants, "portal")
+        raise AuthenticationError(
+            "Not signed in: sign in to the portal at /auth/<tenant>/portal/login.", code="unauthenticated"
         )

@@ -1,0 +1,1 @@
+"""Queries behind sign-in: identities (memberships, contacts), sessions and invitations."""

@@ -1,0 +1,1 @@
+"""Customer contacts: their own view of themselves and their accounts in the portal."""

@@ -1,0 +1,188 @@
+"""The sign-in pages under ``/auth/``: start, callback, sign-out, per tenant and audience.
+
+The tenant comes from the path (``/auth/<tenant>/staff/login``) or, on a tenant's own host name, from the
+host (``/auth/staff/login``). Sign-in and callback are rate-limited per client address and tenant.
+Every refusal is a small page with a clear message, no session cookie, and an audit row.
+"""
+
+from __future__ import annotations
+
+import html
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from app.audit.service import Origin
+from app.auth import signin
+from app.auth.linking import NotInvited
+from app.auth.signin import AUDIENCES
+from app.errors import AuthenticationError, ConfigError
+from app.tenancy.registry import TenantFile
+from app.web import cookies
+from app.web.credentials import host_tenant
+from app.web.graphql import client_ip
+
+
+def page(title: str, message: str, status: int = 200, links: str = "") -> HTMLResponse:
+    body = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body><main>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{links}</main></body></html>"
+    )
+    return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def origin_of(request: Request) -> Origin:
+    return Origin(ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+
+
+def _tenant(request: Request) -> TenantFile | None:
+    slug = request.path_params.get("tenant")
+    tenants = request.app.state.tenants
+    return tenants.get(slug) if slug else host_tenant(request, tenants)
+
+
+def _prefix(request: Request, tenant: TenantFile, audience: str) -> str:
+    if "tenant" in request.path_params:
+        return f"/auth/{tenant.config.slug}/{audience}"
+    return f"/auth/{audience}"
+
+
+def _limited(request: Request, tenant: TenantFile) -> Response | None:
+    wait = request.app.state.signin_limiter.hit(client_ip(request), tenant.config.slug)
+    if not wait:
+        return None
+    response = page("Too many sign-in attempts", f"Please wait {wait} seconds and try again.", 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _resolve(request: Request, *, limit: bool = False) -> tuple[TenantFile, str] | Response:
+    """The tenant and audience a sign-in page is for, or the page to answer instead (404, or 429)."""
+    tenant = _tenant(request)
+    audience = request.path_params["audience"]
+    if tenant is None or audience not in AUDIENCES:
+        return page("Not found", "There is no such sign-in page.", 404)
+    limited = _limited(request, tenant) if limit else None
+    return limited or (tenant, audience)
+
+
+async def login(request: Request) -> Response:
+    resolved = _resolve(request, limit=True)
+    if isinstance(resolved, Response):
+        return resolved
+    tenant, audience = resolved
+    redirect_uri = str(request.base_url).rstrip("/") + _prefix(request, tenant, audience) + "/callback"
+    invitation = request.query_params.get("invitation") if audience == signin.PORTAL else None
+    try:
+        url, state = await signin.begin(
+            request.app.state.providers, tenant.config, audience, redirect_uri, invitation
+        )
+    except (ConfigError, AuthenticationError) as exc:
+        return page("Sign-in is unavailable", exc.message, 503)
+    response = RedirectResponse(url, status_code=302)
+    cookies.set_login(response, request.app.state.settings, state)
+    return response
+
+
+async def callback(request: Request) -> Response:
+    resolved = _resolve(request, limit=True)
+    if isinstance(resolved, Response):
+        return resolved
+    tenant, audience = resolved
+    settings = request.app.state.settings
+    login_state = cookies.read_login(request, settings)
+    if login_state is not None and login_state.audience != audience:
+        login_state = None
+    params = dict(request.query_params)
+    try:
+        signed_in = await signin.complete(
+            request.app.state.providers, tenant.config, login_state, params, origin_of(request)
+        )
+    except NotInvited as exc:
+        response: Response = page("You are not invited", exc.message, 403)
+        cookies.clear_login(response)
+        return response
+    except (AuthenticationError, ConfigError) as exc:
+        response = page("Sign-in failed", exc.message, 400)
+        cookies.clear_login(response)
+        return response
+    # Rotation: whatever session this browser had before ends now.
+    previous = cookies.read_session(request, settings, audience)
+    if previous is not None:
+        await signin.sign_out(tenant.config, audience, previous.secret, origin_of(request))
+    response = RedirectResponse(_prefix(request, tenant, audience) + "/signed-in", status_code=303)
+    cookies.clear_login(response)
+    cookies.set_session(
+        response, settings, audience, signed_in.session.tenant_id, tenant.config.slug, signed_in.secret
+    )
+    return response
+
+
+async def signed_in(request: Request) -> Response:
+    resolved = _resolve(request)
+    if isinstance(resolved, Response):
+        return resolved
+    tenant, audience = resolved
+    cookie = cookies.read_session(request, request.app.state.settings, audience)
+    if cookie is None or cookie.tenant_slug != tenant.config.slug:
+        return page("Not signed in", f"You are not signed in to {tenant.config.name}.", 401)
+    csrf = cookies.csrf_token(request.app.state.settings, cookie.secret)
+    form = (
+        f"<form method='post' action='/auth/logout?audience={audience}'>"
+        f"<input type='hidden' name='{cookies.CSRF_FIELD}' value='{html.escape(csrf)}'>"
+        "<button type='submit'>Sign out</button></form>"
+    )
+    target = "/graphql" if audience == signin.STAFF else "/portal/graphql"
+    return page("Signed in", f"You are signed in to {tenant.config.name}. The API is at {target}.", 200, form)
+
+
+async def logout(request: Request) -> Response:
+    """End this browser's session (POST with the CSRF token), then the provider's session if it can."""
+    settings = request.app.state.settings
+    audience = request.query_params.get("audience", "staff")
+    if audience not in AUDIENCES:
+        return page("Not found", "There is no such sign-out.", 404)
+    cookie = cookies.read_session(request, settings, audience)
+    response: Response
+    if cookie is None:
+        response = page("Signed out", "You are signed out.")
+        cookies.clear_session(response, audience)
+        return response
+    form = await request.form()
+    presented = request.headers.get(cookies.CSRF_HEADER) or str(form.get(cookies.CSRF_FIELD) or "")
+    if not cookies.csrf_ok(settings, cookie.secret, presented):
+        return page(
+            "Sign-out refused", "The sign-out form was not sent from this site (CSRF check failed).", 403
+        )
+    tenant = request.app.state.tenants.get(cookie.tenant_slug)
+    if tenant is None:
+        response = page("Signed out", "You are signed out.")
+        cookies.clear_session(response, audience)
+        return response
+    id_token = await signin.sign_out(tenant.config, audience, cookie.secret, origin_of(request))
+    return_to = str(request.base_url).rstrip("/") + f"/auth/{tenant.config.slug}/{audience}/signed-out"
+    provider_url = await signin.end_session_url(
+        request.app.state.providers, tenant.config, audience, id_token, return_to
+    )
+    response = RedirectResponse(provider_url or return_to, status_code=303)
+    cookies.clear_session(response, audience)
+    return response
+
+
+async def signed_out(request: Request) -> Response:
+    return page("Signed out", "You are signed out.")
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/auth/logout", logout, methods=["POST"]),
+        Route("/auth/{tenant}/{audience}/login", login),
+        Route("/auth/{tenant}/{audience}/callback", callback),
+        Route("/auth/{tenant}/{audience}/signed-in", signed_in),
+        Route("/auth/{tenant}/{audience}/signed-out", signed_out),
+        Route("/auth/{audience}/login", login),
+        Route("/auth/{audience}/callback", callback),
+        Route("/auth/{audience}/signed-in", signed_in),
+    ]
