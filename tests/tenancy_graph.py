@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from app import models as m
@@ -136,6 +136,23 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         role=StaffRole.VIEWER,
         prefix="lp_x",
         token_hash=f"{scope.tenant_slug}-{tag}".ljust(64, "0"),
+    )
+    now = datetime.now(UTC)
+    rows[m.AuthSession] = await m.AuthSession.create(
+        **t,
+        kind="contact",
+        contact=contact,
+        principal=contact.email,
+        secret_hash=f"s-{scope.tenant_slug}-{tag}".ljust(64, "0"),
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=1),
+    )
+    rows[m.ContactInvitation] = await m.ContactInvitation.create(
+        **t,
+        customer=customer,
+        email=f"new-{tag}@customer.example",
+        token_hash=f"i-{scope.tenant_slug}-{tag}".ljust(64, "0"),
+        expires_at=now + timedelta(days=7),
     )
     rows[m.StripeEvent] = await m.StripeEvent.create(
         **t, event_id=f"evt_{tag}", type="payment_intent.succeeded"
