@@ -21,6 +21,7 @@ from tests.documents_data import pdf_pages
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 500
 HEADER = "Date Type Reference Due date Charges Credits Balance"
+ROW_REFERENCE = r"\b(?:INV|PAY|REM)-\d{4}\b"
 
 
 def _reference(i: int) -> str:
@@ -63,7 +64,9 @@ def test_given_500_lines_when_rendered_then_it_spans_pages_numbered_i_of_n(long_
 def test_given_500_lines_when_rendered_then_every_page_repeats_the_table_header(long_statement):
     _, pages = long_statement
 
-    assert all(text.count(HEADER) == 1 for text in pages)
+    with_rows = [text for text in pages if re.search(ROW_REFERENCE, text)]
+    assert len(with_rows) >= len(pages) - 1  # only the totals and aging may spill onto a page of their own
+    assert all(text.count(HEADER) == 1 for text in with_rows)
 
 
 def test_given_500_lines_when_rendered_then_each_row_is_whole_on_exactly_one_page(long_statement):
@@ -74,6 +77,6 @@ def test_given_500_lines_when_rendered_then_each_row_is_whole_on_exactly_one_pag
                                      row.credit, row.balance) if c)  # fmt: skip
         holders = [n for n, text in enumerate(pages) if cells in text]
         assert len(holders) == 1, (row.reference, holders)
-    references = [m for text in pages for m in re.findall(r"\b(?:INV|PAY|REM)-\d{4}\b", text)]
+    references = [m for text in pages for m in re.findall(ROW_REFERENCE, text)]
     assert len(references) == ROWS
-    assert "Closing balance" in pages[-1]
+    assert "Closing balance" in " ".join(pages[-2:])

@@ -40,6 +40,8 @@ def _environment(directory: Path) -> Environment:
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     # Our own stylesheet, inlined so a render reads no files; trusted, hence not escaped.
     env.globals["css"] = Markup((directory / CSS_FILE).read_text(encoding="utf-8"))
