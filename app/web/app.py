@@ -15,6 +15,7 @@ from app.db import lifecycle
 from app.settings import Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
+from app.web import documents
 from app.web.graphql import StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from schema.staff.schema import build_schema
@@ -66,6 +67,7 @@ def create_app(
     routes = [
         Route("/healthz", healthz),
         Route("/graphql", staff_graphql, methods=["GET", "POST"]),
+        *documents.routes,
     ]
     app = Starlette(
         routes=routes,
