@@ -332,3 +332,13 @@ async def activity(scope: Scope, customer_id: int, period_from: date, period_to:
     ]
     order = {"invoice": 0, "credit_note": 1, "payment": 2, "write_off": 3}
     return sorted(rows, key=lambda r: (r.date, order[r.kind], r.reference))
+
+
+async def customer_ids_by_account(scope: Scope, account_numbers: list[str]) -> dict[str, int]:
+    """Account number -> customer id, for the batch command's ``--customers``; unknown numbers are absent."""
+    rows = (
+        await scoped(CustomerAccount, scope)
+        .filter(account_number__in=account_numbers)
+        .values("account_number", "id")
+    )
+    return {r["account_number"]: r["id"] for r in rows}
