@@ -140,16 +140,23 @@ async def customer(scope: Scope, customer_id: int) -> CustomerRow | None:
     return CustomerRow(**row) if row else None
 
 
-async def invoice(scope: Scope, invoice_id: int) -> InvoiceRow | None:
-    """The invoice if the caller may see it; drafts are not documents yet."""
+async def invoice(scope: Scope, invoice_id: int) -> tuple[InvoiceRow, Settlement] | None:
+    """The invoice if the caller may see it (drafts are not documents yet), with everything that reduced
+    it so far, in one query: a download's ETag is computed on every request, so fewer round trips matter.
+    """
+    annotations = {name: _settled_sql(table, None) for name, table in _SETTLEMENT_TABLES.items()}
     row = (
         await scoped(Invoice, scope)
         .filter(id=invoice_id)
         .exclude(status=InvoiceStatus.DRAFT)
+        .annotate(**annotations)
         .first()
-        .values(*InvoiceRow.__dataclass_fields__)
+        .values(*InvoiceRow.__dataclass_fields__, *annotations)
     )
-    return InvoiceRow(**row) if row else None
+    if not row:
+        return None
+    settled = Settlement(**{name: int(row.pop(name)) for name in annotations})
+    return InvoiceRow(**row), settled
 
 
 async def invoice_lines(scope: Scope, invoice_id: int) -> list[LineRow]:
@@ -160,22 +167,6 @@ async def invoice_lines(scope: Scope, invoice_id: int) -> list[LineRow]:
         .values(*LineRow.__dataclass_fields__)
     )
     return [LineRow(**r) for r in rows]
-
-
-async def settlement(scope: Scope, invoice_id: int, as_of: date | None = None) -> Settlement:
-    """Paid, credited and written-off amounts of one invoice, dated on or before ``as_of`` (None: all).
-
-    Same figures as the dashboard's open amount (metrics.md "Open amount of an invoice").
-    """
-    annotations = {name: _settled_sql(table, as_of) for name, table in _SETTLEMENT_TABLES.items()}
-    row = (
-        await scoped(Invoice, scope)
-        .filter(id=invoice_id)
-        .annotate(**annotations)
-        .first()
-        .values(*annotations)
-    )
-    return Settlement(**{k: int(v) for k, v in row.items()}) if row else Settlement(0, 0, 0)
 
 
 async def open_items_as_of(scope: Scope, customer_id: int, as_of: date) -> list[OpenItem]:

@@ -79,9 +79,10 @@ async def prepare_invoice(
     scope: Scope, invoice_id: int, *, tenants: TenantRegistry | None = None
 ) -> PreparedDocument:
     _check_access(scope)
-    row = await repository.invoice(scope, invoice_id)
-    if row is None:
+    found = await repository.invoice(scope, invoice_id)
+    if found is None:
         raise NotFound("no such invoice")
+    row, settled = found
     tenant = _tenant(scope, tenants)
     customer = await repository.customer(scope, row.customer_id)
     if customer is None:  # a contact scope never reaches here without access; kept for safety
@@ -92,7 +93,7 @@ async def prepare_invoice(
         row,
         customer,
         await repository.invoice_lines(scope, invoice_id),
-        await repository.settlement(scope, invoice_id),
+        settled,
         portal_url(tenant.config, f"/invoices/{invoice_id}"),
     )
     return _prepared(scope, "invoice.html", view, safe_filename(row.number) + ".pdf")
