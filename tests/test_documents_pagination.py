@@ -20,7 +20,7 @@ from tests.documents_data import pdf_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 500
-HEADER = "Date Type Reference Due date Charges Credits Balance"
+HEADER = "Date Document Due date Charges Credits Balance"
 ROW_REFERENCE = r"\b(?:INV|PAY|REM)-\d{4}\b"
 
 
