@@ -85,6 +85,14 @@ async def invoice(
     return row
 
 
+async def _link(scope: Scope, model, parent_field: str, parent, links) -> None:
+    """Allocation or application rows of ``parent`` to invoices: ``links`` are (invoice, amount, date)."""
+    for inv, part, when in links:
+        await model.create(
+            tenant_id=scope.tenant_id, invoice=inv, amount=part, date=when, **{parent_field: parent}
+        )
+
+
 async def payment(
     scope: Scope, cust: CustomerAccount, received: date, amount: int, *allocations, reference: str = ""
 ) -> Payment:
@@ -98,10 +106,7 @@ async def payment(
         currency=cust.currency,
         reference=reference,
     )
-    for inv, part, when in allocations:
-        await PaymentAllocation.create(
-            tenant_id=scope.tenant_id, payment=row, invoice=inv, amount=part, date=when
-        )
+    await _link(scope, PaymentAllocation, "payment", row, allocations)
     return row
 
 
@@ -118,10 +123,7 @@ async def credit_note(
         currency=cust.currency,
         amount=amount,
     )
-    for inv, part, on in applications:
-        await CreditApplication.create(
-            tenant_id=scope.tenant_id, credit_note=row, invoice=inv, amount=part, date=on
-        )
+    await _link(scope, CreditApplication, "credit_note", row, applications)
     return row
 
 

@@ -180,17 +180,6 @@ async def invoice_pdf(scope: Scope, invoice_id: int, *, tenants: TenantRegistry 
     return await render(await prepare_invoice(scope, invoice_id, tenants=tenants))
 
 
-async def statement_pdf(
-    scope: Scope,
-    customer_id: int,
-    kind: StatementKind | str = StatementKind.ACTIVITY,
-    period_from: date | None = None,
-    period_to: date | None = None,
-    as_of: date | None = None,
-    *,
-    tenants: TenantRegistry | None = None,
-) -> Document:
-    prepared = await prepare_statement(
-        scope, customer_id, kind, period_from, period_to, as_of, tenants=tenants
-    )
-    return await render(prepared)
+async def statement_pdf(scope: Scope, customer_id: int, *args, **kwargs) -> Document:
+    """The statement PDF; takes the same arguments as ``prepare_statement``."""
+    return await render(await prepare_statement(scope, customer_id, *args, **kwargs))
