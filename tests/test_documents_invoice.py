@@ -35,6 +35,7 @@ async def _given_an_invoice_part_credited_and_part_paid(scope_a, scope_b):
     )
     await data.credit_note(scope_a, cust, "CN-9", date(2026, 5, 10), 15000, (inv, 15000, date(2026, 5, 10)))
     await data.payment(scope_a, cust, date(2026, 5, 20), 30000, (inv, 30000, date(2026, 5, 20)))
+    await data.write_off(scope_a, inv, date(2026, 5, 25), 5000)
     # Tenant B has an invoice with the same number: it must never be what tenant A's download shows.
     other = await data.customer(scope_b, "NW-0042", "Andere GmbH", currency="EUR")
     other_inv = await data.invoice(scope_b, other, "INV-000123", date(2026, 5, 4), date(2026, 6, 3), 777700)
@@ -68,8 +69,9 @@ async def test_given_an_invoice_when_rendered_then_every_amount_and_detail_is_pr
         "Total $1,250.00",
         "Credited $150.00",
         "Paid $300.00",
-        "Balance due $800.00",
-        "Pay $800.00 by Jun 3, 2026",
+        "Written off $50.00",
+        "Balance due $750.00",
+        "Pay $750.00 by Jun 3, 2026",
         "https://northwind.localhost/portal/invoices/",
         "First Lakeshore Bank",
         "Page 1 of 1",

@@ -200,3 +200,30 @@ async def test_given_many_renders_at_once_when_rendering_then_they_run_off_the_l
     assert peak == render.MAX_CONCURRENT_RENDERS
     assert all(name.startswith("pdf-render") for name in threads)
     assert ticks >= 5  # the loop kept running while renders were busy
+
+
+async def test_given_a_contact_scope_at_the_seam_when_downloading_then_only_its_own_account_is_served(
+    client, scope_a, scope_b, monkeypatch
+):
+    from app.scope import PrincipalKind, Scope
+    from app.web import documents as routes
+
+    a, inv, _, inv_b = await _given_data_in_both_tenants(scope_a, scope_b)
+    neighbour = await data.customer(scope_a, "N-1", "Neighbour Inc")
+    theirs = await data.invoice(scope_a, neighbour, "INV-000200", date(2026, 6, 5), date(2026, 7, 5), 100)
+    contact = Scope(scope_a.tenant_id, "northwind", PrincipalKind.CONTACT, "contact:ap@a.example",
+                    customer_ids=frozenset({a.id}))  # fmt: skip
+
+    async def contact_session(request):  # what wt5's portal sessions will provide
+        return contact
+
+    monkeypatch.setattr(routes, "caller_scope", contact_session)
+    own = await client.get(invoice_pdf_url(inv.id))
+    refused = [
+        await client.get(invoice_pdf_url(theirs.id)),
+        await client.get(statement_pdf_url(neighbour.id)),
+        await client.get(invoice_pdf_url(inv_b.id)),
+    ]
+
+    assert own.status_code == 200 and "INV-000123" in pdf_text(own.content)
+    assert [r.status_code for r in refused] == [404, 404, 404]

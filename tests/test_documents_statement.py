@@ -109,3 +109,24 @@ async def test_given_another_tenants_customer_or_a_bad_kind_when_preparing_then_
         await service.prepare_statement(scope_a, a.id, "summary")
     with pytest.raises(ValidationFailed):
         await service.prepare_statement(scope_a, a.id, "activity", D, date(2026, 3, 1))
+
+
+async def test_given_a_german_tenant_with_its_own_buckets_when_preparing_then_labels_and_money_follow_it(
+    scope_a, scope_b
+):
+    a = await data.worked_example(scope_a)
+    b = await data.worked_example(scope_b, account="A-200", name="Kunde A")  # a USD customer of a EUR tenant
+    await data.payment(scope_a, a, date(2026, 6, 1), 99, reference="ONLY-IN-A")
+
+    view = (await service.prepare_statement(scope_b, b.id, "open_item", as_of=D)).view
+
+    # cloudly ages by [30, 60, 90]: INV-1 at 91 days falls in the open-ended last bucket.
+    assert [(c.label, c.amount) for c in view.aging] == [
+        ("Current", "2.500,00\xa0$"),
+        ("1-30", "600,00\xa0$"),
+        ("31-60", "0,00\xa0$"),
+        ("61-90", "0,00\xa0$"),
+        ("91+", "600,00\xa0$"),
+        ("Unapplied", "-150,00\xa0$"),
+    ]
+    assert (view.as_of, view.net_balance) == ("30.06.2026", "3.550,00\xa0$")
