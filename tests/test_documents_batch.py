@@ -24,6 +24,7 @@ D = date(2026, 6, 30)
 
 async def _given_three_customers_and_another_tenant(scope_a, scope_b):
     a = await data.worked_example(scope_a)
+    await data.invoice(scope_a, a, "INV-EUR-1", date(2026, 6, 1), date(2026, 6, 30), 4200, currency="EUR")
     settled = await data.customer(scope_a, "S-1", "Settled Ltd")
     inv = await data.invoice(scope_a, settled, "INV-9", date(2026, 5, 1), date(2026, 5, 31), 5000)
     await data.payment(scope_a, settled, date(2026, 5, 20), 5000, (inv, 5000, date(2026, 5, 20)))
@@ -43,10 +44,17 @@ async def test_given_customers_when_planning_the_batch_then_only_those_with_a_ba
     narrowed = await batch.customers_to_render(scope_a, D, ["S-1", "L-1"])
 
     assert sorted(p.filename for p in prepared) == [
+        "statement-A-100-2026-06-30-EUR.pdf",
         "statement-A-100-2026-06-30.pdf",
         "statement-L-1-2026-06-30.pdf",
     ]
-    assert narrowed == [late.id]
+    euro = next(p.view for p in prepared if p.filename.endswith("-EUR.pdf"))
+    assert (euro.currency, euro.net_balance, [r.reference for r in euro.rows]) == (
+        "EUR",
+        "€42.00",
+        ["INV-EUR-1"],
+    )
+    assert narrowed == [(late.id, "USD")]
     with pytest.raises(NotFound, match="X-1"):
         await batch.customers_to_render(scope_a, D, ["X-1"])
 

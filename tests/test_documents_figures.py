@@ -40,8 +40,8 @@ async def test_given_the_worked_example_when_aging_then_buckets_unapplied_and_ne
 
     assert aging == {0: 250000, 1: 60000, 4: 60000}
     assert unapplied == 15000
-    assert balances == {a.id: 355000}
-    assert await repository.net_balances_as_of(scope_b, D) == {b.id: 99900}
+    assert balances == {(a.id, "USD"): 355000}
+    assert await repository.net_balances_as_of(scope_b, D) == {(b.id, "EUR"): 99900}
 
 
 async def test_given_an_earlier_date_when_asking_then_later_payments_do_not_count(scope_a, scope_b):
@@ -80,3 +80,28 @@ async def _invoice(invoice_id):
     from app.models import Invoice
 
     return await Invoice.get(id=invoice_id)
+
+
+async def test_given_a_customer_billed_in_two_currencies_when_asking_then_each_currency_stands_alone(
+    scope_a, scope_b
+):
+    a, _ = await _two_tenants(scope_a, scope_b)
+    eur = await data.invoice(
+        scope_a, a, "INV-EUR-1", date(2026, 6, 1), date(2026, 6, 15), 50000, currency="EUR"
+    )
+    await data.write_off(scope_a, eur, date(2026, 6, 20), 1000)
+    await data.credit_note(scope_a, a, "CN-EUR", date(2026, 6, 21), 2000)  # customer currency is USD
+    usd_items = await repository.open_items_as_of(scope_a, a.id, D, "USD")
+
+    eur_items = await repository.open_items_as_of(scope_a, a.id, D, "EUR")
+    eur_aging = await repository.aging_of(scope_a, a.id, D, [30, 60, 90, 120], "EUR")
+    balances = await repository.net_balances_as_of(scope_a, D)
+    eur_rows = await repository.activity(scope_a, a.id, date(2026, 6, 1), D, "EUR")
+
+    assert [i.number for i in usd_items] == ["INV-1", "INV-3", "INV-2"]
+    assert [(i.number, i.open_amount) for i in eur_items] == [("INV-EUR-1", 49000)]
+    assert eur_aging == {1: 49000}
+    assert balances == {(a.id, "USD"): 353000, (a.id, "EUR"): 49000}
+    assert await repository.unapplied_as_of(scope_a, a.id, D, "EUR") == 0
+    assert await repository.unapplied_as_of(scope_a, a.id, D, "USD") == 17000
+    assert [(r.kind, r.amount) for r in eur_rows] == [("invoice", 50000), ("write_off", -1000)]

@@ -46,7 +46,7 @@ def long_statement() -> tuple[views.StatementView, list[str]]:
         for i in range(ROWS)
     ]
     customer = CustomerRow(1, "NW-LONG", "Long Statement Ltd", "1 Long Road", "", "", "USD")
-    figures = views.StatementFigures(date(2026, 6, 30), 0, 0, {})
+    figures = views.StatementFigures(date(2026, 6, 30), "USD", 0, 0, {})
     view = views.activity_statement_view(
         views.brand_of(tenant), Formatter("en_US"), customer, start, 0, rows, figures, [30, 60, 90, 120], ""
     )

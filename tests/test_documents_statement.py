@@ -109,6 +109,8 @@ async def test_given_another_tenants_customer_or_a_bad_kind_when_preparing_then_
         await service.prepare_statement(scope_a, a.id, "summary")
     with pytest.raises(ValidationFailed):
         await service.prepare_statement(scope_a, a.id, "activity", D, date(2026, 3, 1))
+    with pytest.raises(ValidationFailed, match="ISO 4217"):
+        await service.prepare_statement(scope_a, a.id, "open_item", as_of=D, currency="EURO")
 
 
 async def test_given_a_german_tenant_with_its_own_buckets_when_preparing_then_labels_and_money_follow_it(

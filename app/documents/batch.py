@@ -31,17 +31,22 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-async def customers_to_render(scope: Scope, as_of: date, account_numbers: list[str] | None) -> list[int]:
-    """Customers with a non-zero net balance on ``as_of``; ``account_numbers`` narrows them (and every
-    named account must exist, so a typo is an error rather than a silently missing statement)."""
-    balances = await repository.net_balances_as_of(scope, as_of)
+async def customers_to_render(
+    scope: Scope, as_of: date, account_numbers: list[str] | None
+) -> list[tuple[int, str]]:
+    """(customer id, currency) of every non-zero net balance on ``as_of``: one statement each.
+
+    ``account_numbers`` narrows them, and every named account must exist, so a typo is an error rather
+    than a silently missing statement."""
+    balances = sorted(await repository.net_balances_as_of(scope, as_of))
     if not account_numbers:
-        return sorted(balances)
+        return balances
     found = await repository.customer_ids_by_account(scope, account_numbers)
     missing = sorted(set(account_numbers) - set(found))
     if missing:
         raise NotFound(f"no customer with account number {', '.join(missing)}")
-    return sorted(cid for cid in found.values() if cid in balances)
+    wanted = set(found.values())
+    return [(cid, currency) for cid, currency in balances if cid in wanted]
 
 
 async def prepare_statements(
@@ -52,8 +57,11 @@ async def prepare_statements(
     *,
     tenants: TenantRegistry | None = None,
 ) -> list[service.PreparedDocument]:
-    ids = await customers_to_render(scope, as_of, account_numbers)
-    return [await service.prepare_statement(scope, cid, kind, as_of=as_of, tenants=tenants) for cid in ids]
+    pairs = await customers_to_render(scope, as_of, account_numbers)
+    return [
+        await service.prepare_statement(scope, cid, kind, as_of=as_of, currency=cur, tenants=tenants)
+        for cid, cur in pairs
+    ]
 
 
 def _render_to_file(template: str, view, path: str) -> tuple[str, int]:

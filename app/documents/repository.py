@@ -122,10 +122,16 @@ def _open_sql(as_of: date | None) -> RawSQL:
     return RawSQL(f'("invoice"."total" - {parts})')
 
 
-def _receivables(scope: Scope, customer_id: int | None, as_of: date):
-    """Invoices that exist as receivables on ``as_of`` (issued by then, neither draft nor void)."""
+def _receivables(scope: Scope, customer_id: int | None, as_of: date, currency: str | None = None):
+    """Invoices that exist as receivables on ``as_of`` (issued by then, neither draft nor void), in
+    ``currency`` when given: figures are summed per currency first (metrics.md "Money")."""
     query = scoped(Invoice, scope).filter(issue_date__lte=as_of).exclude(status__in=NOT_RECEIVABLE)
-    return query if customer_id is None else query.filter(customer_id=customer_id)
+    query = query if customer_id is None else query.filter(customer_id=customer_id)
+    return query if currency is None else query.filter(currency=currency)
+
+
+def _in_currency(currency: str | None, path: str = "currency") -> Q:
+    return Q() if currency is None else Q(**{path: currency})
 
 
 async def customer(scope: Scope, customer_id: int) -> CustomerRow | None:
@@ -169,14 +175,16 @@ async def invoice_lines(scope: Scope, invoice_id: int) -> list[LineRow]:
     return [LineRow(**r) for r in rows]
 
 
-async def open_items_as_of(scope: Scope, customer_id: int, as_of: date) -> list[OpenItem]:
+async def open_items_as_of(
+    scope: Scope, customer_id: int, as_of: date, currency: str | None = None
+) -> list[OpenItem]:
     """A customer's invoices with a non-zero open amount as of ``as_of``, oldest due first.
 
     open(D) = total - allocations <= D - credit applications <= D - write-offs <= D (metrics.md); the
     dashboard's receivables service computes the same per invoice.
     """
     rows = (
-        await _receivables(scope, customer_id, as_of)
+        await _receivables(scope, customer_id, as_of, currency)
         .annotate(open_amount=_open_sql(as_of))
         .filter(open_amount__not=0)
         .order_by("due_date", "issue_date", "number")
@@ -209,13 +217,15 @@ def _bucket_sql(as_of: date, edges: list[int]) -> RawSQL:
     return RawSQL(f"(CASE {' '.join(whens)} ELSE {len(edges) + 1} END)")
 
 
-async def aging_of(scope: Scope, customer_id: int, as_of: date, edges: list[int]) -> dict[int, int]:
+async def aging_of(
+    scope: Scope, customer_id: int, as_of: date, edges: list[int], currency: str | None = None
+) -> dict[int, int]:
     """Open amount per aging bucket index as of ``as_of`` (see ``_bucket_sql``); empty buckets absent.
 
     The dashboard's receivables service ages the same way (metrics.md "Aging").
     """
     rows = (
-        await _receivables(scope, customer_id, as_of)
+        await _receivables(scope, customer_id, as_of, currency)
         .annotate(bucket=_bucket_sql(as_of, edges), open_amount=Sum(_open_sql(as_of)))
         .group_by("bucket")
         .values("bucket", "open_amount")
@@ -228,77 +238,85 @@ async def _sum(query, field: str = "amount") -> int:
     return int((row or {}).get("total_sum") or 0)
 
 
-async def unapplied_as_of(scope: Scope, customer_id: int, as_of: date) -> int:
+async def unapplied_as_of(scope: Scope, customer_id: int, as_of: date, currency: str | None = None) -> int:
     """Cash and credit on account as of ``as_of`` (metrics.md): payments received minus their allocations,
     plus credit notes minus their applications, each dated on or before ``as_of``.
 
     The dashboard's receivables service computes the same figure.
     """
     payments = scoped(Payment, scope).filter(
-        customer_id=customer_id, received_date__lte=as_of, status=PaymentStatus.SUCCEEDED
+        _in_currency(currency),
+        customer_id=customer_id,
+        received_date__lte=as_of,
+        status=PaymentStatus.SUCCEEDED,
     )
     allocations = scoped(PaymentAllocation, scope).filter(
-        payment__customer_id=customer_id, date__lte=as_of, payment__received_date__lte=as_of
+        _in_currency(currency, "payment__currency"),
+        payment__customer_id=customer_id,
+        date__lte=as_of,
+        payment__received_date__lte=as_of,
     )
-    credits = scoped(CreditNote, scope).filter(customer_id=customer_id, date__lte=as_of)
+    credits = scoped(CreditNote, scope).filter(
+        _in_currency(currency), customer_id=customer_id, date__lte=as_of
+    )
     applications = scoped(CreditApplication, scope).filter(
-        credit_note__customer_id=customer_id, date__lte=as_of, credit_note__date__lte=as_of
+        _in_currency(currency, "credit_note__currency"),
+        credit_note__customer_id=customer_id,
+        date__lte=as_of,
+        credit_note__date__lte=as_of,
     )
     return await _sum(payments) - await _sum(allocations) + await _sum(credits) - await _sum(applications)
 
 
 async def net_balances_as_of(
     scope: Scope, as_of: date, customer_ids: list[int] | None = None
-) -> dict[int, int]:
-    """Net balance per customer as of ``as_of``: open items minus unapplied (metrics.md), which is the
-    same as invoices issued - payments received - credit notes - write-offs, each dated <= ``as_of``.
+) -> dict[tuple[int, str], int]:
+    """Net balance per (customer, currency) as of ``as_of``: open items minus unapplied (metrics.md), which
+    is the same as invoices issued - payments received - credit notes - write-offs, each dated <= ``as_of``.
 
     Four GROUP BY queries over the customer set; the dashboard's receivables service computes the same
-    figure. Customers whose balance is zero are left out.
+    figure. Zero balances are left out.
     """
     only = Q() if customer_ids is None else Q(customer_id__in=customer_ids)
     only_wo = Q() if customer_ids is None else Q(invoice__customer_id__in=customer_ids)
+    payments = scoped(Payment, scope).filter(only, received_date__lte=as_of, status=PaymentStatus.SUCCEEDED)
+    write_offs = (
+        scoped(WriteOff, scope).filter(only_wo, date__lte=as_of).exclude(invoice__status__in=NOT_RECEIVABLE)
+    )
     grouped = [
-        (1, _receivables(scope, None, as_of).filter(only), "customer_id", "total"),
-        (
-            -1,
-            scoped(Payment, scope).filter(only, received_date__lte=as_of, status=PaymentStatus.SUCCEEDED),
-            "customer_id",
-            "amount",
-        ),
-        (-1, scoped(CreditNote, scope).filter(only, date__lte=as_of), "customer_id", "amount"),
-        (
-            -1,
-            scoped(WriteOff, scope)
-            .filter(only_wo, date__lte=as_of)
-            .exclude(invoice__status__in=NOT_RECEIVABLE),
-            "invoice__customer_id",
-            "amount",
-        ),
+        (1, _receivables(scope, None, as_of).filter(only), "customer_id", "currency", "total"),
+        (-1, payments, "customer_id", "currency", "amount"),
+        (-1, scoped(CreditNote, scope).filter(only, date__lte=as_of), "customer_id", "currency", "amount"),
+        (-1, write_offs, "invoice__customer_id", "invoice__currency", "amount"),
     ]
-    balances: dict[int, int] = {}
-    for sign, query, key, field in grouped:
-        rows = await query.annotate(part=Sum(field)).group_by(key).values(key, "part")
+    balances: dict[tuple[int, str], int] = {}
+    for sign, query, key, currency, field in grouped:
+        rows = await query.annotate(part=Sum(field)).group_by(key, currency).values(key, currency, "part")
         for r in rows:
-            balances[r[key]] = balances.get(r[key], 0) + sign * int(r["part"] or 0)
-    return {cid: amount for cid, amount in balances.items() if amount != 0}
+            pair = (r[key], r[currency])
+            balances[pair] = balances.get(pair, 0) + sign * int(r["part"] or 0)
+    return {pair: amount for pair, amount in balances.items() if amount != 0}
 
 
-async def activity(scope: Scope, customer_id: int, period_from: date, period_to: date) -> list[ActivityRow]:
-    """Every invoice, credit note, payment and write-off of the customer dated in the period, in date order."""
+async def activity(
+    scope: Scope, customer_id: int, period_from: date, period_to: date, currency: str | None = None
+) -> list[ActivityRow]:
+    """Every invoice, credit note, payment and write-off of the customer dated in the period (in
+    ``currency`` when given), in date order."""
     invoices = await (
-        _receivables(scope, customer_id, period_to)
+        _receivables(scope, customer_id, period_to, currency)
         .filter(issue_date__gte=period_from)
         .values("issue_date", "number", "due_date", "total")
     )
     credit_notes = await (
         scoped(CreditNote, scope)
-        .filter(customer_id=customer_id, date__gte=period_from, date__lte=period_to)
+        .filter(_in_currency(currency), customer_id=customer_id, date__gte=period_from, date__lte=period_to)
         .values("date", "number", "amount")
     )
     payments = await (
         scoped(Payment, scope)
         .filter(
+            _in_currency(currency),
             customer_id=customer_id,
             received_date__gte=period_from,
             received_date__lte=period_to,
@@ -308,7 +326,12 @@ async def activity(scope: Scope, customer_id: int, period_from: date, period_to:
     )
     write_offs = await (
         scoped(WriteOff, scope)
-        .filter(invoice__customer_id=customer_id, date__gte=period_from, date__lte=period_to)
+        .filter(
+            _in_currency(currency, "invoice__currency"),
+            invoice__customer_id=customer_id,
+            date__gte=period_from,
+            date__lte=period_to,
+        )
         .exclude(invoice__status__in=NOT_RECEIVABLE)
         .values("date", "invoice__number", "amount")
     )

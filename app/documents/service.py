@@ -24,6 +24,7 @@ from app.documents.cache import rendered
 from app.documents.formatting import Formatter
 from app.documents.urls import portal_url
 from app.errors import NotFound, ValidationFailed
+from app.money import is_known_currency
 from app.scope import Scope
 from app.settings import get_settings
 from app.tenancy.registry import TenantFile, TenantRegistry
@@ -115,13 +116,14 @@ def statement_dates(
     return start, closing
 
 
-async def figures_as_of(scope: Scope, customer_id: int, as_of: date, edges: list[int]):
-    items = await repository.open_items_as_of(scope, customer_id, as_of)
+async def figures_as_of(scope: Scope, customer_id: int, as_of: date, edges: list[int], currency: str):
+    items = await repository.open_items_as_of(scope, customer_id, as_of, currency)
     figures = views.StatementFigures(
         as_of=as_of,
+        currency=currency,
         total_open=sum(i.open_amount for i in items),
-        unapplied=await repository.unapplied_as_of(scope, customer_id, as_of),
-        aging=await repository.aging_of(scope, customer_id, as_of, edges),
+        unapplied=await repository.unapplied_as_of(scope, customer_id, as_of, currency),
+        aging=await repository.aging_of(scope, customer_id, as_of, edges, currency),
     )
     return items, figures
 
@@ -133,9 +135,11 @@ async def prepare_statement(
     period_from: date | None = None,
     period_to: date | None = None,
     as_of: date | None = None,
+    currency: str | None = None,
     *,
     tenants: TenantRegistry | None = None,
 ) -> PreparedDocument:
+    """A statement in one currency: ``currency`` defaults to the customer's own."""
     _check_access(scope)
     try:
         kind = StatementKind(kind)
@@ -147,18 +151,22 @@ async def prepare_statement(
     tenant = _tenant(scope, tenants)
     start, closing = statement_dates(kind, today_for(tenant), period_from, period_to, as_of)
     edges = list(tenant.config.aging.buckets)
-    items, figures = await figures_as_of(scope, customer_id, closing, edges)
+    currency = currency or customer.currency
+    if not is_known_currency(currency):
+        raise ValidationFailed("currency must be an ISO 4217 code like EUR", field="currency")
+    items, figures = await figures_as_of(scope, customer_id, closing, edges, currency)
     common = (views.brand_of(tenant), Formatter(tenant.config.locale), customer)
     link = portal_url(tenant.config, f"/accounts/{customer_id}/statement")
     if kind is StatementKind.OPEN_ITEM:
         view = views.open_item_statement_view(*common, items, figures, edges, link)
     else:
         opening = await repository.net_balances_as_of(scope, start - timedelta(days=1), [customer_id])
-        activity = await repository.activity(scope, customer_id, start, closing)
+        activity = await repository.activity(scope, customer_id, start, closing, currency)
         view = views.activity_statement_view(
-            *common, start, opening.get(customer_id, 0), activity, figures, edges, link
+            *common, start, opening.get((customer_id, currency), 0), activity, figures, edges, link
         )
-    filename = f"statement-{safe_filename(customer.account_number)}-{closing.isoformat()}.pdf"
+    suffix = "" if currency == customer.currency else f"-{currency}"
+    filename = f"statement-{safe_filename(customer.account_number)}-{closing.isoformat()}{suffix}.pdf"
     return _prepared(scope, "statement.html", view, filename)
 
 

@@ -31,8 +31,9 @@ def statement_pdf_url(
     period_from: date | None = None,
     period_to: date | None = None,
     as_of: date | None = None,
+    currency: str | None = None,
 ) -> str:
-    params = {"kind": kind, "from": period_from, "to": period_to, "asOf": as_of}
+    params = {"kind": kind, "from": period_from, "to": period_to, "asOf": as_of, "currency": currency}
     query = urlencode({k: v.isoformat() if isinstance(v, date) else v for k, v in params.items() if v})
     return f"/documents/statements/{customer_id}.pdf?{query}"
 

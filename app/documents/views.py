@@ -215,9 +215,13 @@ def aging_cells(fmt: Formatter, currency: str, edges: list[int], buckets: dict[i
 
 @dataclass(frozen=True)
 class StatementFigures:
-    """What every statement prints at the bottom, in minor units, as of its closing date."""
+    """What every statement prints at the bottom, in minor units of ``currency``, as of its closing date.
+
+    A statement covers one currency (figures are summed per currency first, metrics.md "Money"); a
+    customer with documents in two currencies gets two statements."""
 
     as_of: date
+    currency: str
     total_open: int
     unapplied: int
     aging: dict[int, int]
@@ -230,7 +234,7 @@ class StatementFigures:
 def _statement_view(
     brand, fmt, customer, kind, title, period, figures, edges, rows, opening, closing, portal_url
 ) -> StatementView:
-    cur = customer.currency
+    cur = figures.currency
     return StatementView(
         brand=brand,
         customer=party_of(customer),
@@ -262,7 +266,7 @@ def activity_statement_view(
     portal_url: str,
 ) -> StatementView:
     """Opening balance, every event of the period with a running balance, closing balance."""
-    cur = customer.currency
+    cur = figures.currency
     balances = list(accumulate((r.amount for r in activity), initial=opening))
     rows = [
         StatementRow(
@@ -294,7 +298,7 @@ def open_item_statement_view(
     portal_url: str,
 ) -> StatementView:
     """Every invoice still open on the date, with its days past due, then unapplied cash and the net."""
-    cur = customer.currency
+    cur = figures.currency
     balances = list(accumulate(i.open_amount for i in items))
     rows = [
         StatementRow(

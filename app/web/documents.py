@@ -91,6 +91,7 @@ async def statement_pdf(request: Request) -> Response:
             _date_param(request, "from"),
             _date_param(request, "to"),
             _date_param(request, "asOf"),
+            request.query_params.get("currency") or None,
             tenants=request.app.state.tenants,
         )
 
