@@ -132,3 +132,22 @@ async def test_given_a_german_tenant_with_its_own_buckets_when_preparing_then_la
         ("Unapplied", "-150,00\xa0$"),
     ]
     assert (view.as_of, view.net_balance) == ("30.06.2026", "3.550,00\xa0$")
+
+
+def test_given_no_dates_when_choosing_a_statement_period_then_it_is_the_month_to_date_or_today():
+    today = date(2026, 7, 14)
+
+    assert service.statement_dates(service.StatementKind.ACTIVITY, today, None, None, None) == (
+        date(2026, 7, 1),
+        today,
+    )
+    assert service.statement_dates(service.StatementKind.ACTIVITY, today, None, None, D) == (
+        date(2026, 6, 1),
+        D,
+    )
+    assert service.statement_dates(service.StatementKind.OPEN_ITEM, today, date(2026, 1, 1), None, None) == (
+        None,
+        today,
+    )
+    with pytest.raises(ValidationFailed):
+        service.statement_dates(service.StatementKind.OPEN_ITEM, today, None, D, date(2026, 6, 29))
