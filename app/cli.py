@@ -1,4 +1,4 @@
-"""The ``ledgerport`` command line: migrate, tenants, tokens, serve, demo, schema.
+"""The ``ledgerport`` command line: migrate, tenants, tokens, serve, demo, schema, statements.
 
 Every command reads the same settings as the server and talks to the database through the same services,
 with a system scope for the tenant named by ``--tenant``. Errors print one clear message and exit non-zero;
@@ -224,6 +224,56 @@ def schema_export() -> None:
 
     for path in write_all(PROJECT_SCHEMA_DIR):
         click.echo(f"wrote {path}")
+
+
+@main.group()
+def statements() -> None:
+    """Statement of account PDFs."""
+
+
+@statements.command("render")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(["%Y-%m-%d"]), help="closing date")
+@click.option(
+    "--customers", default="", help="comma-separated account numbers (default: every customer with a balance)"
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["activity", "open_item"]),
+    default="activity",
+    show_default=True,
+    help="activity: the month up to --as-of; open_item: what is open on --as-of",
+)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="render processes (default: cores)")
+def statements_render(
+    tenant_slug: str, as_of, customers: str, kind: str, out_dir: Path, workers: int | None
+) -> None:
+    """Render month-end statements for every customer with a balance, on every core."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from app.documents import batch
+    from app.documents.service import StatementKind
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+    accounts = [a.strip() for a in customers.split(",") if a.strip()]
+
+    async def work():
+        scope = await system_scope(tenant_slug, principal="cli")
+        return await batch.prepare_statements(
+            scope, as_of.date(), StatementKind(kind), accounts, tenants=registry
+        )
+
+    prepared = run_with_db(settings, work)
+    if not prepared:
+        click.echo("no customer has a balance on that date: nothing to render")
+        return
+    columns = (TextColumn("statements"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as progress:
+        task = progress.add_task("render", total=len(prepared))
+        files = batch.render_all(prepared, out_dir, workers=workers, on_done=lambda _: progress.advance(task))
+    click.echo(f"rendered {len(files)} statements into {out_dir}")
 
 
 if __name__ == "__main__":

@@ -61,3 +61,20 @@ async def cookie_scope(request: Request, settings: Settings, tenants: TenantRegi
 
 def has_session_cookie(request: Request, audience: str) -> bool:
     return cookies.SESSION_COOKIES[audience] in request.cookies
+
+
+async def request_scope(
+    request: Request, settings: Settings, tenants: TenantRegistry, providers: ProviderCache
+) -> Scope:
+    """Whoever is calling a non-GraphQL route (document downloads): staff by bearer credential or staff
+    session, or a contact by portal session. GET routes need no CSRF token; their answers are scoped."""
+    if request.headers.get("authorization"):
+        return await bearer_scope(request, providers, tenants)
+    if has_session_cookie(request, "staff"):
+        return await cookie_scope(request, settings, tenants, "staff")
+    if has_session_cookie(request, "portal"):
+        return await cookie_scope(request, settings, tenants, "portal")
+    raise AuthenticationError(
+        "Missing credentials: send an API token as `Authorization: Bearer <token>`, or sign in.",
+        code="unauthenticated",
+    )

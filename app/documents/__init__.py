@@ -1,0 +1,1 @@
+"""Invoice and statement PDFs: view models, Babel formatting, WeasyPrint rendering, downloads."""

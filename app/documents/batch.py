@@ -1,0 +1,95 @@
+"""Month-end statements for every customer with a balance, rendered on every core.
+
+Reading the data is quick and needs the database, so it happens first, in the calling process; laying
+out PDFs is the slow part and needs nothing but the view model, so it fans out to a process pool (threads
+would share one core under the GIL). Each worker writes its file and returns only the path and size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.documents import render, repository, service
+from app.errors import NotFound
+from app.scope import Scope
+from app.tenancy.registry import TenantRegistry
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: Path
+    size: int
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+async def customers_to_render(
+    scope: Scope, as_of: date, account_numbers: list[str] | None
+) -> list[tuple[int, str]]:
+    """(customer id, currency) of every non-zero net balance on ``as_of``: one statement each.
+
+    ``account_numbers`` narrows them, and every named account must exist, so a typo is an error rather
+    than a silently missing statement."""
+    balances = sorted(await repository.net_balances_as_of(scope, as_of))
+    if not account_numbers:
+        return balances
+    found = await repository.customer_ids_by_account(scope, account_numbers)
+    missing = sorted(set(account_numbers) - set(found))
+    if missing:
+        raise NotFound(f"no customer with account number {', '.join(missing)}")
+    wanted = set(found.values())
+    return [(cid, currency) for cid, currency in balances if cid in wanted]
+
+
+async def prepare_statements(
+    scope: Scope,
+    as_of: date,
+    kind: service.StatementKind,
+    account_numbers: list[str] | None = None,
+    *,
+    tenants: TenantRegistry | None = None,
+) -> list[service.PreparedDocument]:
+    pairs = await customers_to_render(scope, as_of, account_numbers)
+    return [
+        await service.prepare_statement(scope, cid, kind, as_of=as_of, currency=cur, tenants=tenants)
+        for cid, cur in pairs
+    ]
+
+
+def _render_to_file(template: str, view, path: str) -> tuple[str, int]:
+    content = render.render_pdf(template, view)
+    Path(path).write_bytes(content)
+    return path, len(content)
+
+
+def render_all(
+    prepared: list[service.PreparedDocument],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    on_done: Callable[[RenderedFile], None] | None = None,
+) -> list[RenderedFile]:
+    """Render every prepared statement into ``out_dir`` with ``workers`` processes (default: the cores)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: list[RenderedFile] = []
+    # spawn, not fork: the parent holds database connections and threads a fork would copy half-alive.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers or default_workers(), mp_context=context) as pool:
+        futures = [
+            pool.submit(_render_to_file, p.template, p.view, str(out_dir / p.filename)) for p in prepared
+        ]
+        for future in as_completed(futures):
+            path, size = future.result()
+            done = RenderedFile(Path(path), size)
+            results.append(done)
+            if on_done:
+                on_done(done)
+    return sorted(results, key=lambda r: r.path.name)

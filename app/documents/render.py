@@ -1,0 +1,117 @@
+"""From a view model to PDF bytes: Jinja fills ``templates/pdf/``, WeasyPrint lays it out.
+
+Layout is CPU-bound (tens of milliseconds for an invoice, seconds for a long statement), so the web
+process runs it in a small thread pool behind a semaphore: the event loop keeps serving other requests
+and a burst of downloads cannot start more renders than there are workers. The batch command renders
+in a process pool instead, to use every core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from app.settings import get_settings
+
+#: Bump when a template or the CSS changes how the same data looks; part of every ETag.
+TEMPLATE_VERSION = "2026-11-23.1"
+#: Renders allowed at once in one server process (``LEDGERPORT_PDF_RENDERS``, default 2).
+MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("LEDGERPORT_PDF_RENDERS", "2")))
+CSS_FILE = "documents.css"
+
+
+def templates_dir() -> Path:
+    return get_settings().templates_dir / "pdf"
+
+
+@lru_cache(maxsize=4)
+def _environment(directory: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Our own stylesheet, inlined so a render reads no files; trusted, hence not escaped.
+    env.globals["css"] = Markup((directory / CSS_FILE).read_text(encoding="utf-8"))
+    return env
+
+
+@lru_cache(maxsize=4)
+def _templates_digest(directory: Path) -> str:
+    """A digest of the template files, so an edited template can never serve a stale cached PDF even if
+    nobody bumped ``TEMPLATE_VERSION``."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(template: str, view) -> str:
+    """The ETag of a document: a hash of its view-model data, its template and the template version."""
+    payload = json.dumps(asdict(view), sort_keys=True, default=str, ensure_ascii=False)
+    digest = hashlib.sha256()
+    for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), template, payload):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def render_html(template: str, view) -> str:
+    """The filled template; every field of the view model is a template variable."""
+    env = _environment(templates_dir())
+    return env.get_template(template).render(**{f: getattr(view, f) for f in view.__dataclass_fields__})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint and nothing else (the benchmark compares our whole path with this)."""
+    from weasyprint import HTML  # imported late: loading Pango costs ~0.5 s, not needed by most commands
+
+    return HTML(string=html, base_url=str(templates_dir())).write_pdf()
+
+
+def render_pdf(template: str, view) -> bytes:
+    return html_to_pdf(render_html(template, view))
+
+
+_executor: ThreadPoolExecutor | None = None
+# One semaphore per event loop: a semaphore belongs to the loop it first waits on (tests, the CLI and the
+# benchmark each run their own loops in one process).
+_semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _pool() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(MAX_CONCURRENT_RENDERS, thread_name_prefix="pdf-render")
+    loop = asyncio.get_running_loop()
+    semaphore = _semaphores.get(loop)
+    if semaphore is None:
+        semaphore = _semaphores[loop] = asyncio.Semaphore(MAX_CONCURRENT_RENDERS)
+    return _executor, semaphore
+
+
+async def render_pdf_async(template: str, view) -> bytes:
+    """``render_pdf`` off the event loop, at most ``MAX_CONCURRENT_RENDERS`` at a time."""
+    executor, semaphore = _pool()
+    async with semaphore:
+        # Looked up at call time so tests can substitute a slow stand-in for WeasyPrint.
+        return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
+
+
+def _render_entry(template: str, view) -> bytes:
+    return render_pdf(template, view)

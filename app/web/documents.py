@@ -1,0 +1,106 @@
+"""Document downloads: invoice and statement PDFs with ETag, 304 and a file name.
+
+Who may download is the caller's scope: staff by API token, provider JWT or staff session, contacts by
+their portal session (401 like /graphql without any). The documents service limits a contact scope to its
+``customer_ids``, so a contact gets the same routes for its own accounts only. Another tenant's document,
+or another customer's for a contact, is 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.documents import service
+from app.documents.urls import document_id
+from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationFailed
+from app.scope import Scope
+from app.web import credentials
+from app.web.graphql import unauthorized
+
+#: Browsers and proxies may keep a copy but must revalidate it: the data behind a document can change.
+CACHE_CONTROL = "private, no-cache"
+
+
+async def caller_scope(request: Request) -> Scope:
+    """The scope of whoever is downloading."""
+    state = request.app.state
+    return await credentials.request_scope(request, state.settings, state.tenants, state.providers)
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+def _etag_matches(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match", "")
+    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in candidates or "*" in candidates
+
+
+def _date_param(request: Request, name: str) -> date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(f"{name} must be a date like 2026-06-30", field=name) from None
+
+
+async def _download(request: Request, prepare) -> Response:
+    try:
+        scope = await caller_scope(request)
+    except AuthenticationError as exc:
+        return unauthorized(exc.message, exc.code)
+    try:
+        prepared = await prepare(scope)
+    except NotFound:
+        return _error(404, "not_found", "Not found.")
+    except ValidationFailed as exc:
+        return _error(400, exc.code, exc.message)
+    except PermissionDenied as exc:
+        return _error(403, exc.code, exc.message)
+    etag = f'"{prepared.etag}"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if _etag_matches(request, etag):
+        return Response(status_code=304, headers=headers)
+    document = await service.render(prepared)
+    name = document.filename
+    headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(document.content, media_type="application/pdf", headers=headers)
+
+
+async def invoice_pdf(request: Request) -> Response:
+    async def prepare(scope: Scope):
+        invoice_id = document_id(request.path_params["id"])
+        return await service.prepare_invoice(scope, invoice_id, tenants=request.app.state.tenants)
+
+    return await _download(request, prepare)
+
+
+async def statement_pdf(request: Request) -> Response:
+    async def prepare(scope: Scope):
+        customer_id = document_id(request.path_params["id"])
+        return await service.prepare_statement(
+            scope,
+            customer_id,
+            request.query_params.get("kind", service.StatementKind.ACTIVITY),
+            _date_param(request, "from"),
+            _date_param(request, "to"),
+            _date_param(request, "asOf"),
+            request.query_params.get("currency") or None,
+            tenants=request.app.state.tenants,
+        )
+
+    return await _download(request, prepare)
+
+
+routes = [
+    Route("/documents/invoices/{id}.pdf", invoice_pdf, methods=["GET"]),
+    Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
+]

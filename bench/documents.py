@@ -1,0 +1,218 @@
+"""Document benchmark: our whole path beside WeasyPrint alone on the same HTML.
+
+    .venv/bin/python bench/documents.py [--quick]
+
+Seeds a throw-away SQLite database, then prints p50 timings for an invoice, statements of 100 and 1,000
+lines and a cached re-download through the HTTP route, and the month-end batch rate per core. Each line
+shows WeasyPrint rendering the very same HTML with nothing else, and the ratio: what our queries, view
+models, templates and caching add (or, for the cache, save). Targets (issue #6): invoice p50 < 200 ms,
+1,000-line statement < 4 s, cached download < 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from app.db import lifecycle  # noqa: E402
+from app.documents import batch, render, service  # noqa: E402
+from app.documents.cache import rendered  # noqa: E402
+from app.models import CustomerAccount, Invoice, InvoiceLine, Payment  # noqa: E402
+from app.models.enums import StaffRole  # noqa: E402
+from app.settings import Environment, Settings  # noqa: E402
+from app.tenancy.registry import TenantRegistry  # noqa: E402
+from app.tenancy.service import sync_tenants, system_scope  # noqa: E402
+
+AS_OF = date(2026, 6, 30)
+
+
+async def seed_customer(scope, account: str, rows: int) -> int:
+    """A customer whose activity statement over the last year has ``rows`` lines (invoices and payments)."""
+    cust = await CustomerAccount.create(
+        tenant_id=scope.tenant_id, external_id=f"c-{account}", account_number=account,
+        legal_name=f"Bench {account} Ltd", currency="USD", billing_address="1 Bench Road\nChicago, IL",
+    )  # fmt: skip
+    start = AS_OF - timedelta(days=364)
+    invoices = [
+        Invoice(
+            tenant_id=scope.tenant_id,
+            customer_id=cust.id,
+            external_id=f"{account}-i{i}",
+            number=f"{account}-INV-{i:05d}",
+            issue_date=start + timedelta(days=i * 365 // rows),
+            due_date=start + timedelta(days=i * 365 // rows + 30),
+            currency="USD",
+            subtotal=100000 + i,
+            tax=0,
+            total=100000 + i,
+        )
+        for i in range(rows // 2)
+    ]
+    payments = [
+        Payment(
+            tenant_id=scope.tenant_id,
+            customer_id=cust.id,
+            external_id=f"{account}-p{i}",
+            received_date=start + timedelta(days=i * 365 // rows + 20),
+            amount=90000,
+            currency="USD",
+            reference=f"WIRE-{account}-{i:05d}",
+        )
+        for i in range(rows - rows // 2)
+    ]
+    await Invoice.bulk_create(invoices)
+    await Payment.bulk_create(payments)
+    return cust.id
+
+
+async def seed_invoice(scope) -> int:
+    cust = await CustomerAccount.create(
+        tenant_id=scope.tenant_id, external_id="c-inv", account_number="INV-CUST",
+        legal_name="Société Générale Île-de-France", currency="USD", billing_address="29 Bd Haussmann\nParis",
+    )  # fmt: skip
+    inv = await Invoice.create(
+        tenant_id=scope.tenant_id, customer_id=cust.id, external_id="i-1", number="INV-000123",
+        issue_date=date(2026, 6, 1), due_date=date(2026, 7, 1), currency="USD", subtotal=1000000,
+        tax=80000, total=1080000, po_number="PO-1",
+    )  # fmt: skip
+    for position in range(1, 11):
+        await InvoiceLine.create(
+            tenant_id=scope.tenant_id,
+            invoice_id=inv.id,
+            position=position,
+            description=f"Component {position}",
+            quantity=10,
+            unit_price=10000,
+            amount=100000,
+            tax=8000,
+        )
+    return inv.id
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+async def timed(repeats: int, work) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        await work()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def weasyprint_alone(html: str, repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        render.html_to_pdf(html)
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def row(name: str, ours: float, alone: float, target: str = "") -> None:
+    print(f"{name:<34} {ours * 1000:>10.1f} ms {alone * 1000:>10.1f} ms {ours / alone:>7.2f}x  {target}")
+
+
+async def main(quick: bool) -> None:
+    reps = {"invoice": 5 if quick else 15, "s100": 3 if quick else 7, "s1000": 1 if quick else 3}
+    workdir = Path(tempfile.mkdtemp(prefix="ledgerport-bench-"))
+    url = f"sqlite://{workdir / 'bench.sqlite3'}"
+    await lifecycle.apply_migrations(url)
+    await lifecycle.open_database(url)
+    registry = TenantRegistry.load(ROOT / "tenants")
+    await sync_tenants(registry)
+    scope = await system_scope("northwind")
+    invoice_id = await seed_invoice(scope)
+    s100 = await seed_customer(scope, "S100", 100)
+    s1000 = await seed_customer(scope, "S1000", 1000)
+    batch_ids = [await seed_customer(scope, f"B{i:02d}", 40) for i in range(8 if quick else 32)]
+    render.render_pdf("invoice.html", (await service.prepare_invoice(scope, invoice_id)).view)  # warm up
+
+    print(f"{'document (p50)':<34} {'ours':>13} {'WeasyPrint':>13} {'ratio':>8}  target")
+
+    async def uncached(prepare):
+        async def work():
+            rendered.clear()
+            await service.render(await prepare())
+
+        return work
+
+    prepare_inv = lambda: service.prepare_invoice(scope, invoice_id)  # noqa: E731
+    html = render.render_html("invoice.html", (await prepare_inv()).view)
+    ours = p50(await timed(reps["invoice"], await uncached(prepare_inv)))
+    alone = p50(weasyprint_alone(html, reps["invoice"]))
+    row("invoice (10 lines)", ours, alone, "< 200 ms")
+
+    start = AS_OF - timedelta(days=364)
+    for label, cid, key, target in [
+        ("statement, 100 lines", s100, "s100", ""),
+        ("statement, 1,000 lines", s1000, "s1000", "< 4,000 ms"),
+    ]:
+        prepare = lambda cid=cid: service.prepare_statement(scope, cid, "activity", start, AS_OF)  # noqa: E731
+        prepared = await prepare()
+        assert len(prepared.view.rows) in (100, 1000), len(prepared.view.rows)
+        html = render.render_html("statement.html", prepared.view)
+        ours = p50(await timed(reps[key], await uncached(prepare)))
+        alone = p50(weasyprint_alone(html, reps[key]))
+        row(label, ours, alone, target)
+
+    # A cached re-download, through the real route with a real token, as a client sees it.
+    from app.auth import tokens
+    from app.web.app import create_app
+
+    _, secret = await tokens.create_token(scope, name="bench", role=StaffRole.FINANCE)
+    settings = Settings(env=Environment.TEST, database_url=url, tenants_dir=ROOT / "tenants")
+    app = create_app(settings, registry, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        headers = {"Authorization": f"Bearer {secret}"}
+        first = await client.get(f"/documents/invoices/{invoice_id}.pdf", headers=headers)
+        assert first.status_code == 200
+
+        async def download():
+            assert (
+                await client.get(f"/documents/invoices/{invoice_id}.pdf", headers=headers)
+            ).status_code == 200
+
+        cached = p50(await timed(50, download))
+    html = render.render_html("invoice.html", (await prepare_inv()).view)
+    row("cached invoice re-download (HTTP)", cached, p50(weasyprint_alone(html, 5)), "< 5 ms")
+
+    prepared = [await service.prepare_statement(scope, cid, "activity", start, AS_OF) for cid in batch_ids]
+    workers = batch.default_workers()
+    started = time.perf_counter()
+    batch.render_all(prepared, workdir / "batch", workers=workers)
+    ours_rate = len(prepared) / (time.perf_counter() - started) / workers
+    htmls = [render.render_html(p.template, p.view) for p in prepared]
+    started = time.perf_counter()
+    for h in htmls:
+        render.html_to_pdf(h)
+    alone_rate = len(htmls) / (time.perf_counter() - started)
+    print(
+        f"{'batch, 40-line statements':<34} {ours_rate:>8.2f} /s/core {alone_rate:>6.2f} /s/core "
+        f"{ours_rate / alone_rate:>7.2f}x  ({len(prepared)} statements, {workers} processes, incl. start-up)"
+    )
+    await lifecycle.close_database()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, for a smoke run")
+    asyncio.run(main(parser.parse_args().quick))
+    os._exit(0)
