@@ -25,8 +25,9 @@ from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants, system_scope
 
 ROOT = Path(__file__).resolve().parent.parent
-# The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests).
-pytest_plugins = ["tests.oidc_fixtures"]
+# The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests); the live
+# server and Chromium for Playwright tests.
+pytest_plugins = ["tests.oidc_fixtures", "tests.browser"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
