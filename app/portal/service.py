@@ -114,6 +114,10 @@ async def _customer(scope: Scope, customer_id: int):
     return customer
 
 
+async def account_currency(scope: Scope, customer_id: int) -> str:
+    return (await _customer(scope, customer_id)).currency
+
+
 async def account_figures(scope: Scope, customer_id: int, tenant: TenantConfig) -> AccountFigures:
     customer = await _customer(scope, customer_id)
     as_of = today_in(tenant)

@@ -53,11 +53,13 @@ async def create(
     *,
     invoice_id: int | None = None,
     line_positions: list[int] | None = None,
-    sla_hours: int | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
     origin: Origin = NO_ORIGIN,
 ) -> SupportRequest:
-    """A contact raises a query about the account, or an invoice of it, or some of that invoice's lines."""
+    """A contact raises a query about the account, or an invoice of it, or some of that invoice's lines,
+    optionally with files (``(name, content type, bytes)``) within the tenant's limits."""
     require_contact(scope, "portal.ask", customer_id)
+    files = check_attachments(tenant, attachments or [])
     if invoice_id is not None:
         found = await repository.invoice_customer(scope, invoice_id)
         if found is None or found[0] != customer_id:
@@ -88,8 +90,10 @@ async def create(
         line_positions=positions,
         subject=subject,
         status=SupportStatus.OPEN,
-        sla_due=_now() + timedelta(hours=sla_hours or tenant.support.sla_hours),
+        sla_due=_now() + timedelta(hours=tenant.support.sla_hours),
     )
+    if files:
+        await repository.add_attachments(scope, request.id, files)
     await repository.add_message(
         scope,
         request_id=request.id,
@@ -101,6 +105,48 @@ async def create(
         scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
     )
     return request
+
+
+def check_attachments(
+    tenant: TenantConfig, files: list[tuple[str, str, bytes]]
+) -> list[tuple[str, str, bytes]]:
+    """The files if they are within the tenant's count, size and type limits (``[support]``)."""
+    limits = tenant.support
+    if len(files) > limits.attachment_max_files:
+        raise ValidationFailed(f"attach at most {limits.attachment_max_files} files", field="attachments")
+    checked = []
+    for name, kind, content in files:
+        kind = kind.split(";")[0].strip().lower()
+        if kind not in limits.attachment_types:
+            raise ValidationFailed(
+                f"{name}: attach only {', '.join(limits.attachment_types)}",
+                field="attachments",
+                code="file_type",
+            )
+        if len(content) > limits.attachment_max_bytes:
+            raise ValidationFailed(
+                f"{name}: a file may be at most {limits.attachment_max_bytes // 1024} KB",
+                field="attachments",
+                code="file_too_large",
+            )
+        safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in name.rsplit("/", 1)[-1])[:200]
+        checked.append((safe or "attachment", kind, content))
+    return checked
+
+
+async def attachments_of(scope: Scope, request_id: int) -> list[dict]:
+    await _visible(scope, request_id)
+    return await repository.attachments(scope, request_id)
+
+
+async def attachment(scope: Scope, attachment_id: int):
+    """An attachment's row (name, type, content) if the caller may see its request."""
+    if not scope.is_contact:
+        require(scope, "support.manage")
+    row = await repository.attachment(scope, attachment_id)
+    if row is None:
+        raise NotFound("attachment not found")
+    return row
 
 
 async def _visible(scope: Scope, request_id: int) -> SupportRequest:
