@@ -162,9 +162,10 @@ async def test_given_a_question_on_invoice_lines_then_staff_replies_show_but_int
     assert request["invoiceNumber"] == "INV-X2" and request["linePositions"] == [2]
     assert request["attachments"] == [{"filename": "quote.txt", "size": 5, "contentType": "text/plain"}]
     staff = await system_scope("northwind")
+    northwind = registry.require("northwind").config
     pk = ids.decode("SupportRequest", request["id"])
-    await support.staff_reply(staff, pk, "Checking with the warehouse.", internal=True)
-    await support.staff_reply(staff, pk, "Freight is per the agreement, clause 4.")
+    await support.staff_reply(staff, northwind, pk, "Checking with the warehouse.", internal=True)
+    await support.staff_reply(staff, northwind, pk, "Freight is per the agreement, clause 4.")
 
     thread = (await ask(browser, THREAD, id=request["id"]))["supportRequest"]
 

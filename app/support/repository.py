@@ -34,7 +34,12 @@ async def requests(
 
 
 async def request(scope: Scope, request_id: int) -> SupportRequest | None:
-    return await scoped(SupportRequest, scope).filter(id=request_id).prefetch_related("invoice").first()
+    return (
+        await scoped(SupportRequest, scope)
+        .filter(id=request_id)
+        .prefetch_related("invoice", "contact", "customer")
+        .first()
+    )
 
 
 async def messages(scope: Scope, request_id: int, *, include_internal: bool) -> list[SupportMessage]:

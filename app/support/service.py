@@ -17,6 +17,8 @@ from app.auth.permissions import require, require_contact
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import SupportMessage, SupportRequest
 from app.models.enums import MessageAuthor, SupportStatus
+from app.notifications import service as notify
+from app.portal import links
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -94,6 +96,10 @@ async def create(
     )
     if files:
         await repository.add_attachments(scope, request.id, files)
+    request = await _visible(scope, request.id)
+    await notify.new_request(
+        tenant, request.customer.legal_name, subject, body, links.support_request(tenant, request.id)
+    )
     await repository.add_message(
         scope,
         request_id=request.id,
@@ -230,7 +236,13 @@ async def _staff_member_id(scope: Scope) -> int | None:
 
 
 async def staff_reply(
-    scope: Scope, request_id: int, body: str, *, internal: bool = False, origin: Origin = NO_ORIGIN
+    scope: Scope,
+    tenant: TenantConfig,
+    request_id: int,
+    body: str,
+    *,
+    internal: bool = False,
+    origin: Origin = NO_ORIGIN,
 ) -> SupportMessage:
     """Staff answer the customer (the request then waits on them) or add an internal note (no change)."""
     require(scope, "support.manage")
@@ -246,6 +258,16 @@ async def staff_reply(
     )
     if not internal and request.status == SupportStatus.OPEN:
         await repository.update_request(scope, request_id, status=SupportStatus.WAITING_ON_CUSTOMER)
+    if not internal and request.contact is not None:
+        contact = request.contact
+        await notify.staff_replied(
+            tenant,
+            contact.email,
+            contact.name or contact.email,
+            request.subject,
+            body,
+            links.support_request(tenant, request_id),
+        )
     action = "support.note" if internal else "support.answered"
     await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
     return message

@@ -10,10 +10,11 @@ from strawberry.tools import merge_types
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
 from schema.staff.access import AccessMutation, AccessQuery
+from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery, AccessQuery)
-MUTATION_TYPES: tuple[type, ...] = (AccessMutation,)
+QUERY_TYPES: tuple[type, ...] = (ViewerQuery, AccessQuery, SupportQueueQuery)
+MUTATION_TYPES: tuple[type, ...] = (AccessMutation, SupportQueueMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -25,4 +25,14 @@ class Migration(migrations.Migration):
             options={'table': 'support_attachment', 'app': 'models', 'indexes': [Index(fields=['request_id'])], 'pk_attr': 'id'},
             bases=['TenantOwned'],
         ),
+        ops.AddField(
+            model_name='Dispute',
+            name='contact',
+            field=fields.ForeignKeyField('models.Contact', source_field='contact_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL),
+        ),
+        ops.AddField(
+            model_name='Dispute',
+            name='support_request',
+            field=fields.ForeignKeyField('models.SupportRequest', source_field='support_request_id', null=True, db_constraint=True, to_field='id', related_name='disputes', on_delete=OnDelete.SET_NULL),
+        ),
     ]
