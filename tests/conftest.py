@@ -26,8 +26,8 @@ from app.tenancy.service import sync_tenants, system_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 # The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests); the live
-# server and Chromium for Playwright tests.
-pytest_plugins = ["tests.oidc_fixtures", "tests.browser"]
+# server and Chromium for Playwright tests; an SMTP server that keeps the app's email.
+pytest_plugins = ["tests.oidc_fixtures", "tests.browser", "tests.mailbox"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -10,7 +10,7 @@ import base64
 from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -445,6 +445,22 @@ async def profile(request: Request, session: PortalSession, form) -> Response:
     )
 
 
+@portal_page
+async def attachment(request: Request, session: PortalSession, form) -> Response:
+    """A file attached to one of the contact's support requests, as a download (never rendered inline)."""
+    row = await support.attachment(session.scope, ids.decode("Attachment", request.path_params["attachment"]))
+    disposition = f"attachment; filename*=UTF-8''{quote(row.filename)}"
+    return Response(
+        bytes(row.content),
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 async def invitation(request: Request) -> Response:
     """The landing page of an invitation: whose portal it is, and the button that signs in and accepts it.
 
@@ -480,4 +496,5 @@ def routes():
         Route("/portal/invoices/{invoice}/dispute", dispute_invoice, methods=["POST"]),
         Route("/portal/support/{request}", support_thread),
         Route("/portal/support/{request}/reply", support_reply, methods=["POST"]),
+        Route("/portal/attachments/{attachment}", attachment),
     ]
