@@ -1,0 +1,49 @@
+"""Customer account queries, and the SQL condition that applies a scope and a filter to accounts.
+
+``customer_condition`` is the one place raw SQL restricts ``customer_account``: the tenant, the sales
+access rule and the customer restriction of the scope, then the caller's filter. Every aggregate query of
+the receivables repository joins ``customer_account`` and puts this condition in its WHERE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.customers.filters import CustomerFilter
+from app.scope import Scope
+
+_EQUALS = ("region", "segment", "country", "risk_rating", "sales_owner", "kyc_status", "currency")
+
+
+def customer_condition(scope: Scope, flt: CustomerFilter, alias: str = "cu") -> tuple[str, dict[str, Any]]:
+    """SQL (for ``WHERE``) and its parameters: the accounts of ``alias`` the scope may see and the filter keeps."""
+    parts = [f"{alias}.tenant_id = :tenant_id"]
+    params: dict[str, Any] = {"tenant_id": scope.tenant_id}
+    if scope.sales_owner is not None:
+        parts.append(f"{alias}.sales_owner = :scope_sales_owner")
+        params["scope_sales_owner"] = scope.sales_owner
+    ids: set[int] | None = None
+    if scope.customer_ids is not None:
+        ids = set(scope.customer_ids)
+    if flt.customer_ids is not None:
+        ids = set(flt.customer_ids) if ids is None else ids & set(flt.customer_ids)
+    if ids is not None:
+        if not ids:
+            parts.append("1 = 0")
+        else:
+            names = []
+            for n, customer_id in enumerate(sorted(ids)):
+                params[f"cid{n}"] = customer_id
+                names.append(f":cid{n}")
+            parts.append(f"{alias}.id IN ({', '.join(names)})")
+    for name in _EQUALS:
+        value = getattr(flt, name)
+        if value is not None:
+            parts.append(f"{alias}.{name} = :f_{name}")
+            params[f"f_{name}"] = value
+    if flt.search:
+        parts.append(
+            f"(LOWER({alias}.legal_name) LIKE :f_search OR LOWER({alias}.account_number) LIKE :f_search)"
+        )
+        params["f_search"] = f"%{flt.search.strip().lower()}%"
+    return " AND ".join(parts), params

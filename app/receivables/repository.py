@@ -1,0 +1,239 @@
+"""Every receivables aggregate, in SQL, as of a date (metrics.md "Open amount" and "Aging").
+
+All queries share two building blocks:
+
+- ``_OPEN_ITEMS``: one row per invoice with open(D) = total - allocations of succeeded payments dated <= D
+  - credit applications dated <= D - write-offs dated <= D, for invoices issued <= D that are neither void
+  nor draft. Later payments therefore never change an earlier date's figure.
+- ``_UNAPPLIED``: payments (succeeded, received <= D) minus their allocations dated <= D, plus credit notes
+  dated <= D minus their applications dated <= D.
+
+Each joins ``customer_account cu`` and puts ``customer_condition`` (tenant, access rule, filter) in its
+WHERE; the tenant id is also repeated on every sub-select. Sums come back per group and currency: the
+service converts them to the base currency. Nothing is summed in Python.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from app.customers.filters import CustomerFilter
+from app.customers.repository import customer_condition
+from app.db.sql import as_int, dialect, fetch_all
+from app.receivables.buckets import Bucket, bucket_case
+from app.scope import Scope
+
+
+class GroupBy(StrEnum):
+    NONE = "none"
+    REGION = "region"
+    SEGMENT = "segment"
+    COUNTRY = "country"
+    CURRENCY = "currency"
+    RISK_RATING = "risk_rating"
+    SALES_OWNER = "sales_owner"
+    CUSTOMER = "customer"
+
+
+def _group_expr(group: GroupBy, doc: str) -> str:
+    """The SQL of the group key for a document table aliased ``doc`` (CURRENCY groups by its currency)."""
+    if group == GroupBy.NONE:
+        return "''"
+    if group == GroupBy.CURRENCY:
+        return f"{doc}.currency"
+    if group == GroupBy.CUSTOMER:
+        return "CAST(cu.id AS VARCHAR(20))"
+    return f"cu.{group.value}"
+
+
+def _open_items(group: GroupBy, condition: str) -> str:
+    return f"""
+SELECT i.id AS invoice_id, i.customer_id, i.currency, i.due_date, i.issue_date, i.total,
+       {_group_expr(group, "i")} AS grp,
+       i.total
+       - COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                   WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date <= :as_of
+                     AND p.status = 'succeeded'), 0)
+       - COALESCE((SELECT SUM(c.amount) FROM credit_application c
+                   WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date <= :as_of), 0)
+       - COALESCE((SELECT SUM(w.amount) FROM write_off w
+                   WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date <= :as_of), 0)
+         AS open_amount
+FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
+  AND {condition}"""
+
+
+def _unapplied(group: GroupBy, condition: str) -> str:
+    return f"""
+SELECT p.customer_id, p.currency, {_group_expr(group, "p")} AS grp,
+       p.amount - COALESCE((SELECT SUM(a.amount) FROM payment_allocation a
+                            WHERE a.payment_id = p.id AND a.tenant_id = :tenant_id AND a.date <= :as_of), 0)
+         AS amount
+FROM payment p JOIN customer_account cu ON cu.id = p.customer_id
+WHERE p.tenant_id = :tenant_id AND p.status = 'succeeded' AND p.received_date <= :as_of AND {condition}
+UNION ALL
+SELECT n.customer_id, n.currency, {_group_expr(group, "n")} AS grp,
+       n.amount - COALESCE((SELECT SUM(c.amount) FROM credit_application c
+                            WHERE c.credit_note_id = n.id AND c.tenant_id = :tenant_id AND c.date <= :as_of), 0)
+         AS amount
+FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+WHERE n.tenant_id = :tenant_id AND n.date <= :as_of AND {condition}"""
+
+
+async def open_by_bucket(
+    scope: Scope,
+    flt: CustomerFilter,
+    as_of: date,
+    buckets: list[Bucket],
+    group: GroupBy = GroupBy.NONE,
+    by_issue_date: bool = False,
+) -> list[dict[str, Any]]:
+    """(grp, currency, bucket, amount, count) of invoices with a non-zero open amount as of ``as_of``."""
+    condition, params = customer_condition(scope, flt)
+    case, bucket_params = bucket_case("o.issue_date" if by_issue_date else "o.due_date", buckets, as_of)
+    sql = f"""
+SELECT o.grp, o.currency, {case} AS bucket, SUM(o.open_amount) AS amount, COUNT(*) AS n
+FROM ({_open_items(group, condition)}) o
+WHERE o.open_amount <> 0
+GROUP BY 1, 2, 3"""
+    rows = await fetch_all(sql, {**params, **bucket_params, "as_of": as_of})
+    return [
+        {
+            "grp": r["grp"],
+            "currency": r["currency"],
+            "bucket": int(r["bucket"]),
+            "amount": as_int(r["amount"]),
+            "count": as_int(r["n"]),
+        }
+        for r in rows
+    ]
+
+
+async def unapplied(
+    scope: Scope, flt: CustomerFilter, as_of: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, currency, amount) of cash and credit not applied to invoices as of ``as_of``."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT u.grp, u.currency, SUM(u.amount) AS amount FROM ({_unapplied(group, condition)}) u
+GROUP BY u.grp, u.currency HAVING SUM(u.amount) <> 0"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of})
+    return [{"grp": r["grp"], "currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]
+
+
+async def credit_sales(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, currency, amount): invoices issued in (after, until] minus credit notes dated in it."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT s.grp, s.currency, SUM(s.amount) AS amount FROM (
+  SELECT {_group_expr(group, "i")} AS grp, i.currency, i.total AS amount
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {_group_expr(group, "n")} AS grp, n.currency, -n.amount AS amount
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) s GROUP BY s.grp, s.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [{"grp": r["grp"], "currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]
+
+
+def _month_of(column: str) -> str:
+    return f"to_char({column}, 'YYYY-MM')" if dialect() == "postgres" else f"substr({column}, 1, 7)"
+
+
+async def monthly_credit_sales(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, month "YYYY-MM", currency, amount) of credit sales in (after, until], for countback DSO."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT s.grp, s.month, s.currency, SUM(s.amount) AS amount FROM (
+  SELECT {_group_expr(group, "i")} AS grp, {_month_of("i.issue_date")} AS month, i.currency, i.total AS amount
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {_group_expr(group, "n")} AS grp, {_month_of("n.date")} AS month, n.currency, -n.amount AS amount
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) s GROUP BY s.grp, s.month, s.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [
+        {"grp": r["grp"], "month": r["month"], "currency": r["currency"], "amount": as_int(r["amount"])}
+        for r in rows
+    ]
+
+
+def _factor_values(factors: dict[str, Decimal]) -> tuple[str, dict[str, Any]]:
+    """A VALUES list (currency, factor to base minor units) to join conversion into an aggregate."""
+    rows, params = [], {}
+    for n, (currency, factor) in enumerate(sorted(factors.items())):
+        params[f"fx_cur{n}"], params[f"fx_factor{n}"] = currency, str(factor)
+        rows.append(f"(:fx_cur{n}, CAST(:fx_factor{n} AS NUMERIC))")
+    return ", ".join(rows), params
+
+
+async def customer_counts(
+    scope: Scope,
+    flt: CustomerFilter,
+    as_of: date,
+    factors: dict[str, Decimal],
+    group: GroupBy = GroupBy.NONE,
+) -> list[dict[str, Any]]:
+    """(grp, with_balance, over_limit): customers whose net balance (D), converted with ``factors``, is
+    positive, and those of them whose balance exceeds their credit limit (a comparison, so the per-row
+    conversion inside SQL needs no rounding rule)."""
+    if not factors:
+        return []
+    condition, params = customer_condition(scope, flt)
+    values, fx_params = _factor_values(factors)
+    customer_group = _group_expr(group, "cu") if group != GroupBy.CURRENCY else "''"
+    sql = f"""
+WITH fx(currency, factor) AS (VALUES {values}),
+net AS (
+  SELECT o.customer_id, o.currency, o.open_amount AS amount FROM ({_open_items(GroupBy.NONE, condition)}) o
+  UNION ALL
+  SELECT u.customer_id, u.currency, -u.amount FROM ({_unapplied(GroupBy.NONE, condition)}) u
+),
+per_customer AS (
+  SELECT net.customer_id, SUM(net.amount * fx.factor) AS balance
+  FROM net JOIN fx ON fx.currency = net.currency GROUP BY net.customer_id
+)
+SELECT {customer_group} AS grp,
+       SUM(CASE WHEN pc.balance > 0 THEN 1 ELSE 0 END) AS with_balance,
+       SUM(CASE WHEN cu.credit_limit IS NOT NULL AND pc.balance > cu.credit_limit THEN 1 ELSE 0 END)
+         AS over_limit
+FROM per_customer pc JOIN customer_account cu ON cu.id = pc.customer_id
+GROUP BY 1"""
+    rows = await fetch_all(sql, {**params, **fx_params, "as_of": as_of})
+    return [
+        {"grp": r["grp"], "with_balance": as_int(r["with_balance"]), "over_limit": as_int(r["over_limit"])}
+        for r in rows
+    ]
+
+
+async def open_disputes(
+    scope: Scope, flt: CustomerFilter, as_of: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, currency, count, amount) of disputes opened on or before ``as_of`` and still open or under
+    review (disputes carry no dated history of their status, so this is their current state)."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT {_group_expr(group, "d")} AS grp, d.currency, COUNT(*) AS n, SUM(d.amount) AS amount
+FROM dispute d JOIN customer_account cu ON cu.id = d.customer_id
+WHERE d.tenant_id = :tenant_id AND d.opened_on <= :as_of AND d.status IN ('open', 'under_review')
+  AND {condition}
+GROUP BY 1, 2"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of})
+    return [
+        {"grp": r["grp"], "currency": r["currency"], "count": as_int(r["n"]), "amount": as_int(r["amount"])}
+        for r in rows
+    ]
