@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from app.auth import tokens
+from app.auth.access import apply_access_rules
 from app.errors import AuthenticationError
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
@@ -59,10 +60,11 @@ class StaffGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         try:
-            request.state.scope = await bearer_scope(request)
+            caller = await bearer_scope(request)
         except AuthenticationError as exc:
             await unauthorized(exc.message, exc.code)(scope, receive, send)
             return
+        request.state.scope = apply_access_rules(caller, self.tenants.require(caller.tenant_slug).config)
         scope.setdefault("state", {})["scope"] = request.state.scope
         await super().__call__(scope, receive, send)
 

@@ -9,9 +9,10 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
+from schema.staff.receivables import ReceivablesQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery,)
+QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery)
 MUTATION_TYPES: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERY_TYPES)
