@@ -143,3 +143,35 @@ async def client(settings, registry, tenants) -> AsyncIterator[httpx.AsyncClient
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+class QueryCounter:
+    """The SQL statements sent on the default connection while active (see ``count_queries``)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def count_queries(db, monkeypatch) -> QueryCounter:
+    """Counts SQL statements by wrapping the default connection's execute methods (for N+1 tests)."""
+    counter = QueryCounter()
+    conn = connections.get("default")
+    for name in ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script"):
+        original = getattr(conn, name)
+
+        def wrap(original=original):
+            async def counted(query, *args, **kwargs):
+                counter.statements.append(str(query))
+                return await original(query, *args, **kwargs)
+
+            return counted
+
+        monkeypatch.setattr(conn, name, wrap())
+    return counter

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.customers.filters import CustomerFilter
+from app.db.scoping import scoped
+from app.models import CustomerAccount
 from app.scope import Scope
 
 _EQUALS = ("region", "segment", "country", "risk_rating", "sales_owner", "kyc_status", "currency")
@@ -47,3 +49,12 @@ def customer_condition(scope: Scope, flt: CustomerFilter, alias: str = "cu") -> 
         )
         params["f_search"] = f"%{flt.search.strip().lower()}%"
     return " AND ".join(parts), params
+
+
+async def by_ids(scope: Scope, customer_ids: list[int]) -> dict[int, CustomerAccount]:
+    rows = await scoped(CustomerAccount, scope).filter(id__in=customer_ids)
+    return {row.id: row for row in rows}
+
+
+async def by_id(scope: Scope, customer_id: int) -> CustomerAccount | None:
+    return await scoped(CustomerAccount, scope).get_or_none(id=customer_id)

@@ -58,3 +58,8 @@ async def fetch_all(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
 def as_int(value: Any) -> int:
     """SUM over BIGINT comes back as Decimal from PostgreSQL and int from SQLite; minor units are ints."""
     return int(value or 0)
+
+
+def as_date(value: Any) -> date:
+    """SQLite hands raw-SQL dates back as ISO text, PostgreSQL as dates."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -59,3 +59,10 @@ async def converter(scope: Scope, base: str, currencies: Iterable[str], on: date
             )
         rates[currency] = rate
     return Converter(base=base, on=on, rates=rates)
+
+
+async def all_rates(scope: Scope, base: str, on: date) -> Converter:
+    """A converter with every currency that has a rate on or before ``on``; others raise on use."""
+    rates = await repository.latest_rates(scope, on)
+    rates[base] = Decimal(1)
+    return Converter(base=base, on=on, rates=rates)

@@ -30,16 +30,23 @@ def buckets_from_edges(edges: list[int]) -> list[Bucket]:
     return out
 
 
-def bucket_case(column: str, buckets: list[Bucket], as_of: date) -> tuple[str, dict[str, date]]:
-    """A SQL CASE giving the bucket index of ``column`` (a due or issue date) as of ``as_of``.
+def bucket_case(
+    column: str, buckets: list[Bucket], as_of: date, values: dict[int, str] | None = None
+) -> tuple[str, dict[str, date]]:
+    """A SQL CASE giving the bucket index of ``column`` (a due or issue date) as of ``as_of``, or the SQL
+    literal ``values[index]`` when given (e.g. a weight per bucket).
 
     A row is in bucket k when its days past due are at most ``to_days`` of k, i.e. its date is on or after
     ``as_of - to_days``; the CASE tests buckets from Current upwards and the last bucket is the ELSE.
     """
     whens = []
     params: dict[str, date] = {}
+
+    def value(index: int) -> str:
+        return values[index] if values is not None else str(index)
+
     for bucket in buckets[:-1]:
         name = f"bucket_from_{bucket.index}"
         params[name] = as_of - timedelta(days=bucket.to_days or 0)
-        whens.append(f"WHEN {column} >= :{name} THEN {bucket.index}")
-    return f"CASE {' '.join(whens)} ELSE {buckets[-1].index} END", params
+        whens.append(f"WHEN {column} >= :{name} THEN {value(bucket.index)}")
+    return f"CASE {' '.join(whens)} ELSE {value(buckets[-1].index)} END", params

@@ -51,7 +51,7 @@ def _group_expr(group: GroupBy, doc: str) -> str:
 
 def _open_items(group: GroupBy, condition: str) -> str:
     return f"""
-SELECT i.id AS invoice_id, i.customer_id, i.currency, i.due_date, i.issue_date, i.total,
+SELECT i.id AS invoice_id, i.customer_id, i.number, i.status, i.currency, i.due_date, i.issue_date, i.total,
        {_group_expr(group, "i")} AS grp,
        i.total
        - COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
@@ -235,5 +235,174 @@ GROUP BY 1, 2"""
     rows = await fetch_all(sql, {**params, "as_of": as_of})
     return [
         {"grp": r["grp"], "currency": r["currency"], "count": as_int(r["n"]), "amount": as_int(r["amount"])}
+        for r in rows
+    ]
+
+
+class CustomerOrder(StrEnum):
+    NET_BALANCE = "net_balance"
+    OVERDUE = "overdue"
+    UTILISATION = "utilisation"
+    PRIORITY = "priority"
+    NAME = "name"
+
+
+_ORDER_SQL = {
+    CustomerOrder.NET_BALANCE: "net_balance DESC, id",
+    CustomerOrder.OVERDUE: "overdue DESC, id",
+    CustomerOrder.UTILISATION: "COALESCE(utilisation, -1) DESC, id",
+    CustomerOrder.PRIORITY: "priority DESC, id",
+    CustomerOrder.NAME: "legal_name, id",
+}
+
+
+async def customer_page(
+    scope: Scope,
+    flt: CustomerFilter,
+    as_of: date,
+    buckets: list[Bucket],
+    factors: dict[str, Decimal],
+    *,
+    order: CustomerOrder,
+    offset: int,
+    limit: int,
+    has_overdue: bool | None = None,
+    over_limit: bool | None = None,
+    age_weights: dict[int, str],
+    risk_weight_sql: str,  # a CASE over r.risk_rating
+    over_limit_bonus: Decimal,
+    broken_promise_bonus: Decimal,
+) -> list[dict[str, Any]]:
+    """One page of customers with the figures they are ordered and filtered by, all in one query.
+
+    Figures here are base-currency minor units converted per row with ``factors`` (unrounded): good for
+    ordering and filtering; the amounts shown come from ``open_by_bucket``/``unapplied`` per customer and
+    are converted by the metrics.md rule. Each row also carries ``total`` (rows before paging) and
+    ``missing_currency`` (a currency without a rate, so the caller can refuse instead of showing a zero).
+    """
+    condition, params = customer_condition(scope, flt)
+    values, fx_params = _factor_values(factors)
+    weight_case, weight_params = bucket_case("o.due_date", buckets, as_of, age_weights)
+    filters = []
+    if has_overdue is not None:
+        filters.append("overdue > 0" if has_overdue else "overdue <= 0")
+    if over_limit is not None:
+        filters.append("is_over_limit = 1" if over_limit else "is_over_limit = 0")
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    sql = f"""
+WITH fx(currency, factor) AS (VALUES {values}),
+disputed AS (
+  SELECT d.invoice_id, SUM(d.amount) AS amount FROM dispute d
+  WHERE d.tenant_id = :tenant_id AND d.invoice_id IS NOT NULL AND d.opened_on <= :as_of
+    AND d.status IN ('open', 'under_review')
+  GROUP BY d.invoice_id
+),
+open_agg AS (
+  SELECT o.customer_id,
+         SUM(o.open_amount * fx.factor) AS open_base,
+         SUM(CASE WHEN o.due_date < :as_of THEN o.open_amount * fx.factor ELSE 0 END) AS overdue_base,
+         SUM({weight_case} * fx.factor *
+             CASE WHEN o.open_amount - COALESCE(ds.amount, 0) > 0 THEN o.open_amount - COALESCE(ds.amount, 0)
+                  ELSE 0 END) AS weighted_base,
+         MAX(CASE WHEN fx.factor IS NULL THEN o.currency END) AS missing
+  FROM ({_open_items(GroupBy.NONE, condition)}) o
+  LEFT JOIN fx ON fx.currency = o.currency
+  LEFT JOIN disputed ds ON ds.invoice_id = o.invoice_id
+  WHERE o.open_amount <> 0
+  GROUP BY o.customer_id
+),
+unapplied_agg AS (
+  SELECT u.customer_id, SUM(u.amount * fx.factor) AS unapplied_base,
+         MAX(CASE WHEN fx.factor IS NULL THEN u.currency END) AS missing
+  FROM ({_unapplied(GroupBy.NONE, condition)}) u LEFT JOIN fx ON fx.currency = u.currency
+  GROUP BY u.customer_id
+),
+cover AS (
+  SELECT l.customer_id, SUM(l.amount * fx.factor) AS cover_base FROM letter_of_credit l
+  LEFT JOIN fx ON fx.currency = l.currency
+  WHERE l.tenant_id = :tenant_id AND l.status = 'active' AND l.expiry_date >= :as_of
+    AND (l.issue_date IS NULL OR l.issue_date <= :as_of)
+  GROUP BY l.customer_id
+),
+broken AS (
+  SELECT p.customer_id, COUNT(*) AS n FROM promise_to_pay p
+  WHERE p.tenant_id = :tenant_id AND p.status = 'broken' AND p.promised_date <= :as_of
+  GROUP BY p.customer_id
+),
+figures AS (
+  SELECT cu.id, cu.legal_name, cu.credit_limit, cu.risk_rating,
+         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) AS net_balance,
+         COALESCE(oa.overdue_base, 0) AS overdue,
+         COALESCE(oa.weighted_base, 0) AS weighted_overdue,
+         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) - COALESCE(cv.cover_base, 0) AS exposure,
+         CASE WHEN COALESCE(br.n, 0) > 0 THEN 1 ELSE 0 END AS has_broken_promise,
+         COALESCE(oa.missing, ua.missing) AS missing
+  FROM customer_account cu
+  LEFT JOIN open_agg oa ON oa.customer_id = cu.id
+  LEFT JOIN unapplied_agg ua ON ua.customer_id = cu.id
+  LEFT JOIN cover cv ON cv.customer_id = cu.id
+  LEFT JOIN broken br ON br.customer_id = cu.id
+  WHERE {condition}
+),
+ranked AS (
+  SELECT f.*,
+         CASE WHEN f.credit_limit IS NULL OR f.credit_limit = 0 THEN NULL
+              ELSE f.exposure * 1.0 / f.credit_limit END AS utilisation,
+         CASE WHEN f.credit_limit IS NOT NULL AND f.exposure > f.credit_limit THEN 1 ELSE 0 END
+           AS is_over_limit
+  FROM figures f
+),
+scored AS (
+  SELECT r.*,
+         r.weighted_overdue * {risk_weight_sql}
+           * (1 + CAST(:over_limit_bonus AS NUMERIC) * r.is_over_limit
+                + CAST(:broken_promise_bonus AS NUMERIC) * r.has_broken_promise) AS priority
+  FROM ranked r
+)
+SELECT s.*, COUNT(*) OVER () AS total, MAX(s.missing) OVER () AS missing_currency
+FROM scored s {where}
+ORDER BY {_ORDER_SQL[order]}
+LIMIT :limit OFFSET :offset"""
+    return await fetch_all(
+        sql,
+        {
+            **params,
+            **fx_params,
+            **weight_params,
+            "as_of": as_of,
+            "limit": limit,
+            "offset": offset,
+            "over_limit_bonus": str(over_limit_bonus),
+            "broken_promise_bonus": str(broken_promise_bonus),
+        },
+    )
+
+
+async def open_invoices_of(
+    scope: Scope, customer_ids: list[int], as_of: date, per_customer: int
+) -> list[dict[str, Any]]:
+    """The ``per_customer`` oldest-due open invoices (as of ``as_of``) of each customer, in one query."""
+    condition, params = customer_condition(scope, CustomerFilter(customer_ids=frozenset(customer_ids)))
+    sql = f"""
+SELECT * FROM (
+  SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.customer_id ORDER BY o.due_date, o.invoice_id) AS position
+  FROM ({_open_items(GroupBy.NONE, condition)}) o WHERE o.open_amount <> 0
+) ranked WHERE ranked.position <= :per_customer
+ORDER BY ranked.customer_id, ranked.position"""
+    return await fetch_all(sql, {**params, "as_of": as_of, "per_customer": per_customer})
+
+
+async def cover_by_customer(scope: Scope, customer_ids: list[int], as_of: date) -> list[dict[str, Any]]:
+    """(customer, currency, amount) of active letters of credit and guarantees covering ``as_of``."""
+    condition, params = customer_condition(scope, CustomerFilter(customer_ids=frozenset(customer_ids)))
+    sql = f"""
+SELECT l.customer_id, l.currency, SUM(l.amount) AS amount
+FROM letter_of_credit l JOIN customer_account cu ON cu.id = l.customer_id
+WHERE l.tenant_id = :tenant_id AND l.status = 'active' AND l.expiry_date >= :as_of
+  AND (l.issue_date IS NULL OR l.issue_date <= :as_of) AND {condition}
+GROUP BY l.customer_id, l.currency"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of})
+    return [
+        {"customer_id": r["customer_id"], "currency": r["currency"], "amount": as_int(r["amount"])}
         for r in rows
     ]

@@ -109,15 +109,21 @@ def _totals(raw: _Raw, buckets: list[Bucket], currency: str, convert) -> Totals:
     return Totals(currency, total_open, overdue, current, unapplied, total_open - unapplied, aging)
 
 
-def _figures(
-    key: str | None, raw: _Raw, buckets: list[Bucket], fx: Converter, as_of: date, period_days: int
-) -> ArFigures:
+def _base_and_by_currency(raw: _Raw, buckets: list[Bucket], fx: Converter) -> tuple[Totals, list[Totals]]:
+    """Totals in the base currency (each per-currency total and cell converted once) and per currency."""
     base = _totals(raw, buckets, "*", fx.convert)
     base.currency = fx.base
     by_currency = [
         _totals(raw, buckets, c, lambda minor, _c: minor)
         for c in sorted({c for _, c in raw.buckets} | set(raw.unapplied))
     ]
+    return base, by_currency
+
+
+def _figures(
+    key: str | None, raw: _Raw, buckets: list[Bucket], fx: Converter, as_of: date, period_days: int
+) -> ArFigures:
+    base, by_currency = _base_and_by_currency(raw, buckets, fx)
     sales = sum(fx.convert(v, c) for c, v in raw.sales.items())
     ar_start = sum(fx.convert(v, c) for c, v in raw.start_open.items()) - sum(
         fx.convert(v, c) for c, v in raw.start_unapplied.items()
@@ -222,3 +228,44 @@ async def ar_breakdown(
     raws, buckets, fx = await _collect(scope, config, as_of, period_days, flt, by, False)
     rows = [_figures(key, raw, buckets, fx, as_of, period_days) for key, raw in raws.items()]
     return sorted(rows, key=lambda f: (-f.base.net_balance, f.key or ""))
+
+
+@dataclass
+class Balances:
+    """One customer's balances and aging as of a date: base currency and per original currency."""
+
+    base: Totals
+    by_currency: list[Totals]
+
+
+async def balances_by_customer(
+    scope: Scope, config: TenantConfig, customer_ids: list[int], as_of: date
+) -> tuple[dict[int, Balances], Converter]:
+    """Balances of many customers in two aggregate queries (the DataLoader batch of customer lists);
+    customers without open items or unapplied cash get zero balances. Also returns the converter used,
+    so callers convert related amounts (cover, limits) at the same rates."""
+    require(scope, "ar.read")
+    buckets = buckets_from_edges(config.aging.buckets)
+    flt = CustomerFilter(customer_ids=frozenset(customer_ids))
+    raws: dict[str, _Raw] = defaultdict(_Raw)
+    if customer_ids:
+        for row in await repository.open_by_bucket(scope, flt, as_of, buckets, GroupBy.CUSTOMER):
+            raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
+        for row in await repository.unapplied(scope, flt, as_of, GroupBy.CUSTOMER):
+            raws[row["grp"]].unapplied[row["currency"]] += row["amount"]
+    currencies = set().union(*(r.currencies() for r in raws.values())) if raws else set()
+    fx = await converter(scope, config.base_currency, currencies, as_of)
+    out = {}
+    for customer_id in customer_ids:
+        base, by_currency = _base_and_by_currency(raws.get(str(customer_id), _Raw()), buckets, fx)
+        out[customer_id] = Balances(base=base, by_currency=by_currency)
+    return out, fx
+
+
+async def converter_for(
+    scope: Scope, config: TenantConfig, currencies: set[str], as_of: date, known: Converter
+) -> Converter:
+    """``known`` when it has every currency needed, else a converter fetched for them."""
+    if currencies <= set(known.rates):
+        return known
+    return await converter(scope, config.base_currency, currencies | set(known.rates), as_of)

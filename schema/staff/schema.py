@@ -9,10 +9,11 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
+from schema.staff.customers import CustomersQuery
 from schema.staff.receivables import ReceivablesQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery)
+QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery, CustomersQuery)
 MUTATION_TYPES: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERY_TYPES)

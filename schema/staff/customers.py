@@ -1,0 +1,250 @@
+"""``customers`` (a Relay connection ordered by receivables figures) and ``customer(id)``.
+
+Nested figures come from per-request DataLoaders keyed by customer and as-of date, so a page of 50
+customers with balances, aging, utilisation and open invoices runs the same few queries as a page of 5.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from app.customers import service
+from app.customers.filters import CustomerFilter as DomainFilter
+from app.customers.service import CustomerBalances, CustomerListItem, OpenItem, PriorityParts
+from app.models import CustomerAccount
+from app.receivables.repository import CustomerOrder
+from schema.common.connections import Connection, connection_of, page_of
+from schema.common.ids import decode_id, encode_id
+from schema.common.money import Money
+from schema.permissions import requires
+from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
+from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
+
+
+@strawberry.enum(description="How to order customers; figures largest first, name A-Z.")
+class CustomerOrderBy(Enum):
+    NET_BALANCE = "net_balance"
+    OVERDUE = "overdue"
+    UTILISATION = "utilisation"
+    PRIORITY = "priority"
+    NAME = "name"
+
+
+@strawberry.input(description="CustomerFilter plus conditions on a customer's own figures.")
+class CustomerListFilter(CustomerFilter):
+    has_overdue: bool | None = None
+    over_limit: bool | None = None
+
+
+@strawberry.type(description="The collection priority score and its parts (docs/metrics-implementation.md).")
+class PriorityScore:
+    score: float
+    weighted_overdue: Money = strawberry.field(description="Dunnable overdue x age weights.")
+    overdue: Money
+    risk_rating: RiskRatingEnum
+    risk_weight: float
+    over_limit: bool
+    broken_promise: bool
+
+
+@strawberry.type(description="A customer's balances as of a date, in the base currency.")
+class CustomerBalanceFigures:
+    total_open: Money
+    overdue: Money
+    unapplied: Money
+    net_balance: Money
+    aging: Aging
+    by_currency: list[CurrencyTotals]
+    credit_limit: Money | None
+    cover: Money = strawberry.field(description="Active letters of credit and guarantees.")
+    exposure: Money = strawberry.field(description="Net balance - cover (metrics.md Credit).")
+    utilisation: float | None = strawberry.field(description="Exposure / credit limit, 4 decimals.")
+    over_limit: bool
+
+
+@strawberry.type(description="An invoice with its open amount as of the date asked.")
+class OpenInvoice:
+    id: strawberry.ID
+    number: str
+    total: Money
+    open_amount: Money
+    issue_date: date
+    due_date: date
+    days_past_due: int
+
+
+def _priority(p: PriorityParts, base: str) -> PriorityScore:
+    return PriorityScore(
+        score=float(p.score),
+        weighted_overdue=Money.of(p.weighted_overdue, base),
+        overdue=Money.of(p.overdue, base),
+        risk_rating=RiskRatingEnum(p.risk_rating),
+        risk_weight=float(p.risk_weight),
+        over_limit=p.over_limit,
+        broken_promise=p.broken_promise,
+    )
+
+
+def _balances(b: CustomerBalances) -> CustomerBalanceFigures:
+    base = b.balances.base
+    cur = base.currency
+    return CustomerBalanceFigures(
+        total_open=Money.of(base.total_open, cur),
+        overdue=Money.of(base.overdue, cur),
+        unapplied=Money.of(base.unapplied, cur),
+        net_balance=Money.of(base.net_balance, cur),
+        aging=_aging(base),
+        by_currency=[_currency_totals(t) for t in b.balances.by_currency],
+        credit_limit=None if b.credit_limit is None else Money.of(b.credit_limit, cur),
+        cover=Money.of(b.cover, cur),
+        exposure=Money.of(b.exposure, cur),
+        utilisation=rounded(b.utilisation, 4),
+        over_limit=b.utilisation is not None and b.utilisation > Decimal(1),
+    )
+
+
+def _open_invoice(item: OpenItem) -> OpenInvoice:
+    return OpenInvoice(
+        id=strawberry.ID(encode_id("Invoice", item.invoice_id)),
+        number=item.number,
+        total=Money.of(item.total, item.currency),
+        open_amount=Money.of(item.open_amount, item.currency),
+        issue_date=item.issue_date,
+        due_date=item.due_date,
+        days_past_due=item.days_past_due,
+    )
+
+
+def balances_loader(info: Info, as_of: date) -> DataLoader:
+    """CustomerBalancesByCustomerLoader: balances of every customer asked for in this request, batched."""
+    ctx = info.context
+
+    def factory(_ctx):
+        async def load(customers: list[CustomerAccount]) -> list[CustomerBalances]:
+            found = await service.balances_for(ctx.scope, ctx.tenant_config, list(customers), as_of)
+            return [found[c.id] for c in customers]
+
+        return DataLoader(load_fn=load)
+
+    return ctx.loader(f"CustomerBalancesByCustomerLoader:{as_of}", factory)
+
+
+def open_invoices_loader(info: Info, as_of: date, first: int) -> DataLoader:
+    """OpenInvoicesByCustomerLoader: the ``first`` oldest-due open invoices per customer, batched."""
+    ctx = info.context
+
+    def factory(_ctx):
+        async def load(customer_ids: list[int]) -> list[list[OpenItem]]:
+            found = await service.open_invoices_for(ctx.scope, list(customer_ids), as_of, first)
+            return [found.get(i, []) for i in customer_ids]
+
+        return DataLoader(load_fn=load)
+
+    return ctx.loader(f"OpenInvoicesByCustomerLoader:{as_of}:{first}", factory)
+
+
+MAX_OPEN_INVOICES = 20
+
+
+@strawberry.type(description="A customer account and its receivables as of the date asked.")
+class Customer:
+    id: strawberry.ID
+    account_number: str
+    name: str
+    region: str
+    segment: str
+    country: str
+    currency: str
+    risk_rating: RiskRatingEnum
+    kyc_status: KycStatusEnum
+    kyc_next_review: date | None
+    onboarding_status: str
+    sales_owner: str
+    payment_terms_days: int
+    as_of: date
+    priority: PriorityScore | None
+    _account: strawberry.Private[CustomerAccount]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Balances, aging, exposure, utilisation.")
+    async def balances(self, info: Info) -> CustomerBalanceFigures:
+        return _balances(await balances_loader(info, self.as_of).load(self._account))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
+    async def open_invoices(self, info: Info, first: int = 5) -> list[OpenInvoice]:
+        first = max(0, min(first, MAX_OPEN_INVOICES))
+        items = await open_invoices_loader(info, self.as_of, first).load(self._account.id)
+        return [_open_invoice(i) for i in items]
+
+
+def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: str) -> Customer:
+    account = item.customer if isinstance(item, CustomerListItem) else item
+    return Customer(
+        id=strawberry.ID(encode_id("Customer", account.id)),
+        account_number=account.account_number,
+        name=account.legal_name,
+        region=account.region,
+        segment=account.segment,
+        country=account.country,
+        currency=account.currency,
+        risk_rating=RiskRatingEnum(account.risk_rating),
+        kyc_status=KycStatusEnum(account.kyc_status),
+        kyc_next_review=account.kyc_next_review,
+        onboarding_status=str(account.onboarding_status),
+        sales_owner=account.sales_owner,
+        payment_terms_days=account.payment_terms_days,
+        as_of=as_of,
+        priority=_priority(item.priority, base) if isinstance(item, CustomerListItem) else None,
+        _account=account,
+    )
+
+
+@strawberry.type
+class CustomersQuery:
+    @strawberry.field(
+        extensions=requires("ar.read"), description="Customers, filtered and ordered by figures."
+    )
+    async def customers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: date | None = None,
+        filter: CustomerListFilter | None = None,
+        order_by: CustomerOrderBy = CustomerOrderBy.NAME,
+    ) -> Connection[Customer]:
+        ctx = info.context
+        page = page_of(first, after, ctx.settings.max_page_size)
+        as_of = as_of or ctx.today()
+        items, total = await service.list_customers(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=domain_filter(filter),
+            order=CustomerOrder(order_by.value),
+            offset=page.offset,
+            limit=page.limit,
+            has_overdue=filter.has_overdue if filter else None,
+            over_limit=filter.over_limit if filter else None,
+        )
+        base = ctx.tenant_config.base_currency
+        return connection_of(items, page, total, lambda item: customer_node(item, as_of, base))
+
+    @strawberry.field(extensions=requires("ar.read"), description="One customer (the customer 360).")
+    async def customer(self, info: Info, id: strawberry.ID, as_of: date | None = None) -> Customer:
+        ctx = info.context
+        as_of = as_of or ctx.today()
+        account = await service.get_customer(ctx.scope, decode_id("Customer", id))
+        items, _ = await service.list_customers(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=DomainFilter(customer_ids=frozenset({account.id})),
+            limit=1,
+        )
+        return customer_node(items[0] if items else account, as_of, ctx.tenant_config.base_currency)
