@@ -171,3 +171,46 @@ async def worked_example(scope: Scope, **customer_values) -> dict:
     cn1 = await credit_note(scope, a, 20000, "2026-06-10", apply=[(inv3, 20000, "2026-06-10")])
     unapplied = await payment(scope, a, 15000, "2026-06-20")
     return {"customer": a, "inv1": inv1, "inv2": inv2, "inv3": inv3, "cn1": cn1, "unapplied": unapplied}
+
+
+async def letter_of_credit(scope: Scope, cust: CustomerAccount, amount: int, expiry: str, **values):
+    from app.models import LetterOfCredit
+
+    row = new_row(
+        LetterOfCredit,
+        scope,
+        customer_id=cust.id,
+        external_id=f"LC{next(_seq)}",
+        amount=amount,
+        currency=values.pop("currency", "USD"),
+        expiry_date=d(expiry),
+        **values,
+    )
+    await row.save()
+    return row
+
+
+async def promise(scope: Scope, cust: CustomerAccount, amount: int, promised: str, status: str = "open"):
+    from app.models import PromiseToPay
+
+    row = new_row(
+        PromiseToPay,
+        scope,
+        customer_id=cust.id,
+        promised_date=d(promised),
+        amount=amount,
+        currency="USD",
+        status=status,
+    )
+    await row.save()
+    return row
+
+
+async def invoice_line(scope: Scope, inv: Invoice, amount: int, cost: int | None, position: int = 1):
+    from app.models import InvoiceLine
+
+    row = new_row(
+        InvoiceLine, scope, invoice_id=inv.id, position=position, amount=amount, unit_price=amount, cost=cost
+    )
+    await row.save()
+    return row

@@ -58,3 +58,15 @@ async def by_ids(scope: Scope, customer_ids: list[int]) -> dict[int, CustomerAcc
 
 async def by_id(scope: Scope, customer_id: int) -> CustomerAccount | None:
     return await scoped(CustomerAccount, scope).get_or_none(id=customer_id)
+
+
+async def related_by_customer(
+    scope: Scope, model: type, customer_ids: list[int], order_by: tuple[str, ...], **filters: Any
+) -> dict[int, list]:
+    """Rows of a customer-owned ``model`` for many customers in one query, grouped by customer id."""
+    grouped: dict[int, list] = {customer_id: [] for customer_id in customer_ids}
+    if not customer_ids:
+        return grouped
+    for row in await scoped(model, scope).filter(customer_id__in=customer_ids, **filters).order_by(*order_by):
+        grouped[row.customer_id].append(row)
+    return grouped

@@ -406,3 +406,105 @@ GROUP BY l.customer_id, l.currency"""
         {"customer_id": r["customer_id"], "currency": r["currency"], "amount": as_int(r["amount"])}
         for r in rows
     ]
+
+
+def _days_between(later: str, earlier: str) -> str:
+    """SQL for whole days from ``earlier`` to ``later`` (two date columns)."""
+    if dialect() == "postgres":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _settled_invoices(condition: str) -> str:
+    """Invoices whose open amount is 0 as of :as_of, with the date of the movement that settled them
+    (the latest allocation, credit application or write-off dated <= :as_of)."""
+    return f"""
+SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date, MAX(m.date) AS settled_on
+FROM ({_open_items(GroupBy.NONE, condition)}) o
+JOIN (
+  SELECT a.invoice_id, a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+  WHERE a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'
+  UNION ALL
+  SELECT c.invoice_id, c.date FROM credit_application c WHERE c.tenant_id = :tenant_id AND c.date <= :as_of
+  UNION ALL
+  SELECT w.invoice_id, w.date FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date <= :as_of
+) m ON m.invoice_id = o.invoice_id
+WHERE o.open_amount = 0 AND o.total > 0
+GROUP BY o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date"""
+
+
+async def payment_behaviour(
+    scope: Scope, flt: CustomerFilter, as_of: date, window_start: date, group: GroupBy = GroupBy.CUSTOMER
+) -> list[dict[str, Any]]:
+    """Per group: invoices settled in (window_start, as_of], amount weights and amount-weighted day sums
+    (days to pay = settled - issued; days late = max(0, settled - due)), and how many were on time."""
+    condition, params = customer_condition(scope, flt)
+    to_pay = _days_between("s.settled_on", "s.issue_date")
+    late = _days_between("s.settled_on", "s.due_date")
+    grp = "''" if group == GroupBy.NONE else "CAST(s.customer_id AS VARCHAR(20))"
+    sql = f"""
+SELECT {grp} AS grp, COUNT(*) AS n, SUM(s.total) AS weight,
+       SUM(s.total * {to_pay}) AS weighted_days_to_pay,
+       SUM(CASE WHEN s.settled_on > s.due_date THEN s.total * {late} ELSE 0 END) AS weighted_days_late,
+       SUM(CASE WHEN s.settled_on <= s.due_date THEN 1 ELSE 0 END) AS on_time
+FROM ({_settled_invoices(condition)}) s
+WHERE s.settled_on > :window_start
+GROUP BY 1"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of, "window_start": window_start})
+    return [
+        {
+            "grp": r["grp"],
+            "count": as_int(r["n"]),
+            "weight": as_int(r["weight"]),
+            "weighted_days_to_pay": as_int(r["weighted_days_to_pay"]),
+            "weighted_days_late": as_int(r["weighted_days_late"]),
+            "on_time": as_int(r["on_time"]),
+        }
+        for r in rows
+    ]
+
+
+async def settled_between(
+    scope: Scope, flt: CustomerFilter, as_of: date, after: date
+) -> list[dict[str, Any]]:
+    """Settled invoices (settled in (after, as_of]) with their dates, for the pay-date backtest."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT s.invoice_id, s.customer_id, s.total, s.due_date, s.settled_on FROM ({_settled_invoices(condition)}) s
+WHERE s.settled_on > :after ORDER BY s.invoice_id"""
+    return await fetch_all(sql, {**params, "as_of": as_of, "after": after})
+
+
+async def profitability(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.CUSTOMER
+) -> list[dict[str, Any]]:
+    """Per group and currency for (after, until]: revenue (invoiced net of tax minus credit notes), the
+    cost of invoice lines that carry one, and whether any line did."""
+    condition, params = customer_condition(scope, flt)
+    grp_i = "''" if group == GroupBy.NONE else "CAST(i.customer_id AS VARCHAR(20))"
+    grp_n = "''" if group == GroupBy.NONE else "CAST(n.customer_id AS VARCHAR(20))"
+    sql = f"""
+SELECT r.grp, r.currency, SUM(r.revenue) AS revenue, SUM(r.cost) AS cost, SUM(r.costed) AS costed FROM (
+  SELECT {grp_i} AS grp, i.currency, i.subtotal AS revenue,
+         COALESCE((SELECT SUM(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id), 0)
+           AS cost,
+         (SELECT COUNT(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id) AS costed
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {grp_n} AS grp, n.currency, -n.amount AS revenue, 0 AS cost, 0 AS costed
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) r GROUP BY r.grp, r.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [
+        {
+            "grp": r["grp"],
+            "currency": r["currency"],
+            "revenue": as_int(r["revenue"]),
+            "cost": as_int(r["cost"]),
+            "costed": as_int(r["costed"]),
+        }
+        for r in rows
+    ]

@@ -11,18 +11,36 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from app.customers import service
+from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerBalances, CustomerListItem, OpenItem, PriorityParts
 from app.models import CustomerAccount
 from app.receivables.repository import CustomerOrder
 from schema.common.connections import Connection, connection_of, page_of
+from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
 from schema.permissions import requires
+from schema.staff.customer_detail import (
+    CreditReviewNode,
+    DisputeNode,
+    IntercompanyBalanceNode,
+    KycReviewNode,
+    LetterOfCreditNode,
+    PaymentBehaviourNode,
+    ProfitabilityNode,
+    PromiseToPayNode,
+    behaviour_node,
+    credit_review_node,
+    dispute_node,
+    intercompany_node,
+    kyc_review_node,
+    letter_of_credit_node,
+    profitability_node,
+    promise_node,
+)
 from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
 from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
 
@@ -121,32 +139,25 @@ def _open_invoice(item: OpenItem) -> OpenInvoice:
     )
 
 
-def balances_loader(info: Info, as_of: date) -> DataLoader:
+def balances_loader(info: Info, as_of: date):
     """CustomerBalancesByCustomerLoader: balances of every customer asked for in this request, batched."""
     ctx = info.context
 
-    def factory(_ctx):
-        async def load(customers: list[CustomerAccount]) -> list[CustomerBalances]:
-            found = await service.balances_for(ctx.scope, ctx.tenant_config, list(customers), as_of)
-            return [found[c.id] for c in customers]
+    async def fetch(customers: list[CustomerAccount]) -> dict:
+        found = await service.balances_for(ctx.scope, ctx.tenant_config, customers, as_of)
+        return {c: found[c.id] for c in customers}
 
-        return DataLoader(load_fn=load)
-
-    return ctx.loader(f"CustomerBalancesByCustomerLoader:{as_of}", factory)
+    return batch_loader(info, f"CustomerBalancesByCustomerLoader:{as_of}", fetch)
 
 
-def open_invoices_loader(info: Info, as_of: date, first: int) -> DataLoader:
+def open_invoices_loader(info: Info, as_of: date, first: int):
     """OpenInvoicesByCustomerLoader: the ``first`` oldest-due open invoices per customer, batched."""
-    ctx = info.context
-
-    def factory(_ctx):
-        async def load(customer_ids: list[int]) -> list[list[OpenItem]]:
-            found = await service.open_invoices_for(ctx.scope, list(customer_ids), as_of, first)
-            return [found.get(i, []) for i in customer_ids]
-
-        return DataLoader(load_fn=load)
-
-    return ctx.loader(f"OpenInvoicesByCustomerLoader:{as_of}:{first}", factory)
+    return batch_loader(
+        info,
+        f"OpenInvoicesByCustomerLoader:{as_of}:{first}",
+        lambda ids: service.open_invoices_for(info.context.scope, ids, as_of, first),
+        default=[],
+    )
 
 
 MAX_OPEN_INVOICES = 20
@@ -173,13 +184,70 @@ class Customer:
 
     @strawberry.field(extensions=requires("ar.read"), description="Balances, aging, exposure, utilisation.")
     async def balances(self, info: Info) -> CustomerBalanceFigures:
-        return _balances(await balances_loader(info, self.as_of).load(self._account))
+        found = await balances_loader(info, self.as_of).load(self._account)
+        return _balances(found)
 
     @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
     async def open_invoices(self, info: Info, first: int = 5) -> list[OpenInvoice]:
         first = max(0, min(first, MAX_OPEN_INVOICES))
         items = await open_invoices_loader(info, self.as_of, first).load(self._account.id)
         return [_open_invoice(i) for i in items]
+
+    def _related(self, info: Info, name: str, fetch):
+        """A batched one-to-many relation of the customer (``<Thing>ByCustomerLoader``)."""
+        return batch_loader(info, f"{name}ByCustomerLoader", lambda ids: fetch(info.context.scope, ids), [])
+
+    @strawberry.field(extensions=requires("credit.read"), description="Newest first.")
+    async def credit_reviews(self, info: Info) -> list[CreditReviewNode]:
+        rows = await self._related(info, "CreditReviews", related.credit_reviews).load(self._account.id)
+        return [credit_review_node(r, info.context.tenant_config.base_currency) for r in rows]
+
+    @strawberry.field(extensions=requires("credit.read"))
+    async def kyc_reviews(self, info: Info) -> list[KycReviewNode]:
+        rows = await self._related(info, "KycReviews", related.kyc_reviews).load(self._account.id)
+        return [kyc_review_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("credit.read"), description="Letters of credit and guarantees.")
+    async def letters_of_credit(self, info: Info) -> list[LetterOfCreditNode]:
+        rows = await self._related(info, "LettersOfCredit", related.letters_of_credit).load(self._account.id)
+        return [letter_of_credit_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"))
+    async def intercompany_balances(self, info: Info) -> list[IntercompanyBalanceNode]:
+        rows = await self._related(info, "IntercompanyBalances", related.intercompany_balances).load(
+            self._account.id
+        )
+        return [intercompany_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Open disputes and deductions.")
+    async def open_disputes(self, info: Info) -> list[DisputeNode]:
+        rows = await self._related(info, "OpenDisputes", related.open_disputes).load(self._account.id)
+        return [dispute_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Promises to pay, newest first.")
+    async def promises_to_pay(self, info: Info) -> list[PromiseToPayNode]:
+        rows = await self._related(info, "Promises", related.promises).load(self._account.id)
+        return [promise_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="ADP, days late, on-time rate (12 months).")
+    async def payment_behaviour(self, info: Info) -> PaymentBehaviourNode:
+        as_of = self.as_of
+        loader = batch_loader(
+            info,
+            f"PaymentBehaviourByCustomerLoader:{as_of}",
+            lambda ids: behaviour.payment_behaviour_for(info.context.scope, ids, as_of),
+        )
+        return behaviour_node(await loader.load(self._account.id))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Revenue, margin and growth (12 months).")
+    async def profitability(self, info: Info) -> ProfitabilityNode:
+        ctx, as_of = info.context, self.as_of
+        loader = batch_loader(
+            info,
+            f"ProfitabilityByCustomerLoader:{as_of}",
+            lambda ids: behaviour.profitability_for(ctx.scope, ctx.tenant_config, ids, as_of),
+        )
+        return profitability_node(await loader.load(self._account.id), ctx.tenant_config.base_currency)
 
 
 def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: str) -> Customer:
