@@ -15,9 +15,9 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers import priority, repository
 from app.customers.filters import NO_FILTER, CustomerFilter
-from app.db.sql import as_date
 from app.errors import NotFound
 from app.fx.service import MissingRate, all_rates
+from app.invoices.items import OpenItem, open_item_of
 from app.models import CustomerAccount
 from app.money import exponent, round_half_even
 from app.receivables import repository as ar_repository
@@ -155,19 +155,6 @@ async def balances_for(
     }
 
 
-@dataclass(frozen=True)
-class OpenItem:
-    invoice_id: int
-    customer_id: int
-    number: str
-    currency: str
-    total: int
-    open_amount: int
-    due_date: date
-    issue_date: date
-    days_past_due: int
-
-
 async def open_invoices_for(
     scope: Scope, customer_ids: list[int], as_of: date, per_customer: int = 5
 ) -> dict[int, list[OpenItem]]:
@@ -176,19 +163,6 @@ async def open_invoices_for(
     out: dict[int, list[OpenItem]] = defaultdict(list)
     if not customer_ids:
         return out
-    for r in await ar_repository.open_invoices_of(scope, customer_ids, as_of, per_customer):
-        due = as_date(r["due_date"])
-        out[r["customer_id"]].append(
-            OpenItem(
-                invoice_id=r["invoice_id"],
-                customer_id=r["customer_id"],
-                number=r["number"],
-                currency=r["currency"],
-                total=int(r["total"]),
-                open_amount=int(r["open_amount"]),
-                due_date=due,
-                issue_date=as_date(r["issue_date"]),
-                days_past_due=(as_of - due).days,
-            )
-        )
+    for row in await ar_repository.open_invoices_of(scope, customer_ids, as_of, per_customer):
+        out[row["customer_id"]].append(open_item_of(row, as_of))
     return out

@@ -508,3 +508,53 @@ SELECT r.grp, r.currency, SUM(r.revenue) AS revenue, SUM(r.cost) AS cost, SUM(r.
         }
         for r in rows
     ]
+
+
+class InvoiceOrder(StrEnum):
+    DUE_DATE = "due_date"
+    ISSUE_DATE = "issue_date"
+    OPEN_AMOUNT = "open_amount"
+    NUMBER = "number"
+
+
+_INVOICE_ORDER_SQL = {
+    InvoiceOrder.DUE_DATE: "o.due_date, o.invoice_id",
+    InvoiceOrder.ISSUE_DATE: "o.issue_date DESC, o.invoice_id DESC",
+    InvoiceOrder.OPEN_AMOUNT: "o.open_amount DESC, o.invoice_id",
+    InvoiceOrder.NUMBER: "o.number, o.invoice_id",
+}
+
+
+async def invoice_page(
+    scope: Scope,
+    flt: CustomerFilter,
+    as_of: date,
+    *,
+    order: InvoiceOrder,
+    offset: int,
+    limit: int,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    invoice_ids: list[int] | None = None,
+    number: str | None = None,
+) -> list[dict[str, Any]]:
+    """Invoices existing as of ``as_of`` (issued by then, not void or draft) with their open amount then,
+    a page at a time; each row carries ``total_rows`` (rows before paging)."""
+    condition, params = customer_condition(scope, flt)
+    extra = []
+    if open_only or overdue_only:
+        extra.append("o.open_amount <> 0")
+    if overdue_only:
+        extra.append("o.due_date < :as_of")
+    if invoice_ids is not None:
+        names = [f":inv{n}" for n in range(len(invoice_ids))]
+        params.update({f"inv{n}": i for n, i in enumerate(invoice_ids)})
+        extra.append(f"o.invoice_id IN ({', '.join(names) or 'NULL'})")
+    if number:
+        extra.append("LOWER(o.number) LIKE :number")
+        params["number"] = f"%{number.lower()}%"
+    where = f"WHERE {' AND '.join(extra)}" if extra else ""
+    sql = f"""
+SELECT o.*, COUNT(*) OVER () AS total_rows FROM ({_open_items(GroupBy.NONE, condition)}) o {where}
+ORDER BY {_INVOICE_ORDER_SQL[order]} LIMIT :limit OFFSET :offset"""
+    return await fetch_all(sql, {**params, "as_of": as_of, "limit": limit, "offset": offset})

@@ -15,7 +15,7 @@ from strawberry.types import Info
 
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
-from app.customers.service import CustomerBalances, CustomerListItem, OpenItem, PriorityParts
+from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
 from app.models import CustomerAccount
 from app.receivables.repository import CustomerOrder
 from schema.common.connections import Connection, connection_of, page_of
@@ -42,6 +42,7 @@ from schema.staff.customer_detail import (
     promise_node,
 )
 from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
+from schema.staff.invoices import Invoice, invoice_node
 from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
 
 
@@ -86,17 +87,6 @@ class CustomerBalanceFigures:
     over_limit: bool
 
 
-@strawberry.type(description="An invoice with its open amount as of the date asked.")
-class OpenInvoice:
-    id: strawberry.ID
-    number: str
-    total: Money
-    open_amount: Money
-    issue_date: date
-    due_date: date
-    days_past_due: int
-
-
 def _priority(p: PriorityParts, base: str) -> PriorityScore:
     return PriorityScore(
         score=float(p.score),
@@ -124,18 +114,6 @@ def _balances(b: CustomerBalances) -> CustomerBalanceFigures:
         exposure=Money.of(b.exposure, cur),
         utilisation=rounded(b.utilisation, 4),
         over_limit=b.utilisation is not None and b.utilisation > Decimal(1),
-    )
-
-
-def _open_invoice(item: OpenItem) -> OpenInvoice:
-    return OpenInvoice(
-        id=strawberry.ID(encode_id("Invoice", item.invoice_id)),
-        number=item.number,
-        total=Money.of(item.total, item.currency),
-        open_amount=Money.of(item.open_amount, item.currency),
-        issue_date=item.issue_date,
-        due_date=item.due_date,
-        days_past_due=item.days_past_due,
     )
 
 
@@ -188,10 +166,10 @@ class Customer:
         return _balances(found)
 
     @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
-    async def open_invoices(self, info: Info, first: int = 5) -> list[OpenInvoice]:
+    async def open_invoices(self, info: Info, first: int = 5) -> list[Invoice]:
         first = max(0, min(first, MAX_OPEN_INVOICES))
         items = await open_invoices_loader(info, self.as_of, first).load(self._account.id)
-        return [_open_invoice(i) for i in items]
+        return [invoice_node(i, self.as_of) for i in items]
 
     def _related(self, info: Info, name: str, fetch):
         """A batched one-to-many relation of the customer (``<Thing>ByCustomerLoader``)."""

@@ -10,10 +10,11 @@ from strawberry.tools import merge_types
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
 from schema.staff.customers import CustomersQuery
+from schema.staff.invoices import InvoicesQuery
 from schema.staff.receivables import ReceivablesQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery, CustomersQuery)
+QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery, CustomersQuery, InvoicesQuery)
 MUTATION_TYPES: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERY_TYPES)
