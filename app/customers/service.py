@@ -15,6 +15,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers import priority, repository
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.sql import as_date
 from app.errors import NotFound
 from app.fx.service import MissingRate, all_rates
 from app.invoices.items import OpenItem, open_item_of
@@ -40,6 +41,8 @@ class PriorityParts:
     risk_weight: Decimal
     over_limit: bool
     broken_promise: bool
+    disputed: int  # base currency minor units held out of dunning by open disputes
+    oldest_days_past_due: int  # of the oldest overdue open invoice; 0 when nothing is overdue
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,10 @@ async def list_customers(
                 risk_weight=priority.RISK_WEIGHTS.get(str(r["risk_rating"]), Decimal(1)),
                 over_limit=bool(r["is_over_limit"]),
                 broken_promise=bool(r["has_broken_promise"]),
+                disputed=round_half_even(Decimal(str(r["disputed"]))),
+                oldest_days_past_due=(as_of - as_date(r["oldest_overdue_due"])).days
+                if r["oldest_overdue_due"]
+                else 0,
             ),
         )
         for r in rows

@@ -304,6 +304,8 @@ open_agg AS (
          SUM({weight_case} * fx.factor *
              CASE WHEN o.open_amount - COALESCE(ds.amount, 0) > 0 THEN o.open_amount - COALESCE(ds.amount, 0)
                   ELSE 0 END) AS weighted_base,
+         SUM(COALESCE(ds.amount, 0) * fx.factor) AS disputed_base,
+         MIN(CASE WHEN o.due_date < :as_of AND o.open_amount > 0 THEN o.due_date END) AS oldest_overdue_due,
          MAX(CASE WHEN fx.factor IS NULL THEN o.currency END) AS missing
   FROM ({_open_items(GroupBy.NONE, condition)}) o
   LEFT JOIN fx ON fx.currency = o.currency
@@ -334,6 +336,8 @@ figures AS (
          COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) AS net_balance,
          COALESCE(oa.overdue_base, 0) AS overdue,
          COALESCE(oa.weighted_base, 0) AS weighted_overdue,
+         COALESCE(oa.disputed_base, 0) AS disputed,
+         oa.oldest_overdue_due,
          COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) - COALESCE(cv.cover_base, 0) AS exposure,
          CASE WHEN COALESCE(br.n, 0) > 0 THEN 1 ELSE 0 END AS has_broken_promise,
          COALESCE(oa.missing, ua.missing) AS missing

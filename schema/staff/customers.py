@@ -13,6 +13,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from app.collections import service as collections
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
@@ -70,6 +71,8 @@ class PriorityScore:
     risk_weight: float
     over_limit: bool
     broken_promise: bool
+    disputed: Money = strawberry.field(description="Held out of dunning by open disputes.")
+    oldest_days_past_due: int
 
 
 @strawberry.type(description="A customer's balances as of a date, in the base currency.")
@@ -96,6 +99,8 @@ def _priority(p: PriorityParts, base: str) -> PriorityScore:
         risk_weight=float(p.risk_weight),
         over_limit=p.over_limit,
         broken_promise=p.broken_promise,
+        disputed=Money.of(p.disputed, base),
+        oldest_days_past_due=p.oldest_days_past_due,
     )
 
 
@@ -294,3 +299,45 @@ class CustomersQuery:
             limit=1,
         )
         return customer_node(items[0] if items else account, as_of, ctx.tenant_config.base_currency)
+
+
+@strawberry.type(description="A customer to chase: why (the score's parts) and what to do next.")
+class WorklistEntryNode:
+    customer: Customer
+    priority: PriorityScore
+    suggested_action: str = strawberry.field(
+        description="resolve_dispute, escalate, credit_hold_review, final_notice, call or send_reminder."
+    )
+
+
+@strawberry.type
+class CollectionsQuery:
+    @strawberry.field(extensions=requires("ar.read"), description="Customers ranked by collection priority.")
+    async def collection_worklist(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: date | None = None,
+        filter: CustomerFilter | None = None,
+    ) -> Connection[WorklistEntryNode]:
+        ctx = info.context
+        page = page_of(first, after, ctx.settings.max_page_size)
+        as_of = as_of or ctx.today()
+        entries, total = await collections.worklist(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=domain_filter(filter),
+            offset=page.offset,
+            limit=page.limit,
+        )
+        base = ctx.tenant_config.base_currency
+
+        def node(entry) -> WorklistEntryNode:
+            customer = customer_node(entry.item, as_of, base)
+            return WorklistEntryNode(
+                customer=customer, priority=customer.priority, suggested_action=entry.action
+            )
+
+        return connection_of(entries, page, total, node)

@@ -9,12 +9,18 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
-from schema.staff.customers import CustomersQuery
+from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.receivables import ReceivablesQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery, ReceivablesQuery, CustomersQuery, InvoicesQuery)
+QUERY_TYPES: tuple[type, ...] = (
+    ViewerQuery,
+    ReceivablesQuery,
+    CustomersQuery,
+    InvoicesQuery,
+    CollectionsQuery,
+)
 MUTATION_TYPES: tuple[type, ...] = ()
 
 Query = merge_types("Query", QUERY_TYPES)
