@@ -13,6 +13,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
 from app.auth.permissions import PERMISSIONS, allowed
+from app.errors import PermissionDenied
 
 
 class HasPermission(BasePermission):
@@ -26,6 +27,11 @@ class HasPermission(BasePermission):
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return allowed(info.context.scope, self.permission)
+
+    def on_unauthorized(self) -> None:
+        # A LedgerportError keeps its message and code through the error mask; Strawberry's own error
+        # class would be masked as "Unexpected error." and the caller could not tell it was refused.
+        raise PermissionDenied(self.message)
 
 
 def requires(permission: str) -> list[PermissionExtension]:

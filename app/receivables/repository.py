@@ -562,3 +562,12 @@ async def invoice_page(
 SELECT o.*, COUNT(*) OVER () AS total_rows FROM ({_open_items(GroupBy.NONE, condition)}) o {where}
 ORDER BY {_INVOICE_ORDER_SQL[order]} LIMIT :limit OFFSET :offset"""
     return await fetch_all(sql, {**params, "as_of": as_of, "limit": limit, "offset": offset})
+
+
+async def open_invoices_due_before(scope: Scope, as_of: date, due_before: date) -> list[dict[str, Any]]:
+    """Invoices open as of ``as_of`` whose due date is before ``due_before`` (overdue alert candidates)."""
+    condition, params = customer_condition(scope, CustomerFilter())
+    sql = f"""
+SELECT o.* FROM ({_open_items(GroupBy.NONE, condition)}) o
+WHERE o.open_amount > 0 AND o.due_date < :due_before ORDER BY o.due_date, o.invoice_id"""
+    return await fetch_all(sql, {**params, "as_of": as_of, "due_before": due_before})

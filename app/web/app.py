@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.alerts import scheduler as alert_scheduler
 from app.db import lifecycle
-from app.settings import Settings, get_settings
+from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
 from app.web.graphql import StaffGraphQL
@@ -54,9 +55,13 @@ def create_app(
         if manage_database:
             await lifecycle.open_database(settings.database_url)
         await sync_tenants(tenants)
+        # Periodic alert evaluation; tests evaluate explicitly instead of racing a background task.
+        alert_tasks = [] if settings.env == Environment.TEST else alert_scheduler.start(tenants)
         try:
             yield
         finally:
+            for task in alert_tasks:
+                task.cancel()
             if manage_database:
                 await lifecycle.close_database()
 

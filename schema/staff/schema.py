@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
+from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.receivables import ReceivablesQuery
@@ -20,8 +21,9 @@ QUERY_TYPES: tuple[type, ...] = (
     CustomersQuery,
     InvoicesQuery,
     CollectionsQuery,
+    AlertsQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = ()
+MUTATION_TYPES: tuple[type, ...] = (AlertsMutation,)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
