@@ -571,3 +571,15 @@ async def open_invoices_due_before(scope: Scope, as_of: date, due_before: date) 
 SELECT o.* FROM ({_open_items(GroupBy.NONE, condition)}) o
 WHERE o.open_amount > 0 AND o.due_date < :due_before ORDER BY o.due_date, o.invoice_id"""
     return await fetch_all(sql, {**params, "as_of": as_of, "due_before": due_before})
+
+
+async def collections(scope: Scope, flt: CustomerFilter, after: date, until: date) -> list[dict[str, Any]]:
+    """(currency, amount) of succeeded payments received in (after, until]."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT p.currency, SUM(p.amount) AS amount FROM payment p JOIN customer_account cu ON cu.id = p.customer_id
+WHERE p.tenant_id = :tenant_id AND p.status = 'succeeded' AND p.received_date > :after
+  AND p.received_date <= :until AND {condition}
+GROUP BY p.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [{"currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]

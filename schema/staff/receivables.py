@@ -14,7 +14,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from app.receivables import service
+from app.receivables import service, trend
 from app.receivables.repository import GroupBy
 from app.receivables.service import ArFigures, Totals
 from schema.common.money import Money
@@ -205,3 +205,39 @@ class ReceivablesQuery:
             flt=domain_filter(filter),
         )
         return [ArBreakdownRow(key=r.key or "", **_summary_fields(r)) for r in rows]
+
+
+@strawberry.type(description="Receivables at one month end (the last point is asOf), the month as period.")
+class ArTrendPoint:
+    date: date
+    ar: Money = strawberry.field(description="Net balance at the point.")
+    overdue: Money
+    sales: Money = strawberry.field(description="Credit sales of the month.")
+    collections: Money = strawberry.field(description="Payments received in the month.")
+    dso: float | None = strawberry.field(description="AR / the month's credit sales x its days.")
+    cei: float | None
+
+
+@strawberry.type
+class TrendQuery:
+    @strawberry.field(extensions=requires("ar.read"), description="One point per month end, oldest first.")
+    async def ar_trend(
+        self, info: Info, months: int = 12, as_of: date | None = None, filter: CustomerFilter | None = None
+    ) -> list[ArTrendPoint]:
+        ctx = info.context
+        points = await trend.ar_trend(
+            ctx.scope, ctx.tenant_config, as_of=as_of or ctx.today(), months=months, flt=domain_filter(filter)
+        )
+        base = ctx.tenant_config.base_currency
+        return [
+            ArTrendPoint(
+                date=p.figures.as_of,
+                ar=Money.of(p.figures.base.net_balance, base),
+                overdue=Money.of(p.figures.base.overdue, base),
+                sales=Money.of(p.figures.credit_sales, base),
+                collections=Money.of(p.collections, base),
+                dso=rounded(p.figures.dso, 2),
+                cei=rounded(p.figures.cei, 3),
+            )
+            for p in points
+        ]

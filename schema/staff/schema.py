@@ -12,7 +12,7 @@ from schema.errors import LedgerportMaskErrors
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.invoices import InvoicesQuery
-from schema.staff.receivables import ReceivablesQuery
+from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.viewer import ViewerQuery
 
 QUERY_TYPES: tuple[type, ...] = (
@@ -22,6 +22,7 @@ QUERY_TYPES: tuple[type, ...] = (
     InvoicesQuery,
     CollectionsQuery,
     AlertsQuery,
+    TrendQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (AlertsMutation,)
 
