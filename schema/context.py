@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +38,7 @@ class Context:
 
     def today(self) -> date:
         """Today in the tenant's time zone: the default as-of date of every figure."""
-        return datetime.now(ZoneInfo(self.tenant_config.timezone)).date()
+        return self.tenant_config.today()
 
     def loader(self, name: str, factory):
         """The request's DataLoader called ``name``, created by ``factory(self)`` the first time."""

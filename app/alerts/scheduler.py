@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from app.alerts import service
 from app.tenancy.config import TenantConfig
@@ -19,13 +17,9 @@ from app.tenancy.service import system_scope
 log = logging.getLogger("ledgerport.alerts")
 
 
-def tenant_today(config: TenantConfig):
-    return datetime.now(ZoneInfo(config.timezone)).date()
-
-
 async def evaluate_tenant(config: TenantConfig) -> service.Evaluation:
     scope = await system_scope(config.slug, principal="alerts")
-    return await service.evaluate(scope, config, tenant_today(config))
+    return await service.evaluate(scope, config, config.today())
 
 
 async def _loop(config: TenantConfig) -> None:

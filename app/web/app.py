@@ -16,6 +16,7 @@ from app.db import lifecycle
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
+from app.web.exports import ROUTES as export_routes
 from app.web.graphql import StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from schema.staff.schema import build_schema
@@ -71,6 +72,7 @@ def create_app(
     routes = [
         Route("/healthz", healthz),
         Route("/graphql", staff_graphql, methods=["GET", "POST"]),
+        *export_routes,
     ]
     app = Starlette(
         routes=routes,

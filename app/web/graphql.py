@@ -43,6 +43,12 @@ async def bearer_scope(request: Request):
     return await tokens.authenticate(secret.strip())
 
 
+async def staff_scope(request: Request, tenants: TenantRegistry):
+    """The caller's scope from its bearer token, narrowed by its tenant's access rules."""
+    caller = await bearer_scope(request)
+    return apply_access_rules(caller, tenants.require(caller.tenant_slug).config)
+
+
 class StaffGraphQL(GraphQL):
     def __init__(self, schema, *, settings: Settings, tenants: TenantRegistry) -> None:
         super().__init__(
@@ -60,11 +66,10 @@ class StaffGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         try:
-            caller = await bearer_scope(request)
+            request.state.scope = await staff_scope(request, self.tenants)
         except AuthenticationError as exc:
             await unauthorized(exc.message, exc.code)(scope, receive, send)
             return
-        request.state.scope = apply_access_rules(caller, self.tenants.require(caller.tenant_slug).config)
         scope.setdefault("state", {})["scope"] = request.state.scope
         await super().__call__(scope, receive, send)
 
