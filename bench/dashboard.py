@@ -21,17 +21,15 @@ import asyncio
 import random
 import statistics
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 from tortoise import connections
 
 from app.auth import tokens as token_service
-from app.db import lifecycle
+from app.db import lifecycle, scratch
 from app.models.enums import StaffRole
 from app.settings import Environment, Settings
 from app.tenancy.registry import TenantRegistry
@@ -48,26 +46,6 @@ SUMMARY = '{ arSummary(asOf: "2026-06-30") { totalOpen { amount } overdue { amou
 BREAKDOWN = '{ arBreakdown(by: REGION, asOf: "2026-06-30") { key totalOpen { amount } overdue { amount } netBalance { amount } dso cei aging { buckets { amount { amount } } } } }'
 CUSTOMERS = '{ customers(first: 50, asOf: "2026-06-30", orderBy: NET_BALANCE) { totalCount edges { node { name priority { score } balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation aging { buckets { amount { amount } } } } openInvoices(first: 5) { number openAmount { amount } daysPastDue } } } } }'
 CUSTOMER = 'query ($id: ID!) { customer(id: $id, asOf: "2026-06-30") { name priority { score } balances { totalOpen { amount } netBalance { amount } exposure { amount } utilisation aging { buckets { amount { amount } } } } openInvoices { number openAmount { amount } } paymentBehaviour { averageDaysToPay averageDaysLate onTimeRate } profitability { revenue { amount } growth } } }'
-
-
-async def create_database(base_url: str) -> tuple[str, str]:
-    parts = urlsplit(base_url.replace("postgresql://", "postgres://", 1))
-    name = f"ledgerport_bench_{uuid.uuid4().hex[:10]}"
-    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return urlunsplit(("postgres", parts.netloc, f"/{name}", "", "")), admin
-
-
-async def drop_database(admin: str, url: str) -> None:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def _copy(conn: asyncpg.Connection, table: str, columns: list[str], rows) -> None:
@@ -309,7 +287,7 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    url, admin = await create_database(args.database_url)
+    url, admin = await scratch.create_database(args.database_url, "ledgerport_bench")
     try:
         await lifecycle.apply_migrations(url)
         await lifecycle.open_database(url)
@@ -357,7 +335,7 @@ async def main() -> None:
             )
     finally:
         await lifecycle.close_database()
-        await drop_database(admin, url)
+        await scratch.drop_database(admin, url)
 
 
 if __name__ == "__main__":

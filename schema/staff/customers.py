@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -46,14 +45,11 @@ from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, 
 from schema.staff.invoices import Invoice, invoice_node
 from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
 
-
-@strawberry.enum(description="How to order customers; figures largest first, name A-Z.")
-class CustomerOrderBy(Enum):
-    NET_BALANCE = "net_balance"
-    OVERDUE = "overdue"
-    UTILISATION = "utilisation"
-    PRIORITY = "priority"
-    NAME = "name"
+CustomerOrderBy = strawberry.enum(
+    CustomerOrder,
+    name="CustomerOrderBy",
+    description="How to order customers; figures largest first, name A-Z.",
+)
 
 
 @strawberry.input(description="CustomerFilter plus conditions on a customer's own figures.")
@@ -267,7 +263,7 @@ class CustomersQuery:
         after: str | None = None,
         as_of: date | None = None,
         filter: CustomerListFilter | None = None,
-        order_by: CustomerOrderBy = CustomerOrderBy.NAME,
+        order_by: CustomerOrderBy = CustomerOrder.NAME,
     ) -> Connection[Customer]:
         ctx = info.context
         page = page_of(first, after, ctx.settings.max_page_size)
@@ -277,7 +273,7 @@ class CustomersQuery:
             ctx.tenant_config,
             as_of=as_of,
             flt=domain_filter(filter),
-            order=CustomerOrder(order_by.value),
+            order=order_by,
             offset=page.offset,
             limit=page.limit,
             has_overdue=filter.has_overdue if filter else None,

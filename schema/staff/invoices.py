@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -22,13 +21,7 @@ from schema.staff.customer_detail import DisputeNode, dispute_node
 from schema.staff.filters import CustomerFilter, domain_filter
 from schema.staff.receivables import rounded
 
-
-@strawberry.enum
-class InvoiceOrderBy(Enum):
-    DUE_DATE = "due_date"
-    ISSUE_DATE = "issue_date"
-    OPEN_AMOUNT = "open_amount"
-    NUMBER = "number"
+InvoiceOrderBy = strawberry.enum(InvoiceOrder, name="InvoiceOrderBy", description="How to order invoices.")
 
 
 @strawberry.input(description="Which invoices; customer fields restrict by the invoice's customer.")
@@ -165,7 +158,7 @@ class InvoicesQuery:
         after: str | None = None,
         as_of: date | None = None,
         filter: InvoiceFilter | None = None,
-        order_by: InvoiceOrderBy = InvoiceOrderBy.DUE_DATE,
+        order_by: InvoiceOrderBy = InvoiceOrder.DUE_DATE,
     ) -> Connection[Invoice]:
         ctx = info.context
         page = page_of(first, after, ctx.settings.max_page_size)
@@ -177,7 +170,7 @@ class InvoicesQuery:
             ctx.scope,
             as_of=as_of,
             flt=flt,
-            order=InvoiceOrder(order_by.value),
+            order=order_by,
             offset=page.offset,
             limit=page.limit,
             open_only=bool(filter and filter.open_only),
