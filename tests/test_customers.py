@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.models.enums import StaffRole
 from tests import builders
 from tests.helpers import gql, make_token
@@ -56,8 +58,9 @@ async def many_customers(scope, count: int) -> None:
             await builders.invoice(scope, c, 10000 + n + k, "2026-05-01", f"2026-06-{10 + k:02d}")
 
 
+@pytest.mark.parametrize("order_by", ["NET_BALANCE", "NAME"])
 async def test_given_50_customers_then_first_50_runs_the_same_queries_as_first_5(
-    client, scope_a, scope_b, count_queries
+    client, scope_a, scope_b, count_queries, order_by
 ):
     await many_customers(scope_a, 50)
     await many_customers(scope_b, 3)
@@ -65,17 +68,17 @@ async def test_given_50_customers_then_first_50_runs_the_same_queries_as_first_5
     await gql(client, "{ viewer { role } }", token)  # the token's first use records last_used_at
 
     count_queries.reset()
-    small = (await gql(client, CUSTOMERS, token, {"first": 5, "orderBy": "NET_BALANCE"})).json()
+    small = (await gql(client, CUSTOMERS, token, {"first": 5, "orderBy": order_by})).json()
     queries_for_5 = len(count_queries)
     count_queries.reset()
-    large = (await gql(client, CUSTOMERS, token, {"first": 50, "orderBy": "NET_BALANCE"})).json()
+    large = (await gql(client, CUSTOMERS, token, {"first": 50, "orderBy": order_by})).json()
     queries_for_50 = len(count_queries)
 
     assert len(small["data"]["customers"]["edges"]) == 5
     assert len(large["data"]["customers"]["edges"]) == 50
     assert large["data"]["customers"]["totalCount"] == 50  # cloudly's 3 are invisible
     assert all(len(e["node"]["openInvoices"]) == 5 for e in large["data"]["customers"]["edges"])
-    assert queries_for_5 == queries_for_50 <= 8, count_queries.statements
+    assert queries_for_5 == queries_for_50 <= 9, count_queries.statements
 
 
 async def test_given_the_worked_example_then_customer_360_shows_balances_exposure_and_invoices(
