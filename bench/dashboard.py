@@ -44,7 +44,7 @@ COUNTRIES = ["US", "CA", "MX", "GB", "DE", "FR", "JP", "BR"]
 
 SUMMARY = '{ arSummary(asOf: "2026-06-30") { totalOpen { amount } overdue { amount } netBalance { amount } aging { buckets { label amount { amount } count } } dso countbackDso bestPossibleDso averageDaysDelinquent cei customersWithBalance customersOverLimit openDisputes { count } } }'
 BREAKDOWN = '{ arBreakdown(by: REGION, asOf: "2026-06-30") { key totalOpen { amount } overdue { amount } netBalance { amount } dso cei aging { buckets { amount { amount } } } } }'
-CUSTOMERS = '{ customers(first: 50, asOf: "2026-06-30", orderBy: NET_BALANCE) { totalCount edges { node { name priority { score } balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation aging { buckets { amount { amount } } } } openInvoices(first: 5) { number openAmount { amount } daysPastDue } } } } }'
+CUSTOMERS = '{ customers(first: 50, asOf: "2026-06-30", orderBy: ORDER) { totalCount edges { node { name priority { score } balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation aging { buckets { amount { amount } } } } openInvoices(first: 5) { number openAmount { amount } daysPastDue } } } } }'
 CUSTOMER = 'query ($id: ID!) { customer(id: $id, asOf: "2026-06-30") { name priority { score } balances { totalOpen { amount } netBalance { amount } exposure { amount } utilisation aging { buckets { amount { amount } } } } openInvoices { number openAmount { amount } } paymentBehaviour { averageDaysToPay averageDaysLate onTimeRate } profitability { revenue { amount } growth } } }'
 
 
@@ -311,7 +311,12 @@ async def main() -> None:
             cases = [
                 ("arSummary", SUMMARY, {}),
                 ("arBreakdown(REGION)", BREAKDOWN, {}),
-                ("customers(first: 50) nested", CUSTOMERS, {}),
+                ("customers(first: 50) nested, by name", CUSTOMERS.replace("ORDER", "NAME"), {}),
+                (
+                    "customers(first: 50) nested, by net balance",
+                    CUSTOMERS.replace("ORDER", "NET_BALANCE"),
+                    {},
+                ),
                 ("customer(id)", CUSTOMER, {"id": encode_id("Customer", 1)}),
             ]
             for name, query, variables in cases:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.models.enums import StaffRole
 from schema.common.ids import encode_id
 from tests import builders
@@ -74,3 +76,48 @@ async def test_given_a_customer_with_history_then_the_360_shows_every_part(clien
         "growth": 1.75,
     }
     assert x["priority"]["brokenPromise"] is True and x["priority"]["overLimit"] is True
+
+
+CONNECTIONS = """
+query ($id: ID!) {
+  customer(id: $id, asOf: "2026-06-30") {
+    invoices(first: 2) { totalCount pageInfo { hasNextPage } edges { node { number openAmount { amount } } } }
+    open: invoices(openOnly: true) { totalCount }
+    payments { totalCount edges { node { amount { amount } receivedDate } } }
+    alerts { totalCount edges { node { rule } } }
+  }
+}
+"""
+
+
+async def test_given_the_worked_example_then_invoices_payments_and_alerts_are_connections(
+    client, scope_a, scope_b, registry
+):
+    from app.alerts import service as alerts
+
+    example = await builders.worked_example(scope_a)
+    await builders.worked_example(scope_b)
+    await alerts.evaluate(scope_a, registry.require("northwind").config, date(2026, 6, 30))
+
+    body = (
+        await gql(
+            client,
+            CONNECTIONS,
+            await make_token("northwind"),
+            {"id": encode_id("Customer", example["customer"].id)},
+        )
+    ).json()
+
+    assert "errors" not in body, body
+    c = body["data"]["customer"]
+    assert c["invoices"]["totalCount"] == 3 and c["invoices"]["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["number"] for e in c["invoices"]["edges"]] == [
+        example["inv1"].number,
+        example["inv3"].number,
+    ]
+    assert c["open"]["totalCount"] == 3
+    assert [e["node"] for e in c["payments"]["edges"]] == [
+        {"amount": {"amount": "150.00"}, "receivedDate": "2026-06-20"},
+        {"amount": {"amount": "400.00"}, "receivedDate": "2026-04-15"},
+    ]
+    assert [e["node"]["rule"] for e in c["alerts"]["edges"]] == ["invoice_overdue"]

@@ -8,7 +8,15 @@ from datetime import date, datetime
 import strawberry
 
 from app.customers.behaviour import PaymentBehaviour, Profitability
-from app.models import CreditReview, Dispute, IntercompanyBalance, KycReview, LetterOfCredit, PromiseToPay
+from app.models import (
+    CreditReview,
+    Dispute,
+    IntercompanyBalance,
+    KycReview,
+    LetterOfCredit,
+    Payment,
+    PromiseToPay,
+)
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.staff.receivables import rounded
@@ -76,6 +84,27 @@ class PromiseToPayNode:
     amount: Money
     status: str
     note: str
+
+
+@strawberry.type(description="A payment received from the customer.")
+class PaymentNode:
+    id: strawberry.ID
+    received_date: date
+    amount: Money
+    method: str
+    reference: str
+    status: str
+
+
+def payment_node(p: Payment) -> PaymentNode:
+    return PaymentNode(
+        id=strawberry.ID(encode_id("Payment", p.id)),
+        received_date=p.received_date,
+        amount=Money.of(p.amount, p.currency),
+        method=str(p.method),
+        reference=p.reference,
+        status=str(p.status),
+    )
 
 
 @strawberry.type(description="Invoices settled in the 12 months to the as-of date (metrics.md).")

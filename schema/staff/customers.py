@@ -12,17 +12,21 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from app.alerts import service as alert_service
 from app.collections import service as collections
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
+from app.invoices import service as invoice_service
 from app.models import CustomerAccount
+from app.payments import service as payment_service
 from app.receivables.repository import CustomerOrder
 from schema.common.connections import Connection, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
 from schema.permissions import requires
+from schema.staff.alerts import AlertNode, alert_node
 from schema.staff.customer_detail import (
     CreditReviewNode,
     DisputeNode,
@@ -30,6 +34,7 @@ from schema.staff.customer_detail import (
     KycReviewNode,
     LetterOfCreditNode,
     PaymentBehaviourNode,
+    PaymentNode,
     ProfitabilityNode,
     PromiseToPayNode,
     behaviour_node,
@@ -38,6 +43,7 @@ from schema.staff.customer_detail import (
     intercompany_node,
     kyc_review_node,
     letter_of_credit_node,
+    payment_node,
     profitability_node,
     promise_node,
 )
@@ -227,6 +233,41 @@ class Customer:
             lambda ids: behaviour.profitability_for(ctx.scope, ctx.tenant_config, ids, as_of),
         )
         return profitability_node(await loader.load(self._account.id), ctx.tenant_config.base_currency)
+
+    @strawberry.field(extensions=requires("ar.read"), description="The customer's invoices as of the date.")
+    async def invoices(
+        self, info: Info, first: int | None = None, after: str | None = None, open_only: bool = False
+    ) -> Connection[Invoice]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        items, total = await invoice_service.list_invoices(
+            info.context.scope,
+            as_of=self.as_of,
+            flt=DomainFilter(customer_ids=frozenset({self._account.id})),
+            offset=page.offset,
+            limit=page.limit,
+            open_only=open_only,
+        )
+        return connection_of(items, page, total, lambda item: invoice_node(item, self.as_of))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Payments received, newest first.")
+    async def payments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PaymentNode]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        rows, total = await payment_service.customer_payments(
+            info.context.scope, self._account.id, self.as_of, page.offset, page.limit
+        )
+        return connection_of(rows, page, total, payment_node)
+
+    @strawberry.field(extensions=requires("ar.read"), description="The customer's alerts, newest first.")
+    async def alerts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AlertNode]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        rows, total = await alert_service.list_alerts(
+            info.context.scope, offset=page.offset, limit=page.limit, customer_id=self._account.id
+        )
+        return connection_of(rows, page, total, alert_node)
 
 
 def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: str) -> Customer:
