@@ -285,6 +285,7 @@ async def main() -> None:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--invoices", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the database (prints its URL) for EXPLAIN")
     args = parser.parse_args()
 
     url, admin = await scratch.create_database(args.database_url, "ledgerport_bench")
@@ -296,6 +297,8 @@ async def main() -> None:
         t0 = time.perf_counter()
         counts = await load(url, ids["northwind"], args.customers, args.invoices)
         load_s = time.perf_counter() - t0
+        if args.runs == 0:
+            return
         scope = await system_scope("northwind", principal="bench")
         _, token = await token_service.create_token(scope, name="bench", role=StaffRole.ADMIN)
 
@@ -340,7 +343,10 @@ async def main() -> None:
             )
     finally:
         await lifecycle.close_database()
-        await scratch.drop_database(admin, url)
+        if args.keep:
+            print(f"kept {url}")
+        else:
+            await scratch.drop_database(admin, url)
 
 
 if __name__ == "__main__":

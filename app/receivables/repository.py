@@ -458,20 +458,35 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+_MOVES = """
+  SELECT a.invoice_id, a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+  WHERE a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'{only}
+  UNION ALL
+  SELECT c.invoice_id, c.date FROM credit_application c
+  WHERE c.tenant_id = :tenant_id AND c.date <= :as_of{only_c}
+  UNION ALL
+  SELECT w.invoice_id, w.date FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date <= :as_of{only_w}"""
+
+
 def _settled_invoices(condition: str, selective: bool) -> str:
     """Invoices whose open amount is 0 as of :as_of, with the date of the movement that settled them
-    (the latest allocation, credit application or write-off dated <= :as_of)."""
+    (the latest allocation, credit application or write-off dated <= :as_of). Selective callers look the
+    movements up per invoice (indexes); portfolios join all movements once."""
+    if selective:
+        moves = _MOVES.format(
+            only=" AND a.invoice_id = o.invoice_id",
+            only_c=" AND c.invoice_id = o.invoice_id",
+            only_w=" AND w.invoice_id = o.invoice_id",
+        )
+        return f"""
+SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
+       (SELECT MAX(m.date) FROM ({moves}) m) AS settled_on
+FROM ({_open_items(GroupBy.NONE, condition, selective)}) o
+WHERE o.open_amount = 0 AND o.total > 0"""
     return f"""
 SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date, MAX(m.date) AS settled_on
 FROM ({_open_items(GroupBy.NONE, condition, selective)}) o
-JOIN (
-  SELECT a.invoice_id, a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-  WHERE a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'
-  UNION ALL
-  SELECT c.invoice_id, c.date FROM credit_application c WHERE c.tenant_id = :tenant_id AND c.date <= :as_of
-  UNION ALL
-  SELECT w.invoice_id, w.date FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date <= :as_of
-) m ON m.invoice_id = o.invoice_id
+JOIN ({_MOVES.format(only="", only_c="", only_w="")}) m ON m.invoice_id = o.invoice_id
 WHERE o.open_amount = 0 AND o.total > 0
 GROUP BY o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date"""
 
