@@ -219,44 +219,82 @@ def _factor_values(factors: dict[str, Decimal]) -> tuple[str, dict[str, Any]]:
     return ", ".join(rows), params
 
 
-async def customer_counts(
+async def as_of_aggregates(
     scope: Scope,
     flt: CustomerFilter,
     as_of: date,
+    buckets: list[Bucket],
     factors: dict[str, Decimal],
     group: GroupBy = GroupBy.NONE,
-) -> list[dict[str, Any]]:
-    """(grp, with_balance, over_limit): customers whose net balance (D), converted with ``factors``, is
-    positive, and those of them whose balance exceeds their credit limit (a comparison, so the per-row
-    conversion inside SQL needs no rounding rule)."""
-    if not factors:
-        return []
+    by_issue_date: bool = False,
+    with_customers: bool = True,
+) -> dict[str, list[dict[str, Any]]]:
+    """Everything a summary needs as of one date, in ONE statement over the open items and unapplied
+    cash (each computed once, as CTEs used twice):
+
+    - ``aging``: (grp, currency, bucket, amount, count) of invoices with a non-zero open amount;
+    - ``unapplied``: (grp, currency, amount) of cash and credit not applied to invoices;
+    - ``customers`` (when ``with_customers``): (grp, with_balance, over_limit): customers whose net
+      balance, converted with ``factors`` (base minor units per minor unit), is positive, and those of
+      them over their credit limit. A currency without a factor drops out of this comparison; the service
+      refuses the figures anyway when it meets that currency in the aging or unapplied rows.
+    """
     condition, params = customer_condition(scope, flt)
-    values, fx_params = _factor_values(factors)
-    customer_group = _group_expr(group, "cu") if group != GroupBy.CURRENCY else "''"
-    sql = f"""
-WITH fx(currency, factor) AS (VALUES {values}),
-net AS (
-  SELECT o.customer_id, o.currency, o.open_amount AS amount
-  FROM ({_open_items(GroupBy.NONE, condition, _selective(flt))}) o
-  UNION ALL
-  SELECT u.customer_id, u.currency, -u.amount FROM ({_unapplied(GroupBy.NONE, condition, _selective(flt))}) u
-),
-per_customer AS (
-  SELECT net.customer_id, SUM(net.amount * fx.factor) AS balance
-  FROM net JOIN fx ON fx.currency = net.currency GROUP BY net.customer_id
-)
-SELECT {customer_group} AS grp,
-       SUM(CASE WHEN pc.balance > 0 THEN 1 ELSE 0 END) AS with_balance,
+    selective = _selective(flt)
+    case, bucket_params = bucket_case("o.issue_date" if by_issue_date else "o.due_date", buckets, as_of)
+    customer_group = "''" if group == GroupBy.CURRENCY else "x.grp"
+    customers_sql = ""
+    fx_params: dict[str, Any] = {}
+    fx_cte = ""
+    if with_customers and factors:
+        values, fx_params = _factor_values(factors)
+        fx_cte = f"fx(currency, factor) AS (VALUES {values}),"
+        customers_sql = f"""
+UNION ALL
+SELECT 'customers', pc.grp, '', 0,
+       SUM(CASE WHEN pc.balance > 0 THEN 1 ELSE 0 END),
        SUM(CASE WHEN cu.credit_limit IS NOT NULL AND pc.balance > cu.credit_limit THEN 1 ELSE 0 END)
-         AS over_limit
-FROM per_customer pc JOIN customer_account cu ON cu.id = pc.customer_id
-GROUP BY 1"""
-    rows = await fetch_all(sql, {**params, **fx_params, "as_of": as_of})
-    return [
-        {"grp": r["grp"], "with_balance": as_int(r["with_balance"]), "over_limit": as_int(r["over_limit"])}
-        for r in rows
-    ]
+FROM (
+  SELECT x.customer_id, {customer_group} AS grp, SUM(x.amount * fx.factor) AS balance
+  FROM (SELECT o.customer_id, o.grp, o.currency, o.open_amount AS amount FROM o
+        UNION ALL
+        SELECT u.customer_id, u.grp, u.currency, -u.amount FROM u) x
+  JOIN fx ON fx.currency = x.currency
+  GROUP BY 1, 2
+) pc JOIN customer_account cu ON cu.id = pc.customer_id
+GROUP BY 2"""
+    sql = f"""
+WITH {fx_cte}
+o AS ({_open_items(group, condition, selective)}),
+u AS ({_unapplied(group, condition, selective)})
+SELECT 'aging' AS kind, o.grp AS grp, o.currency AS currency, {case} AS bucket,
+       SUM(o.open_amount) AS amount, COUNT(*) AS n
+FROM o WHERE o.open_amount <> 0 GROUP BY 2, 3, 4
+UNION ALL
+SELECT 'unapplied', u.grp, u.currency, 0, SUM(u.amount), 0 FROM u GROUP BY 2, 3 HAVING SUM(u.amount) <> 0
+{customers_sql}"""
+    rows = await fetch_all(sql, {**params, **bucket_params, **fx_params, "as_of": as_of})
+    out: dict[str, list[dict[str, Any]]] = {"aging": [], "unapplied": [], "customers": []}
+    for r in rows:
+        if r["kind"] == "aging":
+            out["aging"].append(
+                {
+                    "grp": r["grp"],
+                    "currency": r["currency"],
+                    "bucket": int(r["bucket"]),
+                    "amount": as_int(r["amount"]),
+                    "count": as_int(r["n"]),
+                }
+            )
+        elif r["kind"] == "unapplied":
+            out["unapplied"].append(
+                {"grp": r["grp"], "currency": r["currency"], "amount": as_int(r["amount"])}
+            )
+        else:
+            out["customers"].append(
+                {"grp": r["grp"], "with_balance": as_int(r["amount"]), "over_limit": as_int(r["n"])}
+            )
+    return out
 
 
 async def open_disputes(

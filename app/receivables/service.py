@@ -16,7 +16,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.errors import ValidationFailed
-from app.fx.service import Converter, converter
+from app.fx.service import Converter, all_rates, converter
 from app.receivables import ratios, repository
 from app.receivables.buckets import Bucket, buckets_from_edges
 from app.receivables.repository import GroupBy
@@ -168,26 +168,31 @@ async def _collect(
         )
     buckets = buckets_from_edges(config.aging.buckets)
     start = as_of - timedelta(days=period_days)
+    # Every currency with a rate, so customer counts can convert inside the one as-of statement; a
+    # currency met below without a rate still fails in ``converter`` with a message naming it.
+    known = await all_rates(scope, config.base_currency, as_of)
+    factors = {c: known.factor(c) for c in known.rates}
     raws: dict[str, _Raw] = defaultdict(_Raw)
-    for row in await repository.open_by_bucket(scope, flt, as_of, buckets, group, by_issue_date):
+    now = await repository.as_of_aggregates(scope, flt, as_of, buckets, factors, group, by_issue_date)
+    for row in now["aging"]:
         raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
-    for row in await repository.unapplied(scope, flt, as_of, group):
+    for row in now["unapplied"]:
         raws[row["grp"]].unapplied[row["currency"]] += row["amount"]
+    before = await repository.as_of_aggregates(scope, flt, start, buckets, {}, group, with_customers=False)
+    for row in before["aging"]:
+        raws[row["grp"]].start_open[row["currency"]] += row["amount"]
+    for row in before["unapplied"]:
+        raws[row["grp"]].start_unapplied[row["currency"]] += row["amount"]
     for row in await repository.credit_sales(scope, flt, start, as_of, group):
         raws[row["grp"]].sales[row["currency"]] += row["amount"]
-    for row in await repository.open_by_bucket(scope, flt, start, buckets, group):
-        raws[row["grp"]].start_open[row["currency"]] += row["amount"]
-    for row in await repository.unapplied(scope, flt, start, group):
-        raws[row["grp"]].start_unapplied[row["currency"]] += row["amount"]
     first_day = ratios.first_countback_day(as_of)
     for row in await repository.monthly_credit_sales(scope, flt, first_day - timedelta(days=1), as_of, group):
         raws[row["grp"]].monthly[row["month"]][row["currency"]] += row["amount"]
     for row in await repository.open_disputes(scope, flt, as_of, group):
         raws[row["grp"]].disputes[row["currency"]] = (row["count"], row["amount"])
     currencies = set().union(*(r.currencies() for r in raws.values())) if raws else set()
-    fx = await converter(scope, config.base_currency, currencies, as_of)
-    factors = {c: fx.factor(c) if c != fx.base else Decimal(1) for c in currencies}
-    for row in await repository.customer_counts(scope, flt, as_of, factors, group):
+    fx = await converter_for(scope, config, currencies, as_of, known)
+    for row in now["customers"]:
         if row["grp"] in raws or group != GroupBy.CURRENCY:
             raws[row["grp"]].customers = (row["with_balance"], row["over_limit"])
     return raws, buckets, fx
