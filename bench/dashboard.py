@@ -1,8 +1,8 @@
 """Dashboard benchmark on PostgreSQL: p50/p95 of the staff API beside the raw SQL it runs.
 
 Creates its own database (dropped at the end), migrates it, bulk-loads one tenant's portfolio with COPY
-(default 10,000 customers, 1,000,000 invoices, ~60% of them paid, partial payments, unapplied cash, credit
-notes), then times, in the same run:
+(default 10,000 customers, 1,000,000 invoices over two years, ~60% paid in full and ~10% in part, 5% of
+payments leaving a little unapplied cash), then times, in the same run:
 
 - the API: a GraphQL request through the whole app (auth, schema, services, repositories, FX conversion);
 - the raw SQL: the very statements that request sent to the database, captured and replayed on a bare
@@ -11,7 +11,7 @@ notes), then times, in the same run:
 and prints p50/p95 of both and their ratio, as Markdown for docs/performance.md.
 
     python -m bench.dashboard --database-url postgres://postgres@127.0.0.1:5432/postgres \
-        [--customers 10000] [--invoices 1000000] [--runs 7]
+        [--customers 10000] [--invoices 1000000] [--runs 7] [--keep]
 """
 
 from __future__ import annotations
