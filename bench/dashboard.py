@@ -307,7 +307,10 @@ async def main() -> None:
         settings = Settings(env=Environment.TEST, database_url=url, tenants_dir=ROOT / "tenants")
         app = create_app(settings, registry, manage_database=False)
         recorder = Recorder()
-        raw_conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        # The same session settings as the app's (app/db/config.py), so the comparison is like for like.
+        raw_conn = await asyncpg.connect(
+            url.replace("postgres://", "postgresql://", 1), server_settings={"jit": "off"}
+        )
         transport = httpx.ASGITransport(app=app)
         results = {}
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
