@@ -164,3 +164,28 @@ async def test_pages_follow_cursors_and_the_page_size_is_capped(client, scope_a,
     assert [e["node"]["name"] for e in first["edges"]] == ["P0", "P1"] and first["pageInfo"]["hasNextPage"]
     assert rest == ["P2"]
     assert too_many["errors"][0]["extensions"]["code"] == "page_size"
+
+
+OVER_LIMIT = """
+{ arSummary(asOf: "2026-06-30") { customersOverLimit }
+  customers(asOf: "2026-06-30", filter: {overLimit: true}) { edges { node { name balances { exposure { amount } } } } } }
+"""
+
+
+async def test_given_cover_from_a_letter_of_credit_then_summary_and_list_agree_on_who_is_over_limit(
+    client, scope_a, scope_b
+):
+    covered = await builders.customer(scope_a, "Covered", credit_limit=100000)
+    await builders.invoice(scope_a, covered, 150000, "2026-06-01", "2026-07-01")
+    await builders.letter_of_credit(scope_a, covered, 60000, "2026-12-31")  # exposure 900 < limit 1,000
+    exposed = await builders.customer(scope_a, "Exposed", credit_limit=100000)
+    await builders.invoice(scope_a, exposed, 150000, "2026-06-01", "2026-07-01")
+    other = await builders.customer(scope_b, "Elsewhere", credit_limit=1, currency="EUR")
+    await builders.invoice(scope_b, other, 150000, "2026-06-01", "2026-07-01", currency="EUR")
+
+    data = (await gql(client, OVER_LIMIT, await make_token("northwind", StaffRole.CREDIT))).json()["data"]
+
+    assert data["arSummary"]["customersOverLimit"] == 1
+    assert [e["node"] for e in data["customers"]["edges"]] == [
+        {"name": "Exposed", "balances": {"exposure": {"amount": "1500.00"}}}
+    ]

@@ -219,6 +219,15 @@ def _factor_values(factors: dict[str, Decimal]) -> tuple[str, dict[str, Any]]:
     return ", ".join(rows), params
 
 
+# Active letters of credit / guarantees covering :as_of per customer, in base minor units (needs ``fx``).
+_COVER_BASE = """
+  SELECT l.customer_id, SUM(l.amount * fx.factor) AS cover_base FROM letter_of_credit l
+  LEFT JOIN fx ON fx.currency = l.currency
+  WHERE l.tenant_id = :tenant_id AND l.status = 'active' AND l.expiry_date >= :as_of
+    AND (l.issue_date IS NULL OR l.issue_date <= :as_of)
+  GROUP BY l.customer_id"""
+
+
 async def as_of_aggregates(
     scope: Scope,
     flt: CustomerFilter,
@@ -235,8 +244,8 @@ async def as_of_aggregates(
     - ``aging``: (grp, currency, bucket, amount, count) of invoices with a non-zero open amount;
     - ``unapplied``: (grp, currency, amount) of cash and credit not applied to invoices;
     - ``customers`` (when ``with_customers``): (grp, with_balance, over_limit): customers whose net
-      balance, converted with ``factors`` (base minor units per minor unit), is positive, and those of
-      them over their credit limit. A currency without a factor drops out of this comparison; the service
+      balance, converted with ``factors`` (base minor units per minor unit), is positive, and those whose
+      exposure (net balance - active cover, metrics.md) exceeds their credit limit. A currency without a factor drops out of this comparison; the service
       refuses the figures anyway when it meets that currency in the aging or unapplied rows.
     """
     condition, params = customer_condition(scope, flt)
@@ -253,7 +262,8 @@ async def as_of_aggregates(
 UNION ALL
 SELECT 'customers', pc.grp, '', 0,
        SUM(CASE WHEN pc.balance > 0 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN cu.credit_limit IS NOT NULL AND pc.balance > cu.credit_limit THEN 1 ELSE 0 END)
+       SUM(CASE WHEN cu.credit_limit IS NOT NULL AND pc.balance - COALESCE(cv.cover_base, 0) > cu.credit_limit
+                THEN 1 ELSE 0 END)
 FROM (
   SELECT x.customer_id, {customer_group} AS grp, SUM(x.amount * fx.factor) AS balance
   FROM (SELECT o.customer_id, o.grp, o.currency, o.open_amount AS amount FROM o
@@ -262,6 +272,7 @@ FROM (
   JOIN fx ON fx.currency = x.currency
   GROUP BY 1, 2
 ) pc JOIN customer_account cu ON cu.id = pc.customer_id
+LEFT JOIN ({_COVER_BASE}) cv ON cv.customer_id = pc.customer_id
 GROUP BY 2"""
     sql = f"""
 WITH {fx_cte}
@@ -396,13 +407,7 @@ unapplied_agg AS (
   FROM ({_unapplied(GroupBy.NONE, condition, _selective(flt))}) u LEFT JOIN fx ON fx.currency = u.currency
   GROUP BY u.customer_id
 ),
-cover AS (
-  SELECT l.customer_id, SUM(l.amount * fx.factor) AS cover_base FROM letter_of_credit l
-  LEFT JOIN fx ON fx.currency = l.currency
-  WHERE l.tenant_id = :tenant_id AND l.status = 'active' AND l.expiry_date >= :as_of
-    AND (l.issue_date IS NULL OR l.issue_date <= :as_of)
-  GROUP BY l.customer_id
-),
+cover AS ({_COVER_BASE}),
 broken AS (
   SELECT p.customer_id, COUNT(*) AS n FROM promise_to_pay p
   WHERE p.tenant_id = :tenant_id AND p.status = 'broken' AND p.promised_date <= :as_of
