@@ -17,7 +17,8 @@ query ($id: ID!) {
     lettersOfCredit { amount { amount currencyCode } expiryDate status }
     openDisputes { amount { amount } status }
     promisesToPay { status amount { amount } }
-    paymentBehaviour { settledCount averageDaysToPay averageDaysLate onTimeRate }
+    paymentBehaviour { settledCount averageDaysToPay averageDaysLate onTimeRate daysToPayChange
+                       previousYear { settledCount averageDaysToPay } }
     profitability { revenue { amount } previousRevenue { amount } grossMargin { amount } marginRate growth }
     priority { score brokenPromise overLimit }
   }
@@ -42,6 +43,9 @@ async def test_given_a_customer_with_history_then_the_360_shows_every_part(clien
     await builders.promise(scope_a, c, 20000, "2026-06-15", status="broken")
     # Revenue of the previous 12 months, for growth.
     await builders.invoice(scope_a, c, 200000, "2025-03-01", "2025-03-31", number="OLD-1")
+    # A year earlier the customer paid in 50 days: issued 2025-03-01, paid 2025-04-20.
+    paid_2025 = await builders.invoice(scope_a, c, 100000, "2025-03-01", "2025-03-31", number="OLD-2")
+    await builders.payment(scope_a, c, 100000, "2025-04-20", allocate=[(paid_2025, 100000, "2025-04-20")])
     await builders.customer(scope_b, "Acme")
     token = await make_token("northwind", StaffRole.FINANCE)
 
@@ -61,19 +65,22 @@ async def test_given_a_customer_with_history_then_the_360_shows_every_part(clien
     assert [d["amount"]["amount"] for d in x["openDisputes"]] == ["500.00"]
     assert x["promisesToPay"] == [{"status": "broken", "amount": {"amount": "200.00"}}]
     # ADP = (1,000 x 20 + 3,000 x 40) / 4,000 = 35; days late = 3,000 x 10 / 4,000 = 7.5; 1 of 2 on time.
+    # The year before: one invoice paid in 50 days, so the customer now pays 15 days faster.
     assert x["paymentBehaviour"] == {
         "settledCount": 2,
         "averageDaysToPay": 35.0,
         "averageDaysLate": 7.5,
         "onTimeRate": 0.5,
+        "daysToPayChange": -15.0,
+        "previousYear": {"settledCount": 1, "averageDaysToPay": 50.0},
     }
     # Revenue (2025-06-30, 2026-06-30]: 1,000 + 3,000 + 1,500 = 5,500; cost only on the 3,000 line.
     assert x["profitability"] == {
         "revenue": {"amount": "5500.00"},
-        "previousRevenue": {"amount": "2000.00"},
+        "previousRevenue": {"amount": "3000.00"},
         "grossMargin": {"amount": "3700.00"},
         "marginRate": 0.6727,
-        "growth": 1.75,
+        "growth": 0.8333,
     }
     assert x["priority"]["brokenPromise"] is True and x["priority"]["overLimit"] is True
 

@@ -113,6 +113,12 @@ class PaymentBehaviourNode:
     average_days_to_pay: float | None = strawberry.field(description="Amount-weighted, 2 decimals.")
     average_days_late: float | None = strawberry.field(description="Amount-weighted, 2 decimals.")
     on_time_rate: float | None = strawberry.field(description="Share settled by the due date, 4 decimals.")
+    previous_year: PaymentBehaviourNode | None = strawberry.field(
+        description="The same figures for the 12 months before, to show the trend."
+    )
+    days_to_pay_change: float | None = strawberry.field(
+        description="Average days to pay now minus a year before (negative: paying faster)."
+    )
 
 
 @strawberry.type(description="Trailing 12 months; margin null when no line carries a cost.")
@@ -198,12 +204,17 @@ def promise_node(r: PromiseToPay) -> PromiseToPayNode:
     )
 
 
-def behaviour_node(b: PaymentBehaviour) -> PaymentBehaviourNode:
+def behaviour_node(b: PaymentBehaviour, before: PaymentBehaviour | None = None) -> PaymentBehaviourNode:
+    change = None
+    if before is not None and b.average_days_to_pay is not None and before.average_days_to_pay is not None:
+        change = rounded(b.average_days_to_pay - before.average_days_to_pay, 2)
     return PaymentBehaviourNode(
         settled_count=b.settled_count,
         average_days_to_pay=rounded(b.average_days_to_pay, 2),
         average_days_late=rounded(b.average_days_late, 2),
         on_time_rate=rounded(b.on_time_rate, 4),
+        previous_year=behaviour_node(before) if before is not None else None,
+        days_to_pay_change=change,
     )
 
 

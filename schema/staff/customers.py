@@ -6,7 +6,7 @@ customers with balances, aging, utilisation and open invoices runs the same few 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import strawberry
@@ -216,13 +216,16 @@ class Customer:
 
     @strawberry.field(extensions=requires("ar.read"), description="ADP, days late, on-time rate (12 months).")
     async def payment_behaviour(self, info: Info) -> PaymentBehaviourNode:
-        as_of = self.as_of
-        loader = batch_loader(
-            info,
-            f"PaymentBehaviourByCustomerLoader:{as_of}",
-            lambda ids: behaviour.payment_behaviour_for(info.context.scope, ids, as_of),
-        )
-        return behaviour_node(await loader.load(self._account.id))
+        def loader(as_of: date):
+            return batch_loader(
+                info,
+                f"PaymentBehaviourByCustomerLoader:{as_of}",
+                lambda ids: behaviour.payment_behaviour_for(info.context.scope, ids, as_of),
+            )
+
+        year_before = self.as_of - timedelta(days=behaviour.BEHAVIOUR_WINDOW_DAYS)
+        now = await loader(self.as_of).load(self._account.id)
+        return behaviour_node(now, await loader(year_before).load(self._account.id))
 
     @strawberry.field(extensions=requires("ar.read"), description="Revenue, margin and growth (12 months).")
     async def profitability(self, info: Info) -> ProfitabilityNode:
