@@ -137,3 +137,25 @@ async def test_cli_evaluates_alerts_for_a_tenant(db, scope_a, scope_b):
     )
     scope = await system_scope("northwind")
     assert (await service.list_alerts(scope))[1] == 1
+
+
+async def test_the_periodic_task_evaluates_each_tenant_and_stops_when_cancelled(scope_a, scope_b, registry):
+    from app.alerts import scheduler
+
+    c = await builders.customer(scope_a)
+    await builders.payment(scope_a, c, 500, datetime.now(UTC).date().isoformat(), status=PaymentStatus.FAILED)
+
+    tasks = scheduler.start(registry)
+    try:
+        for _ in range(100):
+            if (await service.list_alerts(scope_a))[1]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    assert sorted(t.get_name() for t in tasks) == ["alerts:cloudly", "alerts:northwind"]
+    assert [a.rule for a in (await service.list_alerts(scope_a))[0]] == ["payment_failed"]
+    assert all(t.done() for t in tasks)
