@@ -103,3 +103,25 @@ async def test_exports_need_a_token_and_a_valid_date(client, scope_a, scope_b):
 
     assert anonymous.status_code == 401
     assert bad_date.status_code == 400 and bad_date.json()["errors"][0]["extensions"]["code"] == "invalid"
+
+
+async def test_a_signed_in_sales_person_is_narrowed_like_a_token(browser, providers, scope_a, scope_b):
+    """The access rule is applied where any credential becomes a scope, so a browser session obeys it too."""
+    from app.auth import members
+    from tests.signin_flow import graphql, person, sign_in
+
+    mine = await builders.customer(scope_a, "Mine", sales_owner="sally@northwind.example", currency="USD")
+    await builders.invoice(scope_a, mine, 10000, "2026-06-01", "2026-06-20", currency="USD")
+    theirs = await builders.customer(scope_a, "Theirs", sales_owner="someone@else.example", currency="USD")
+    await builders.invoice(scope_a, theirs, 90000, "2026-06-01", "2026-07-20", currency="USD")
+    await two_owners(scope_b, "EUR")
+    await members.invite_staff(scope_a, "sally@northwind.example", StaffRole.SALES)
+    await sign_in(
+        browser, "/auth/northwind/staff/login", await person(providers["a"], "sally@northwind.example")
+    )
+
+    listed = (await graphql(browser, "/graphql", CUSTOMERS, "staff")).json()["data"]["customers"]
+    export = await browser.get("/exports/customers.csv?asOf=2026-06-30")
+
+    assert [e["node"]["name"] for e in listed["edges"]] == ["Mine"]
+    assert [r["name"] for r in csv_rows(export.text)] == ["Mine"]
