@@ -8,7 +8,7 @@ from datetime import timedelta
 from app.audit import service as audit
 from app.support import service as support
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests.portal_data import world
 from tests.signin_flow import graphql, person, sign_in
 
@@ -70,7 +70,7 @@ async def test_given_a_contact_when_reading_its_account_then_the_figures_follow_
     w = await world()
     await as_contact(browser, providers, "carla@xenon.example")
 
-    account = (await ask(browser, ACCOUNT, id=ids.encode("Account", w.x.id)))["account"]
+    account = (await ask(browser, ACCOUNT, id=ids.encode_id("Account", w.x.id)))["account"]
 
     assert account["name"] == "Xenon Retail" and account["currencyCode"] == "USD"
     assert account["balance"] == {"amount": "3550.00", "currencyCode": "USD"}
@@ -95,7 +95,7 @@ async def test_given_a_contact_when_reading_its_account_then_the_figures_follow_
 async def test_given_filters_when_listing_invoices_then_status_search_and_pages_apply(browser, providers):
     w = await world()
     await as_contact(browser, providers, "carla@xenon.example")
-    account = ids.encode("Account", w.x.id)
+    account = ids.encode_id("Account", w.x.id)
 
     async def numbers(first=20, after=None, **flt):
         data = await ask(browser, INVOICES, id=account, first=first, after=after, filter=flt or None)
@@ -121,8 +121,8 @@ async def test_given_an_invoice_when_reading_it_then_lines_payments_credits_and_
     await as_contact(browser, providers, "carla@xenon.example")
     old, _, late, _ = w.x_invoices
 
-    one = (await ask(browser, INVOICE, id=ids.encode("Invoice", old.id)))["invoice"]
-    three = (await ask(browser, INVOICE, id=ids.encode("Invoice", late.id)))["invoice"]
+    one = (await ask(browser, INVOICE, id=ids.encode_id("Invoice", old.id)))["invoice"]
+    three = (await ask(browser, INVOICE, id=ids.encode_id("Invoice", late.id)))["invoice"]
 
     assert one["openAmount"]["amount"] == "600.00" and one["status"] == "overdue"
     assert one["lines"] == [
@@ -146,8 +146,8 @@ async def test_given_a_question_on_invoice_lines_then_staff_replies_show_but_int
             browser,
             CREATE,
             input={
-                "accountId": ids.encode("Account", w.x.id),
-                "invoiceId": ids.encode("Invoice", soon.id),
+                "accountId": ids.encode_id("Account", w.x.id),
+                "invoiceId": ids.encode_id("Invoice", soon.id),
                 "linePositions": [2],
                 "subject": "Freight charge",
                 "message": "Why is freight billed?",
@@ -163,7 +163,7 @@ async def test_given_a_question_on_invoice_lines_then_staff_replies_show_but_int
     assert request["attachments"] == [{"filename": "quote.txt", "size": 5, "contentType": "text/plain"}]
     staff = await system_scope("northwind")
     northwind = registry.require("northwind").config
-    pk = ids.decode("SupportRequest", request["id"])
+    pk = ids.decode_id("SupportRequest", request["id"])
     await support.staff_reply(staff, northwind, pk, "Checking with the warehouse.", internal=True)
     await support.staff_reply(staff, northwind, pk, "Freight is per the agreement, clause 4.")
 
@@ -179,7 +179,7 @@ async def test_given_a_question_on_invoice_lines_then_staff_replies_show_but_int
 async def test_given_attachments_beyond_the_tenant_limits_then_the_request_is_refused(browser, providers):
     w = await world()
     await as_contact(browser, providers, "carla@xenon.example")
-    base = {"accountId": ids.encode("Account", w.x.id), "subject": "Files", "message": "See attached"}
+    base = {"accountId": ids.encode_id("Account", w.x.id), "subject": "Files", "message": "See attached"}
 
     wrong_type = (
         await ask(
@@ -219,7 +219,11 @@ async def test_given_a_payer_or_viewer_when_disputing_then_roles_and_open_amount
         await ask(
             browser,
             DISPUTE,
-            input={"invoiceId": ids.encode("Invoice", old.id), "amount": "100.00", "reasonCode": "pricing"},
+            input={
+                "invoiceId": ids.encode_id("Invoice", old.id),
+                "amount": "100.00",
+                "reasonCode": "pricing",
+            },
         )
     )["disputeInvoice"]
     assert as_viewer["userErrors"][0]["code"] == "forbidden"
@@ -229,7 +233,11 @@ async def test_given_a_payer_or_viewer_when_disputing_then_roles_and_open_amount
         await ask(
             browser,
             DISPUTE,
-            input={"invoiceId": ids.encode("Invoice", old.id), "amount": "600.01", "reasonCode": "pricing"},
+            input={
+                "invoiceId": ids.encode_id("Invoice", old.id),
+                "amount": "600.01",
+                "reasonCode": "pricing",
+            },
         )
     )["disputeInvoice"]
     opened = (
@@ -237,14 +245,14 @@ async def test_given_a_payer_or_viewer_when_disputing_then_roles_and_open_amount
             browser,
             DISPUTE,
             input={
-                "invoiceId": ids.encode("Invoice", old.id),
+                "invoiceId": ids.encode_id("Invoice", old.id),
                 "amount": "250.00",
                 "reasonCode": "pricing",
                 "message": "Wrong price",
             },
         )
     )["disputeInvoice"]
-    account = (await ask(browser, ACCOUNT, id=ids.encode("Account", w.x.id)))["account"]
+    account = (await ask(browser, ACCOUNT, id=ids.encode_id("Account", w.x.id)))["account"]
 
     assert too_much["userErrors"][0]["field"] == ["amount"]
     assert opened["dispute"] == {
@@ -260,7 +268,7 @@ async def test_given_an_account_admin_when_changing_billing_details_then_it_is_a
 ):
     w = await world()
     await as_contact(browser, providers, "carla@xenon.example")
-    account = ids.encode("Account", w.x.id)
+    account = ids.encode_id("Account", w.x.id)
 
     bad = (await ask(browser, BILLING, input={"accountId": account, "address": "", "billingEmail": "nope"}))[
         "updateBillingDetails"
@@ -313,8 +321,8 @@ async def test_given_a_payer_when_promising_to_pay_then_the_promise_is_recorded(
             browser,
             PROMISE,
             input={
-                "accountId": ids.encode("Account", w.x.id),
-                "invoiceIds": [ids.encode("Invoice", soon.id), ids.encode("Invoice", late.id)],
+                "accountId": ids.encode_id("Account", w.x.id),
+                "invoiceIds": [ids.encode_id("Invoice", soon.id), ids.encode_id("Invoice", late.id)],
                 "date": (w.today + timedelta(days=7)).isoformat(),
                 "amount": "3100.00",
             },
@@ -325,8 +333,8 @@ async def test_given_a_payer_when_promising_to_pay_then_the_promise_is_recorded(
             browser,
             PROMISE,
             input={
-                "accountId": ids.encode("Account", w.x.id),
-                "invoiceIds": [ids.encode("Invoice", soon.id)],
+                "accountId": ids.encode_id("Account", w.x.id),
+                "invoiceIds": [ids.encode_id("Invoice", soon.id)],
                 "date": (w.today - timedelta(days=7)).isoformat(),
                 "amount": "1.00",
             },

@@ -10,7 +10,7 @@ from app.portal import service as portal
 from app.support import repository as support_repository
 from app.support import service as support
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests.helpers import gql, make_token
 from tests.mailbox import body_of
 from tests.portal_data import world
@@ -62,7 +62,7 @@ async def test_given_a_query_when_staff_answer_in_the_queue_then_the_contact_is_
     )
     cloudly_token = await make_token("cloudly", StaffRole.SUPPORT)
     token = await make_token("northwind", StaffRole.SUPPORT)
-    rid = ids.encode("SupportRequest", created.id)
+    rid = ids.encode_id("SupportRequest", created.id)
 
     await data(client, NOTE, token, input={"supportRequestId": rid, "message": "Ask the warehouse"})
     answered = await data(client, ANSWER, token, input={"supportRequestId": rid, "message": "Per clause 4."})
@@ -100,12 +100,12 @@ async def test_given_filters_then_the_queue_selects_by_status_customer_and_breac
         return [r["subject"] for r in (await data(client, QUEUE, token, filter=flt))["supportRequests"]]
 
     assert await subjects(overdueSla=True) == ["Late one"]
-    assert await subjects(customerId=ids.encode("Customer", w.y.id)) == ["Fresh one"]
-    await data(client, RESOLVE, token, input={"supportRequestId": ids.encode("SupportRequest", fresh.id)})
+    assert await subjects(customerId=ids.encode_id("Customer", w.y.id)) == ["Fresh one"]
+    await data(client, RESOLVE, token, input={"supportRequestId": ids.encode_id("SupportRequest", fresh.id)})
     assert await subjects(status="RESOLVED") == ["Fresh one"]
     assert await subjects(status="OPEN") == ["Late one"]
     reopened = await data(
-        client, REOPEN, token, input={"supportRequestId": ids.encode("SupportRequest", fresh.id)}
+        client, REOPEN, token, input={"supportRequestId": ids.encode_id("SupportRequest", fresh.id)}
     )
     assert reopened["reopenSupportRequest"]["supportRequest"]["status"] == "OPEN"
 
@@ -140,7 +140,7 @@ async def test_given_a_dispute_when_finance_partially_accepts_then_a_credit_note
 
     assert listed == [
         {
-            "id": ids.encode("Dispute", dispute.id),
+            "id": ids.encode_id("Dispute", dispute.id),
             "invoiceNumber": "INV-X1",
             "amount": "250.00",
             "currencyCode": "USD",
@@ -173,7 +173,7 @@ async def test_given_a_rejection_without_reason_then_it_is_refused_and_with_one_
     carla = await contact_scope("carla@xenon.example")
     dispute = await disputes.open_dispute(carla, northwind, w.x_invoices[0].id, 10000, "quantity", "")
     finance = await make_token("northwind", StaffRole.FINANCE)
-    did = ids.encode("Dispute", dispute.id)
+    did = ids.encode_id("Dispute", dispute.id)
 
     bare = await data(client, DECIDE, finance, input={"disputeId": did, "decision": "REJECT"})
     reasoned = await data(

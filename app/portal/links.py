@@ -1,6 +1,6 @@
 """Links into the portal pages for emails and documents, with the same opaque ids the pages take.
 
-Services may not import ``schema/``, so the encoding (base64 of "Kind:pk", as ``schema.opaque_ids``) is
+Services may not import ``schema/``, so the encoding (base64 of "Kind:pk", as ``schema.common.ids``) is
 spelled here once for links; a test checks that both agree.
 """
 

@@ -17,8 +17,8 @@ from strawberry.types import Info
 
 from app.errors import ValidationFailed
 from app.portal import service as portal
-from schema import opaque_ids as ids
-from schema.portal.money import Money
+from schema.common import ids
+from schema.common.money import Money
 
 MAX_PAGE = portal.MAX_PAGE
 
@@ -170,7 +170,7 @@ def invoice_of(summary, today: datetime.date) -> PortalInvoice:
 
     c = summary.currency
     return PortalInvoice(
-        id=strawberry.ID(ids.encode("Invoice", summary.id)),
+        id=strawberry.ID(ids.encode_id("Invoice", summary.id)),
         number=summary.number,
         issue_date=summary.issue_date,
         due_date=summary.due_date,
@@ -263,14 +263,14 @@ class AccountView:
         rows = await portal.payments(info.context.scope, self._pk, first, offset)
         return [
             PortalPayment(
-                id=strawberry.ID(ids.encode("Payment", p.id)),
+                id=strawberry.ID(ids.encode_id("Payment", p.id)),
                 received_date=p.received_date,
                 amount=Money.of(p.amount, p.currency),
                 method=p.method,
                 reference=p.reference,
                 allocations=[
                     PaymentAllocation(
-                        invoice_id=strawberry.ID(ids.encode("Invoice", a["invoice_id"])),
+                        invoice_id=strawberry.ID(ids.encode_id("Invoice", a["invoice_id"])),
                         invoice_number=a["invoice__number"],
                         amount=Money.of(a["amount"], p.currency),
                         date=a["date"],
@@ -307,7 +307,7 @@ class AccountView:
 def account_view(figures) -> AccountView:
     c = figures.currency
     return AccountView(
-        id=strawberry.ID(ids.encode("Account", figures.customer_id)),
+        id=strawberry.ID(ids.encode_id("Account", figures.customer_id)),
         name=figures.name,
         account_number=figures.account_number,
         currency_code=c,
@@ -332,12 +332,12 @@ class AccountQuery:
     async def account(self, info: Info, id: strawberry.ID) -> AccountView:
         context = info.context
         tenant = context.tenants.require(context.scope.tenant_slug).config
-        figures = await portal.account_figures(context.scope, ids.decode("Account", str(id)), tenant)
+        figures = await portal.account_figures(context.scope, ids.decode_id("Account", str(id)), tenant)
         return account_view(figures)
 
     @strawberry.field(description="One invoice of your accounts, with lines, payments and credits.")
     async def invoice(self, info: Info, id: strawberry.ID) -> PortalInvoice:
         context = info.context
-        detail = await portal.invoice(context.scope, ids.decode("Invoice", str(id)))
+        detail = await portal.invoice(context.scope, ids.decode_id("Invoice", str(id)))
         tenant = context.tenants.require(context.scope.tenant_slug).config
         return invoice_of(detail.summary, portal.today_in(tenant))

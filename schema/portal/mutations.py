@@ -15,9 +15,9 @@ from app.disputes import service as disputes
 from app.errors import LedgerportError, ValidationFailed
 from app.money import to_minor
 from app.portal import service as portal
-from schema import opaque_ids as ids
+from schema.common import ids
+from schema.common.money import Money
 from schema.errors import UserError, user_errors_from
-from schema.portal.money import Money
 from schema.portal.mutations_common import origin_of, tenant_of
 
 
@@ -116,8 +116,8 @@ class PromiseToPayPayload:
 
 def dispute_of(d) -> PortalDispute:
     return PortalDispute(
-        id=strawberry.ID(ids.encode("Dispute", d.id)),
-        invoice_id=strawberry.ID(ids.encode("Invoice", d.invoice_id)) if d.invoice_id else None,
+        id=strawberry.ID(ids.encode_id("Dispute", d.id)),
+        invoice_id=strawberry.ID(ids.encode_id("Invoice", d.invoice_id)) if d.invoice_id else None,
         amount=Money.of(d.amount, d.currency),
         reason_code=d.reason_code,
         status=d.status.value,
@@ -146,7 +146,7 @@ class AccountMutation:
     ) -> UpdateBillingDetailsPayload:
         context = info.context
         try:
-            customer_id = ids.decode("Account", str(input.account_id))
+            customer_id = ids.decode_id("Account", str(input.account_id))
             d = await portal.update_billing_details(
                 context.scope,
                 customer_id,
@@ -167,7 +167,7 @@ class AccountMutation:
     async def dispute_invoice(self, info: Info, input: DisputeInvoiceInput) -> DisputeInvoicePayload:
         context = info.context
         try:
-            invoice_id = ids.decode("Invoice", str(input.invoice_id))
+            invoice_id = ids.decode_id("Invoice", str(input.invoice_id))
             detail = await portal.invoice(context.scope, invoice_id)
             dispute = await disputes.open_dispute(
                 context.scope,
@@ -186,8 +186,8 @@ class AccountMutation:
     async def promise_to_pay(self, info: Info, input: PromiseToPayInput) -> PromiseToPayPayload:
         context = info.context
         try:
-            customer_id = ids.decode("Account", str(input.account_id))
-            invoice_ids = [ids.decode("Invoice", str(i)) for i in input.invoice_ids]
+            customer_id = ids.decode_id("Account", str(input.account_id))
+            invoice_ids = [ids.decode_id("Invoice", str(i)) for i in input.invoice_ids]
             currency = await portal.account_currency(context.scope, customer_id)
             promise = await portal.promise_to_pay(
                 context.scope,
@@ -202,7 +202,7 @@ class AccountMutation:
             return PromiseToPayPayload(user_errors=user_errors_from(exc))
         return PromiseToPayPayload(
             promise=PromiseToPay(
-                id=strawberry.ID(ids.encode("Promise", promise.id)),
+                id=strawberry.ID(ids.encode_id("Promise", promise.id)),
                 date=promise.promised_date,
                 amount=Money.of(promise.amount, promise.currency),
                 status=promise.status.value,

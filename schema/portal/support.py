@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from app.errors import LedgerportError, ValidationFailed
 from app.support import service as support
-from schema import opaque_ids as ids
+from schema.common import ids
 from schema.errors import UserError, user_errors_from
 from schema.portal.mutations_common import origin_of
 
@@ -57,7 +57,7 @@ class SupportRequest:
 
 
 def attachment_of(row: dict) -> Attachment:
-    opaque = ids.encode("Attachment", row["id"])
+    opaque = ids.encode_id("Attachment", row["id"])
     return Attachment(
         id=strawberry.ID(opaque),
         filename=row["filename"],
@@ -78,11 +78,11 @@ def message_of(m) -> SupportMessage:
 def request_of(r) -> SupportRequest:
     invoice = r.invoice if r.invoice_id else None
     return SupportRequest(
-        id=strawberry.ID(ids.encode("SupportRequest", r.id)),
-        account_id=strawberry.ID(ids.encode("Account", r.customer_id)),
+        id=strawberry.ID(ids.encode_id("SupportRequest", r.id)),
+        account_id=strawberry.ID(ids.encode_id("Account", r.customer_id)),
         subject=r.subject,
         status=r.status.value,
-        invoice_id=strawberry.ID(ids.encode("Invoice", r.invoice_id)) if r.invoice_id else None,
+        invoice_id=strawberry.ID(ids.encode_id("Invoice", r.invoice_id)) if r.invoice_id else None,
         invoice_number=invoice.number if invoice else None,
         line_positions=list(r.line_positions or []),
         created_at=r.created_at,
@@ -96,7 +96,7 @@ class SupportQuery:
     async def support_requests(
         self, info: Info, account_id: strawberry.ID, first: int = 50, offset: int = 0
     ) -> list[SupportRequest]:
-        customer_id = ids.decode("Account", str(account_id))
+        customer_id = ids.decode_id("Account", str(account_id))
         rows = await support.list_for_account(
             info.context.scope, customer_id, min(max(first, 1), 100), max(offset, 0)
         )
@@ -104,7 +104,9 @@ class SupportQuery:
 
     @strawberry.field(description="One support request with its thread.")
     async def support_request(self, info: Info, id: strawberry.ID) -> SupportRequest:
-        thread = await support.thread_for_contact(info.context.scope, ids.decode("SupportRequest", str(id)))
+        thread = await support.thread_for_contact(
+            info.context.scope, ids.decode_id("SupportRequest", str(id))
+        )
         return request_of(thread.request)
 
 
@@ -155,8 +157,8 @@ class SupportMutation:
     ) -> SupportRequestPayload:
         context = info.context
         try:
-            customer_id = ids.decode("Account", str(input.account_id))
-            invoice_id = ids.decode("Invoice", str(input.invoice_id)) if input.invoice_id else None
+            customer_id = ids.decode_id("Account", str(input.account_id))
+            invoice_id = ids.decode_id("Invoice", str(input.invoice_id)) if input.invoice_id else None
             tenant = context.tenants.require(context.scope.tenant_slug).config
             created = await support.create(
                 context.scope,
@@ -180,7 +182,7 @@ class SupportMutation:
     ) -> SupportRequestPayload:
         context = info.context
         try:
-            request_id = ids.decode("SupportRequest", str(input.support_request_id))
+            request_id = ids.decode_id("SupportRequest", str(input.support_request_id))
             tenant = context.tenants.require(context.scope.tenant_slug).config
             await support.contact_reply(context.scope, tenant, request_id, input.message, origin_of(context))
             thread = await support.thread_for_contact(context.scope, request_id)

@@ -17,7 +17,7 @@ from app.disputes import service as disputes
 from app.errors import LedgerportError, ValidationFailed
 from app.money import format_decimal_string, to_minor
 from app.support import service as support
-from schema import opaque_ids as ids
+from schema.common import ids
 from schema.errors import UserError, user_errors_from
 from schema.permissions import requires
 
@@ -73,13 +73,13 @@ class QueueRequest:
 
 def queue_request(r) -> QueueRequest:
     return QueueRequest(
-        id=strawberry.ID(ids.encode("SupportRequest", r.id)),
-        customer_id=strawberry.ID(ids.encode("Customer", r.customer_id)),
+        id=strawberry.ID(ids.encode_id("SupportRequest", r.id)),
+        customer_id=strawberry.ID(ids.encode_id("Customer", r.customer_id)),
         subject=r.subject,
         status=SupportStatus(r.status.value),
         invoice_number=r.invoice.number if r.invoice_id and r.invoice else None,
         line_positions=list(r.line_positions or []),
-        assignee_id=strawberry.ID(ids.encode("Member", r.assignee_id)) if r.assignee_id else None,
+        assignee_id=strawberry.ID(ids.encode_id("Member", r.assignee_id)) if r.assignee_id else None,
         sla_due=r.sla_due,
         created_at=r.created_at,
         _pk=r.id,
@@ -101,8 +101,8 @@ class OpenDispute:
 
 def open_dispute(d) -> OpenDispute:
     return OpenDispute(
-        id=strawberry.ID(ids.encode("Dispute", d.id)),
-        customer_id=strawberry.ID(ids.encode("Customer", d.customer_id)),
+        id=strawberry.ID(ids.encode_id("Dispute", d.id)),
+        customer_id=strawberry.ID(ids.encode_id("Customer", d.customer_id)),
         invoice_number=d.invoice.number if d.invoice_id and d.invoice else None,
         amount=format_decimal_string(d.amount, d.currency),
         currency_code=d.currency,
@@ -114,7 +114,7 @@ def open_dispute(d) -> OpenDispute:
 
 
 def _optional(kind: str, value) -> int | None:
-    return ids.decode(kind, str(value)) if value else None
+    return ids.decode_id(kind, str(value)) if value else None
 
 
 @strawberry.type
@@ -203,7 +203,7 @@ class SupportQueueMutation:
     )
     async def assign_support_request(self, info: Info, input: AssignSupportRequestInput) -> QueuePayload:
         try:
-            pk = ids.decode("SupportRequest", str(input.support_request_id))
+            pk = ids.decode_id("SupportRequest", str(input.support_request_id))
             await support.assign(
                 info.context.scope, pk, _optional("Member", input.assignee_id), info.context.origin
             )
@@ -236,7 +236,7 @@ class SupportQueueMutation:
     async def decide_dispute(self, info: Info, input: DecideDisputeInput) -> DecideDisputePayload:
         context = info.context
         try:
-            pk = ids.decode("Dispute", str(input.dispute_id))
+            pk = ids.decode_id("Dispute", str(input.dispute_id))
             accepted = None
             if input.accepted_amount is not None:
                 found = await disputes.get(context.scope, pk)
@@ -263,7 +263,7 @@ class SupportQueueMutation:
 
 async def _message(info: Info, input: SupportMessageInput, *, internal: bool) -> QueuePayload:
     try:
-        pk = ids.decode("SupportRequest", str(input.support_request_id))
+        pk = ids.decode_id("SupportRequest", str(input.support_request_id))
         await support.staff_reply(
             info.context.scope,
             _tenant(info),
@@ -279,7 +279,7 @@ async def _message(info: Info, input: SupportMessageInput, *, internal: bool) ->
 
 async def _resolve(info: Info, input: SupportRequestInput, resolved: bool) -> QueuePayload:
     try:
-        pk = ids.decode("SupportRequest", str(input.support_request_id))
+        pk = ids.decode_id("SupportRequest", str(input.support_request_id))
         await support.set_resolved(info.context.scope, _tenant(info), pk, resolved, info.context.origin)
         return await _after(info, pk)
     except LedgerportError as exc:

@@ -1,7 +1,7 @@
-"""``Money { amount currencyCode }`` for the portal schema.
+"""``Money { amount currencyCode }``: the only way an amount leaves the API.
 
-The same shape as the staff schema's money type (wt4's ``schema/common/money.py``); when that module is
-merged this one becomes an import of it.
+The amount is a decimal string with exactly the currency's digits ("1234.50", JPY "1234"), so clients
+never meet a binary float for money.
 """
 
 from __future__ import annotations
