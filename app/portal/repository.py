@@ -219,18 +219,6 @@ async def next_due(scope: Scope, customer_id: int, today: date) -> tuple[date, i
     return due, int((total or {}).get("due_sum") or 0)
 
 
-async def open_disputes(scope: Scope, customer_id: int) -> tuple[int, int]:
-    """(count, amount) of the customer's disputes still open or under review."""
-    row = (
-        await scoped(Dispute, scope)
-        .filter(customer_id=customer_id, status__in=OPEN_DISPUTE)
-        .annotate(n=RawSQL("COUNT(*)"), held=Sum("amount"))
-        .first()
-        .values("n", "held")
-    )
-    return int((row or {}).get("n") or 0), int((row or {}).get("held") or 0)
-
-
 async def disputed_amount(scope: Scope, invoice_id: int) -> int:
     row = (
         await scoped(Dispute, scope)
