@@ -163,3 +163,32 @@ async def test_given_an_invitation_link_then_its_page_names_the_tenant_and_leads
     assert response.status_code == 200 and "Cloudly GmbH customer portal" in response.text
     assert 'href="/auth/cloudly/portal/login?invitation=abc123"' in response.text
     assert (await client.get("/portal/join/nobody?invitation=x")).status_code == 404
+
+
+async def test_given_files_on_the_question_form_then_they_are_stored_within_the_tenant_limits(
+    browser, providers
+):
+    w = await world()
+    token = await as_contact(browser, providers, "carla@xenon.example")
+    account = ids.encode_id("Account", w.x.id)
+    form = {"csrf_token": token, "subject": "Remittance", "message": "See the advice"}
+
+    refused = await browser.post(
+        f"/portal/accounts/{account}/support/new",
+        data=form,
+        files=[("attachments", ("tool.exe", b"MZ", "application/x-msdownload"))],
+    )
+    sent = await browser.post(
+        f"/portal/accounts/{account}/support/new",
+        data=form,
+        files=[("attachments", ("advice.csv", b"invoice,amount\nINV-X1,600.00\n", "text/csv"))],
+    )
+    thread = await browser.get(sent.headers["location"])
+    link = thread.text.split('href="/portal/attachments/')[1].split('"')[0]
+    download = await browser.get(f"/portal/attachments/{link}")
+
+    assert refused.status_code == 400 and 'id="attachments-error"' in refused.text
+    assert 'value="Remittance"' in refused.text
+    assert sent.status_code == 303 and "advice.csv" in thread.text
+    assert download.content == b"invoice,amount\nINV-X1,600.00\n"
+    assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''advice.csv"

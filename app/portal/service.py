@@ -9,6 +9,7 @@ portal and the staff API agree to the cent.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
 from app.customers.filters import CustomerFilter
+from app.disputes import repository as disputes
 from app.documents import repository as documents
 from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.errors import NotFound, ValidationFailed
@@ -149,6 +151,23 @@ async def account_figures(scope: Scope, customer_id: int, tenant: TenantConfig) 
     )
 
 
+def invoice_cursor(summary: InvoiceSummary) -> str:
+    """An opaque position in the invoice list (issue date, id): the list is keyset-paged on both."""
+    return base64.urlsafe_b64encode(f"{summary.issue_date.isoformat()}|{summary.id}".encode()).decode()
+
+
+def parse_invoice_cursor(raw: str | None) -> tuple[date, int] | None:
+    if not raw:
+        return None
+    try:
+        day, _, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
+        return date.fromisoformat(day), int(pk)
+    except ValueError:
+        raise ValidationFailed(
+            "this page link is broken; start from the first page", field="after", code="invalid_cursor"
+        ) from None
+
+
 def invoice_filter(
     status: str | None, date_from: date | None, date_to: date | None, search: str | None
 ) -> InvoiceFilter:
@@ -190,7 +209,7 @@ async def invoice(scope: Scope, invoice_id: int) -> InvoiceDetail:
         lines=await documents.invoice_lines(scope, invoice_id),
         payments=await repository.payments_applied(scope, invoice_id),
         credits=await repository.credits_applied(scope, invoice_id),
-        disputed_amount=await repository.disputed_amount(scope, invoice_id),
+        disputed_amount=await disputes.held_on_invoice(scope, invoice_id),
         pdf_url=invoice_pdf_url(invoice_id),
     )
 

@@ -6,7 +6,6 @@ tenant's object is "not found", exactly like one that does not exist.
 
 from __future__ import annotations
 
-import base64
 import datetime
 from dataclasses import dataclass
 from enum import Enum
@@ -207,20 +206,6 @@ def detail_of(detail) -> InvoiceDetail:
     )
 
 
-def encode_cursor(issue_date: datetime.date, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{issue_date.isoformat()}|{pk}".encode()).decode()
-
-
-def decode_cursor(raw: str | None) -> tuple[datetime.date, int] | None:
-    if not raw:
-        return None
-    try:
-        day, _, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
-        return datetime.date.fromisoformat(day), int(pk)
-    except ValueError:
-        raise ValidationFailed("invalid cursor", field="after", code="invalid_cursor") from None
-
-
 @strawberry.type(description="One of your customer accounts with its figures as of today.")
 class AccountView:
     id: strawberry.ID
@@ -248,11 +233,11 @@ class AccountView:
         tenant = context.tenants.require(context.scope.tenant_slug).config
         f = filter or InvoiceFilter()
         flt = portal.invoice_filter(f.status.value if f.status else None, f.from_, f.to, f.search)
-        rows, more = await portal.invoices(context.scope, self._pk, tenant, flt, first, decode_cursor(after))
+        rows, more = await portal.invoices(
+            context.scope, self._pk, tenant, flt, first, portal.parse_invoice_cursor(after)
+        )
         today = portal.today_in(tenant)
-        edges = [
-            InvoiceEdge(node=invoice_of(r, today), cursor=encode_cursor(r.issue_date, r.id)) for r in rows
-        ]
+        edges = [InvoiceEdge(node=invoice_of(r, today), cursor=portal.invoice_cursor(r)) for r in rows]
         return InvoiceConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),

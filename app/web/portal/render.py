@@ -98,6 +98,7 @@ def page(
         "nav": nav,
         "csrf_token": session.csrf_token if session else "",
         "fmt": formatter(tenant),
+        "limits": tenant.config.support,
         "flash": "",
         "title": "",
         "errors": {},
