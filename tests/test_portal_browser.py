@@ -164,3 +164,16 @@ async def test_given_a_phone_sized_screen_then_the_invoice_table_scrolls_inside_
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     await assert_accessible(page)
+
+
+async def test_given_the_other_tenant_then_its_own_branding_and_locale_also_pass_axe(
+    live_server, page, providers
+):
+    w = await world()
+    await sign_in(page, live_server, "cloudly", await person(providers["b"], "zoe@zephyr.example", "Zoe"))
+
+    assert page.url.endswith(ids.encode_id("Account", w.z.id))
+    assert "Cloudly GmbH customer portal" in await page.text_content("header.site")
+    assert await page.get_attribute("html", "lang") == "en"
+    assert await page.text_content("[data-figure=balance]") == "77,00\xa0€"
+    await checked(page, "cloudly-overview")
