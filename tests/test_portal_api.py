@@ -347,3 +347,17 @@ async def test_given_a_payer_when_promising_to_pay_then_the_promise_is_recorded(
         "status": "open",
     }
     assert past["userErrors"][0]["field"] == ["date"]
+
+
+async def test_given_a_contact_then_me_carries_the_tenant_branding(browser, providers):
+    await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+
+    me = (await ask(browser, "{ me { tenant { name branding { logoUrl primaryColor accentColor } } } }"))[
+        "me"
+    ]
+
+    assert me["tenant"]["name"] == "Northwind Components Ltd"
+    assert me["tenant"]["branding"]["primaryColor"] == "#0b5394"
+    assert me["tenant"]["branding"]["accentColor"] == "#e69138"
+    assert me["tenant"]["branding"]["logoUrl"].startswith("data:image/svg+xml")
