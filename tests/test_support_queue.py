@@ -184,3 +184,28 @@ async def test_given_a_rejection_without_reason_then_it_is_refused_and_with_one_
     assert reasoned["decideDispute"]["creditNoteNumber"] is None
     assert reasoned["decideDispute"]["dispute"]["status"] == "rejected"
     assert (await portal.invoice(carla, w.x_invoices[0].id)).summary.open_amount == 60000
+
+
+async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open_is_refused(client, registry):
+    from datetime import date
+
+    from tests import documents_data as documents
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    old = w.x_invoices[0]
+    dispute = await disputes.open_dispute(carla, northwind, old.id, 50000, "pricing", "")
+    a = await system_scope("northwind")
+    await documents.payment(a, w.x, date.today(), 20000, (old, 20000, date.today()))
+    finance = await make_token("northwind", StaffRole.FINANCE)
+
+    refused = await data(
+        client,
+        DECIDE,
+        finance,
+        input={"disputeId": ids.encode_id("Dispute", dispute.id), "decision": "ACCEPT"},
+    )
+
+    assert refused["decideDispute"]["userErrors"] == [{"field": None, "code": "conflict"}]
+    assert (await portal.invoice(carla, old.id)).summary.open_amount == 40000

@@ -149,6 +149,13 @@ async def decide(
     today = portal.today_in(tenant)
     credit = None
     if accepted and dispute.invoice_id is not None:
+        still_open = (await portal.invoice(scope, dispute.invoice_id)).summary.open_amount
+        if accepted > still_open:
+            # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
+            raise Conflict(
+                f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
+                "is still open; accept at most that"
+            )
         credit = await issue_credit_note(
             scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
         )
