@@ -361,3 +361,23 @@ async def test_given_a_contact_then_me_carries_the_tenant_branding(browser, prov
     assert me["tenant"]["branding"]["primaryColor"] == "#0b5394"
     assert me["tenant"]["branding"]["accentColor"] == "#e69138"
     assert me["tenant"]["branding"]["logoUrl"].startswith("data:image/svg+xml")
+
+
+async def test_given_payments_then_each_lists_its_allocations_and_a_receipt(browser, providers):
+    w = await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+    query = """query($id: ID!) { account(id: $id) { payments {
+      reference amount { amount } receiptUrl allocations { invoiceNumber amount { amount } } } } }"""
+
+    payments = (await ask(browser, query, id=ids.encode_id("Account", w.x.id)))["account"]["payments"]
+    receipt = await browser.get(payments[0]["receiptUrl"])
+
+    assert [
+        (p["reference"], p["amount"]["amount"], [a["invoiceNumber"] for a in p["allocations"]])
+        for p in payments
+    ] == [
+        ("WIRE-150", "150.00", []),
+        (payments[1]["reference"], "300.00", ["INV-X4"]),
+        (payments[2]["reference"], "400.00", ["INV-X1"]),
+    ]
+    assert receipt.status_code == 200 and "credit on your account" in receipt.text

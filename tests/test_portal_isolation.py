@@ -16,6 +16,7 @@ from app.tenancy.service import system_scope
 from app.web.portal import pages
 from schema.common import ids
 from schema.portal.schema import Mutation, Query
+from tests import documents_data as documents
 from tests.conftest import ROOT
 from tests.portal_data import world
 from tests.signin_flow import csrf, graphql, person, sign_in
@@ -85,11 +86,13 @@ async def _others():
             attachments=[("secret.txt", "text/plain", b"secret")],
         )
         attachment = (await support.attachments_of(theirs, request.id))[0]
+        paid = await documents.payment(scope, account, w.today, 100, (invoice, 100, w.today))
         out[slug] = {
             "account": account.id,
             "invoice": invoice.id,
             "request": request.id,
             "attachment": attachment["id"],
+            "payment": paid.id,
         }
     return w, out
 
@@ -174,6 +177,7 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
             ("POST", f"/portal/accounts/{account}/billing"),
         ],
         "/portal/invoices/{invoice}": [("GET", f"/portal/invoices/{invoice}")],
+        "/portal/payments/{payment}": [("GET", f"/portal/payments/{_opaque('Payment', theirs['payment'])}")],
         "/portal/invoices/{invoice}/ask": [("POST", f"/portal/invoices/{invoice}/ask")],
         "/portal/invoices/{invoice}/dispute": [("POST", f"/portal/invoices/{invoice}/dispute")],
         "/portal/support/{request}": [("GET", f"/portal/support/{request}")],

@@ -270,6 +270,25 @@ async def payments(request: Request, session: PortalSession, form) -> Response:
         rows=rows[:PAGE_SIZE],
         next_offset=offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None,
         invoice_link=lambda pk: ids.encode_id("Invoice", pk),
+        payment_link=lambda pk: ids.encode_id("Payment", pk),
+    )
+
+
+@portal_page
+async def receipt(request: Request, session: PortalSession, form) -> Response:
+    """A printable receipt of one payment and what it paid."""
+    customer_id, payment = await portal.payment(
+        session.scope, ids.decode_id("Payment", request.path_params["payment"])
+    )
+    account = next(a for a in session.accounts if a.pk == customer_id)
+    return page(
+        session,
+        "portal/receipt.html",
+        nav="payments",
+        account=account,
+        title="Payment receipt",
+        payment=payment,
+        invoice_link=lambda pk: ids.encode_id("Invoice", pk),
     )
 
 
@@ -500,6 +519,7 @@ def routes():
         Route("/portal/accounts/{account}/support/new", support_create, methods=["POST"]),
         Route("/portal/accounts/{account}/billing", billing, methods=both),
         Route("/portal/invoices/{invoice}", invoice),
+        Route("/portal/payments/{payment}", receipt),
         Route("/portal/invoices/{invoice}/ask", ask_about_invoice, methods=["POST"]),
         Route("/portal/invoices/{invoice}/dispute", dispute_invoice, methods=["POST"]),
         Route("/portal/support/{request}", support_thread),
