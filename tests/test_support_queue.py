@@ -209,3 +209,23 @@ async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open
 
     assert refused["decideDispute"]["userErrors"] == [{"field": None, "code": "conflict"}]
     assert (await portal.invoice(carla, old.id)).summary.open_amount == 40000
+
+
+async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert_while_the_dispute_is_open(
+    registry,
+):
+    from app.alerts import rules
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    a = await system_scope("northwind")
+    old = w.x_invoices[0]
+
+    await disputes.open_dispute(carla, northwind, old.id, 10000, "pricing", "")
+    partly = {c.invoice_id: c.details["disputed"] for c in await rules.invoice_overdue(a, northwind, w.today)}
+    await disputes.open_dispute(carla, northwind, old.id, 50000, "quantity", "")
+    fully = await rules.invoice_overdue(a, northwind, w.today)
+
+    assert partly == {old.id: 10000}
+    assert fully == []
