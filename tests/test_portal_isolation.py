@@ -172,6 +172,7 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
         "/portal/accounts/{account}/statements": [("GET", f"/portal/accounts/{account}/statements")],
         "/portal/accounts/{account}/support": [("GET", f"/portal/accounts/{account}/support")],
         "/portal/accounts/{account}/support/new": [("POST", f"/portal/accounts/{account}/support/new")],
+        "/portal/accounts/{account}/invite": [("POST", f"/portal/accounts/{account}/invite")],
         "/portal/accounts/{account}/billing": [
             ("GET", f"/portal/accounts/{account}/billing"),
             ("POST", f"/portal/accounts/{account}/billing"),
