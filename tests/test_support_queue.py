@@ -229,3 +229,41 @@ async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert
 
     assert partly == {old.id: 10000}
     assert fully == []
+
+
+ASSIGN = """
+mutation($input: AssignSupportRequestInput!) { assignSupportRequest(input: $input) {
+  supportRequest { assigneeId } userErrors { code }
+} }"""
+
+
+async def test_given_a_request_when_assigned_then_the_queue_filters_by_assignee_and_other_tenants_staff_are_not_found(
+    client, registry
+):
+    from app.auth import members
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    mine = await support.create(carla, northwind, w.x.id, "Mine", "Hello")
+    await support.create(carla, northwind, w.x.id, "Unassigned", "Hello")
+    a, b = await system_scope("northwind"), await system_scope("cloudly")
+    sam = await members.invite_staff(a, "sam@northwind.example", StaffRole.SUPPORT)
+    other = await members.invite_staff(b, "olga@cloudly.example", StaffRole.SUPPORT)
+    token = await make_token("northwind", StaffRole.SUPPORT)
+    rid = ids.encode_id("SupportRequest", mine.id)
+
+    assigned = await data(
+        client, ASSIGN, token, input={"supportRequestId": rid, "assigneeId": ids.encode_id("Member", sam.id)}
+    )
+    foreign = await data(
+        client,
+        ASSIGN,
+        token,
+        input={"supportRequestId": rid, "assigneeId": ids.encode_id("Member", other.id)},
+    )
+    queue = await data(client, QUEUE, token, filter={"assigneeId": ids.encode_id("Member", sam.id)})
+
+    assert assigned["assignSupportRequest"]["supportRequest"]["assigneeId"] == ids.encode_id("Member", sam.id)
+    assert foreign["assignSupportRequest"]["userErrors"] == [{"code": "not_found"}]
+    assert [r["subject"] for r in queue["supportRequests"]] == ["Mine"]
