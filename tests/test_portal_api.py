@@ -381,3 +381,41 @@ async def test_given_payments_then_each_lists_its_allocations_and_a_receipt(brow
         (payments[2]["reference"], "400.00", ["INV-X1"]),
     ]
     assert receipt.status_code == 200 and "credit on your account" in receipt.text
+
+
+REPLY = """
+mutation($input: ReplyToSupportRequestInput!) { replyToSupportRequest(input: $input) {
+  supportRequest { status messages { author body } } userErrors { field code }
+} }"""
+
+
+async def test_given_staff_asked_back_when_the_contact_replies_then_the_request_is_open_again(
+    browser, providers, registry
+):
+    w = await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+    created = (
+        await ask(
+            browser,
+            CREATE,
+            input={"accountId": ids.encode_id("Account", w.x.id), "subject": "Q", "message": "First"},
+        )
+    )["createSupportRequest"]["supportRequest"]
+    staff = await system_scope("northwind")
+    await support.staff_reply(
+        staff,
+        registry.require("northwind").config,
+        ids.decode_id("SupportRequest", created["id"]),
+        "Which invoice?",
+    )
+
+    empty = (await ask(browser, REPLY, input={"supportRequestId": created["id"], "message": "  "}))[
+        "replyToSupportRequest"
+    ]
+    replied = (await ask(browser, REPLY, input={"supportRequestId": created["id"], "message": "INV-X2"}))[
+        "replyToSupportRequest"
+    ]
+
+    assert empty["userErrors"] == [{"field": ["message"], "code": "invalid"}]
+    assert replied["supportRequest"]["status"] == "open"
+    assert [m["body"] for m in replied["supportRequest"]["messages"]] == ["First", "Which invoice?", "INV-X2"]
