@@ -127,12 +127,6 @@ async def allocate_ids(conn: BaseDBAsyncClient, table: str, count: int) -> list[
     return list(range(start, start + count))
 
 
-async def prepare_bulk_write(conn: BaseDBAsyncClient) -> None:
-    """SQLite: check foreign keys at commit, so rows of one batch may reference each other in any order."""
-    if conn.capabilities.dialect == "sqlite":
-        await conn.execute_script("PRAGMA defer_foreign_keys = ON")
-
-
 def _defaults(model: type[Model], columns: Sequence[str]) -> tuple[list[str], tuple]:
     """Columns the import does not set that need their model default (raw inserts bypass the ORM)."""
     names, values = [], []
@@ -227,7 +221,8 @@ async def delete_children(scope: Scope, children: Children, parent_ids: Sequence
 
 async def export_rows(scope: Scope, table: Table) -> list[dict[str, Any]]:
     """Every row of a record type for the caller's tenant, in insertion order."""
-    return await scoped(table.model, scope).order_by("id").values("id", *table.columns)
+    rows = await scoped(table.model, scope).order_by("id").values("id", *table.columns)
+    return [{k: plain(v) for k, v in row.items()} for row in rows]
 
 
 async def export_children(scope: Scope, record_type: str) -> dict[int, list[tuple]]:

@@ -132,12 +132,9 @@ async def _reserve_ids(
 ) -> dict[str, dict[Any, int]]:
     new_ids: dict[str, dict[Any, int]] = {}
     for record_type, table in TABLES.items():
-        fresh = sorted(
-            {validation.record_key(record_type, r) for r in parsed.of(record_type)}
-            - {None}
-            - set(stored.of(record_type)),
-            key=str,
-        )
+        # Batch order, so a fresh import's rows (and hence an export) keep the order they came in.
+        keys = dict.fromkeys(validation.record_key(record_type, r) for r in parsed.of(record_type))
+        fresh = [k for k in keys if k is not None and k not in stored.of(record_type)]
         new_ids[record_type] = dict(
             zip(fresh, await repository.allocate_ids(conn, table.name, len(fresh)), strict=True)
         )
@@ -158,7 +155,6 @@ async def _write(
     new_ids: dict[str, dict[Any, int]],
     progress: Progress | None,
 ) -> ImportResult:
-    await repository.prepare_bulk_write(conn)
     result = ImportResult()
     contact_id = {email: row["id"] for email, row in stored.contacts.items()} | new_ids["contacts"]
     plans = [_contacts_plan(resolved, stored, new_ids)]
@@ -212,9 +208,7 @@ def _plan(
     for row in resolved.rows.get(record_type, []):
         own = row.children
         if own is not None and record_type == "customers":
-            own = sorted(((contact_id[email], role) for email, role in own), key=nested_sort_key)
-        elif own is not None:
-            own = sorted(own, key=nested_sort_key)
+            own = [(contact_id[email], role) for email, role in own]
         before = before_rows.get(row.key)
         if before is None:
             creates.append((row.id, *row.values))
@@ -222,7 +216,9 @@ def _plan(
             counts.created += 1
             continue
         changed = tuple(before[c] for c in table.columns) != row.values
-        children_changed = own is not None and own != before_children.get(row.id, [])
+        children_changed = own is not None and sorted(own, key=nested_sort_key) != before_children.get(
+            row.id, []
+        )
         if changed:
             updates.append((row.id, *row.values))
         if children_changed:
@@ -233,7 +229,7 @@ def _plan(
         else:
             counts.unchanged += 1
     if record_type == "customers":
-        # Parents first, so a chunked COPY never points at a row of a later chunk.
+        # Parents first: foreign keys are checked row by row on SQLite and per COPY chunk on PostgreSQL.
         fresh = {r[0] for r in creates}
         parent = 1 + table.columns.index("parent_id")
         creates.sort(key=lambda r: r[parent] in fresh)

@@ -20,7 +20,7 @@ from typing import Any
 from app.ingest.fields import minor_units
 from app.ingest.problems import Problem
 from app.ingest.records import Parsed, Record
-from app.ingest.tables import CHILDREN, TABLES, nested_sort_key
+from app.ingest.tables import CHILDREN, TABLES
 from app.money import exponent, format_decimal_string
 
 SETTLING = {"creditNotes": "appliesTo", "payments": "allocations"}
@@ -287,7 +287,7 @@ class _Checker:
                         r["external_id"],
                         self.id_of(record_type, r["external_id"]),
                         values,
-                        sorted(items, key=nested_sort_key),
+                        items,
                     )
                 )
             self.resolved.rows[record_type] = rows
@@ -398,7 +398,7 @@ class _Checker:
                     record,
                     "total",
                     "total_below_settled",
-                    f"the total would be below the {kept} minor units already settled",
+                    f"the total would be below the {_money(kept, invoice)} already paid, credited or written off",
                 )
                 continue
             for record_type, settler, where in settlers.get(ext, []):
@@ -407,8 +407,8 @@ class _Checker:
                     settler,
                     where,
                     "amount_over_open",
-                    f"invoice {ext!r} has {invoice.total - kept} minor units open, "
-                    f"the batch settles {new_settled[ext]}",
+                    f"invoice {ext!r} has {_money(invoice.total - kept, invoice)} open, "
+                    f"the batch settles {_money(new_settled[ext], invoice)}",
                 )
 
     def others(self, facts: dict[str, InvoiceFacts]) -> None:
