@@ -9,10 +9,11 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
+from schema.staff.ingest import IngestMutation
 from schema.staff.viewer import ViewerQuery
 
 QUERY_TYPES: tuple[type, ...] = (ViewerQuery,)
-MUTATION_TYPES: tuple[type, ...] = ()
+MUTATION_TYPES: tuple[type, ...] = (IngestMutation,)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
