@@ -28,23 +28,6 @@ from app.models import (
 )
 
 
-@dataclass(frozen=True)
-class Table:
-    model: type[Model]
-    #: Columns compared and written (besides ``id``, ``tenant_id`` and timestamps).
-    columns: tuple[str, ...]
-    #: The natural key an import matches rows on.
-    key: tuple[str, ...] = ("external_id",)
-
-    @property
-    def name(self) -> str:
-        return self.model._meta.db_table
-
-    @property
-    def timestamped(self) -> bool:
-        return is_timestamped(self.model)
-
-
 def is_timestamped(model: type[Model]) -> bool:
     """Rows that carry created_at/updated_at, which raw bulk writes must fill themselves."""
     return "updated_at" in model._meta.fields_map
@@ -56,11 +39,11 @@ def nested_sort_key(row: tuple) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Children:
-    """Rows owned by a parent record and replaced as a set when they change (invoice lines...)."""
+class _Target:
+    """A table the import writes."""
 
     model: type[Model]
-    parent_column: str
+    #: Columns compared and written (besides ``id``, ``tenant_id`` and timestamps).
     columns: tuple[str, ...]
 
     @property
@@ -70,6 +53,19 @@ class Children:
     @property
     def timestamped(self) -> bool:
         return is_timestamped(self.model)
+
+
+@dataclass(frozen=True)
+class Table(_Target):
+    #: The natural key an import matches rows on.
+    key: tuple[str, ...] = ("external_id",)
+
+
+@dataclass(frozen=True)
+class Children(_Target):
+    """Rows owned by a parent record and replaced as a set when they change (invoice lines...)."""
+
+    parent_column: str = ""
 
 
 TABLES: dict[str, Table] = {
@@ -156,12 +152,14 @@ TABLES: dict[str, Table] = {
 CONTACTS = Table(Contact, ("email", "name"), key=("email",))
 
 CHILDREN: dict[str, Children] = {
-    "customers": Children(ContactAccess, "customer_id", ("contact_id", "role")),
+    "customers": Children(ContactAccess, ("contact_id", "role"), parent_column="customer_id"),
     "invoices": Children(
         InvoiceLine,
-        "invoice_id",
         ("position", "description", "quantity", "unit_price", "amount", "tax", "cost"),
+        parent_column="invoice_id",
     ),
-    "creditNotes": Children(CreditApplication, "credit_note_id", ("invoice_id", "amount", "date")),
-    "payments": Children(PaymentAllocation, "payment_id", ("invoice_id", "amount", "date")),
+    "creditNotes": Children(
+        CreditApplication, ("invoice_id", "amount", "date"), parent_column="credit_note_id"
+    ),
+    "payments": Children(PaymentAllocation, ("invoice_id", "amount", "date"), parent_column="payment_id"),
 }
