@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asyncpg.exceptions import IntegrityConstraintViolationError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -56,7 +57,7 @@ async def import_batch(scope: Scope, batch: Batch, *, progress: Progress | None 
     """Validate ``batch`` whole and write it in one transaction.
 
     Raises ``ValidationFailed`` listing every problem (nothing is written), or ``Conflict`` when a
-    concurrent import took a key first.
+    concurrent import took a key first (COPY on PostgreSQL raises asyncpg's own error, not Tortoise's).
     """
     require(scope, "ingest.write")
     started = time.perf_counter()
@@ -79,7 +80,7 @@ async def import_batch(scope: Scope, batch: Batch, *, progress: Progress | None 
                 target_type="batch",
                 details={t: vars(c) for t, c in result.counts.items() if c.total},
             )
-    except IntegrityError as exc:
+    except (IntegrityError, IntegrityConstraintViolationError) as exc:
         raise Conflict(f"another import changed the same records; try again ({exc})") from None
     result.seconds = time.perf_counter() - started
     return result
