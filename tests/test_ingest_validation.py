@@ -239,6 +239,22 @@ async def test_given_an_invoice_with_payments_when_its_customer_changes_then_it_
     assert [(p.field, p.code) for p in failure.value.problems] == [("customer", "settled_invoice_changed")]
 
 
+async def test_given_numbers_held_by_stored_rows_the_batch_does_not_name_then_they_are_duplicates(scope_a):
+    await import_batch(scope_a, worked_example())
+    newcomer = {
+        "customers": [{"externalId": "N", "accountNumber": "ACC-A", "name": "New", "currency": "USD"}],
+        "invoices": [dict(worked_example()["invoices"][0], externalId="INV-NEW", customer="N")],
+    }
+
+    with pytest.raises(ValidationFailed) as failure:
+        await import_batch(scope_a, newcomer)
+
+    assert sorted((p.record_type, p.field, p.code) for p in failure.value.problems) == [
+        ("customers", "accountNumber", "duplicate_account_number"),
+        ("invoices", "number", "duplicate_number"),
+    ]
+
+
 def test_given_csv_rows_when_read_then_problems_name_file_and_line(tmp_path):
     (tmp_path / "invoices.csv").write_text("externalId,number\nINV-1,INV-1\n", encoding="utf-8")
     (tmp_path / "invoice_lines.csv").write_text(

@@ -131,13 +131,14 @@ async def _load_stored(scope: Scope, parsed: records.Parsed) -> Stored:
                 if validation.record_key(record_type, r) in rows
             ]
             stored.children[record_type] = await repository.children_of(scope, children, own)
-    if stored.of("customers"):
+    # Unique numbers may be held by any stored row, not only by the ones the batch names.
+    if keys["customers"] and await repository.has_rows(scope, TABLES["customers"]):
         accounts = [r["account_number"] for r in parsed.of("customers") if r["account_number"]]
         stored.account_owners = await repository.owners(
             scope, TABLES["customers"], "account_number", accounts
         )
     for record_type in ("invoices", "creditNotes"):
-        if stored.of(record_type):
+        if parsed.of(record_type) and await repository.has_rows(scope, TABLES[record_type]):
             numbers = [r["number"] for r in parsed.of(record_type) if r["number"]]
             stored.number_owners[record_type] = await repository.owners(
                 scope, TABLES[record_type], "number", numbers
