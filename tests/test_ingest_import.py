@@ -19,6 +19,18 @@ def created(result) -> dict[str, int]:
     return {t: c.created for t, c in result.counts.items() if c.created}
 
 
+def allocated_payment(external_id: str, invoice: str, amount: str) -> dict:
+    """A payment from customer A on 2026-07-01 allocated in full to one invoice."""
+    return {
+        "externalId": external_id,
+        "customer": "A",
+        "receivedDate": "2026-07-01",
+        "currency": "USD",
+        "amount": amount,
+        "allocations": [{"invoice": invoice, "amount": amount}],
+    }
+
+
 async def rows(scope, record_type: str) -> list[dict]:
     return await repository.export_rows(scope, TABLES[record_type])
 
@@ -142,18 +154,7 @@ async def test_given_an_allocated_invoice_when_its_total_drops_below_what_is_set
 
 async def test_given_a_stored_invoice_when_a_later_batch_overpays_it_then_the_payment_is_refused(scope_a):
     await import_batch(scope_a, worked_example())
-    late = {
-        "payments": [
-            {
-                "externalId": "PAY-3",
-                "customer": "A",
-                "receivedDate": "2026-07-01",
-                "currency": "USD",
-                "amount": "650.00",
-                "allocations": [{"invoice": "INV-1", "amount": "650.00"}],
-            }
-        ]
-    }
+    late = {"payments": [allocated_payment("PAY-3", "INV-1", "650.00")]}
 
     with pytest.raises(ValidationFailed) as failure:
         await import_batch(scope_a, late)
@@ -191,16 +192,7 @@ async def test_given_colliding_external_ids_when_tenant_b_imports_then_tenant_a_
 async def test_given_references_to_another_tenants_rows_when_imported_then_they_are_unknown(scope_a, scope_b):
     await import_batch(scope_a, worked_example())
     intruder = {
-        "payments": [
-            {
-                "externalId": "PAY-X",
-                "customer": "A",
-                "receivedDate": "2026-07-01",
-                "currency": "USD",
-                "amount": "10.00",
-                "allocations": [{"invoice": "INV-1", "amount": "10.00"}],
-            }
-        ],
+        "payments": [allocated_payment("PAY-X", "INV-1", "10.00")],
         "writeOffs": [{"externalId": "WO-X", "invoice": "INV-2", "date": "2026-07-01", "amount": "5.00"}],
     }
 
