@@ -64,6 +64,21 @@ def test_given_a_distributor_then_every_behaviour_is_present_and_dated_up_to_tod
     ]
     assert partial  # partial payers
     assert set(invoices) - paid  # some invoices are still open
+    open_usd: dict[str, Decimal] = {}
+    for invoice in data["invoices"]:
+        if invoice["currency"] == "USD":
+            open_usd[invoice["customer"]] = open_usd.get(invoice["customer"], Decimal(0)) + invoice_total(
+                invoice
+            )
+    settlements = [(p["customer"], a["amount"]) for p in data["payments"] for a in p.get("allocations", [])]
+    settlements += [(n["customer"], a["amount"]) for n in data["creditNotes"] for a in n["appliesTo"]]
+    owner = {i["externalId"]: i["customer"] for i in data["invoices"]}
+    settlements += [(owner[w["invoice"]], w["amount"]) for w in data["writeOffs"]]
+    for customer, amount in settlements:
+        if customer in open_usd:
+            open_usd[customer] -= Decimal(amount)
+    limits = {c["externalId"]: Decimal(c["creditLimit"]) for c in data["customers"]}
+    assert any(amount > limits[customer] for customer, amount in open_usd.items())  # over their limit
     assert all(line["cost"] for i in data["invoices"] for line in i["lines"])
     assert any(c.get("parent") for c in data["customers"])
 
