@@ -12,6 +12,7 @@ from schema.errors import LedgerportMaskErrors
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
+from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.viewer import ViewerQuery
@@ -26,7 +27,7 @@ QUERY_TYPES: tuple[type, ...] = (
     TrendQuery,
     AccessQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation)
+MUTATION_TYPES: tuple[type, ...] = (IngestMutation, AlertsMutation, AccessMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
