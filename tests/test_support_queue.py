@@ -212,7 +212,7 @@ async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open
 
 
 async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert_while_the_dispute_is_open(
-    registry,
+    tenants, registry
 ):
     from app.alerts import rules
 
