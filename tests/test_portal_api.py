@@ -213,45 +213,19 @@ async def test_given_attachments_beyond_the_tenant_limits_then_the_request_is_re
 
 async def test_given_a_payer_or_viewer_when_disputing_then_roles_and_open_amount_decide(browser, providers):
     w = await world()
-    old = w.x_invoices[0]
+    invoice_id = ids.encode_id("Invoice", w.x_invoices[0].id)
+
+    async def dispute(amount: str, message: str = ""):
+        variables = {"invoiceId": invoice_id, "amount": amount, "reasonCode": "pricing", "message": message}
+        return (await ask(browser, DISPUTE, input=variables))["disputeInvoice"]
+
     await as_contact(browser, providers, "vera@xenon.example")
-    as_viewer = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "100.00",
-                "reasonCode": "pricing",
-            },
-        )
-    )["disputeInvoice"]
+    as_viewer = await dispute("100.00")
     assert as_viewer["userErrors"][0]["code"] == "forbidden"
 
     await as_contact(browser, providers, "carla@xenon.example")
-    too_much = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "600.01",
-                "reasonCode": "pricing",
-            },
-        )
-    )["disputeInvoice"]
-    opened = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "250.00",
-                "reasonCode": "pricing",
-                "message": "Wrong price",
-            },
-        )
-    )["disputeInvoice"]
+    too_much = await dispute("600.01")
+    opened = await dispute("250.00", "Wrong price")
     account = (await ask(browser, ACCOUNT, id=ids.encode_id("Account", w.x.id)))["account"]
 
     assert too_much["userErrors"][0]["field"] == ["amount"]
