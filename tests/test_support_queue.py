@@ -13,7 +13,7 @@ from app.tenancy.service import system_scope
 from schema.common import ids
 from tests.helpers import gql, make_token
 from tests.mailbox import body_of
-from tests.portal_data import world
+from tests.portal_data import contact_scope, world
 
 QUEUE = """
 query($filter: SupportQueueFilter) { supportRequests(filter: $filter) {
@@ -34,15 +34,6 @@ mutation($input: DecideDisputeInput!) { decideDispute(input: $input) {
   dispute { status amount } creditNoteNumber userErrors { field code }
 } }"""
 OPEN_DISPUTES = "{ openDisputes { id invoiceNumber amount currencyCode status } }"
-
-
-async def contact_scope(email: str):
-    from app.auth.repositories import identities
-    from app.auth.sessions import contact_scope_for
-
-    a = await system_scope("northwind")
-    contact = await identities.contact_by_email(a.tenant_id, email)
-    return await contact_scope_for(a.tenant_id, "northwind", contact.id, email)
 
 
 async def data(client, query, token, **variables):
