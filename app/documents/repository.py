@@ -1,9 +1,9 @@
 """Every query the documents need, each starting from the tenancy choke point.
 
-The receivables figures here (open items, unapplied cash, net balance, aging) follow docs/metrics.md.
-The dashboard's receivables service (being built in wt4's ``app/receivables/``) computes the same figures;
-when the branches merge, the lead points these few functions at it so a statement can never disagree
-with the dashboard. Keep the seam narrow: callers use only the functions below and their return types.
+Receivables figures (open items, unapplied cash, net balance, aging) are not computed here: documents take
+them from ``app.receivables.customer_figures``, the dashboard's own queries, so a statement can never
+disagree with the dashboard. What is here is what only documents need: the invoice with what settled it,
+its lines, the customer's billing details and the dated activity of a period.
 
 Sums are taken in SQL (SUM, GROUP BY, CASE; correlated sub-selects for "settled as of D"), never by
 loading rows into Python to add them up. Dates and ids put into raw SQL fragments come from typed Python
