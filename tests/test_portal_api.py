@@ -6,6 +6,7 @@ import base64
 from datetime import timedelta
 
 from app.audit import service as audit
+from app.documents.urls import invoice_pdf_url
 from app.support import service as support
 from app.tenancy.service import system_scope
 from schema.common import ids
@@ -129,7 +130,7 @@ async def test_given_an_invoice_when_reading_it_then_lines_payments_credits_and_
         {"position": 1, "description": "Resistors, reel of 5000", "amount": {"amount": "1000.00"}}
     ]
     assert [p["amount"]["amount"] for p in one["payments"]] == ["400.00"]
-    assert one["pdfUrl"] == f"/documents/invoices/{old.id}.pdf"
+    assert one["pdfUrl"] == invoice_pdf_url(old.id)
     assert three["credits"] == [{"reference": "CN-X1", "amount": {"amount": "200.00"}}]
     pdf = await browser.get(one["pdfUrl"])
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -10,6 +10,7 @@ import pytest
 
 from app.auth.repositories import identities
 from app.auth.sessions import contact_scope_for
+from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.support import service as support
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
@@ -188,8 +189,9 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
         ],
         "/portal/switch": [("GET", f"/portal/switch?account={account}")],
         "documents": [
+            ("GET", invoice_pdf_url(theirs["invoice"])),
+            ("GET", statement_pdf_url(theirs["account"])),
             ("GET", f"/documents/invoices/{theirs['invoice']}.pdf"),
-            ("GET", f"/documents/statements/{theirs['account']}.pdf"),
         ],
     }
 
