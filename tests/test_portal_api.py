@@ -10,6 +10,7 @@ from app.documents.urls import invoice_pdf_url
 from app.support import service as support
 from app.tenancy.service import system_scope
 from schema.common import ids
+from tests import documents_data as data
 from tests.portal_data import world
 from tests.signin_flow import graphql, person, sign_in
 
@@ -394,3 +395,26 @@ async def test_given_staff_asked_back_when_the_contact_replies_then_the_request_
     assert empty["userErrors"] == [{"field": ["message"], "code": "invalid"}]
     assert replied["supportRequest"]["status"] == "open"
     assert [m["body"] for m in replied["supportRequest"]["messages"]] == ["First", "Which invoice?", "INV-X2"]
+
+
+async def test_given_a_pending_card_payment_then_the_portal_still_shows_the_invoice_open_like_the_staff_api(
+    browser, providers
+):
+    """A payment that has not succeeded settles nothing, in the portal exactly as on the dashboard."""
+    from app.models.enums import PaymentStatus
+
+    w = await world()
+    a = await system_scope("northwind")
+    target = w.x_invoices[1]  # open, not yet due
+    pending = await data.payment(a, w.x, w.today, target.total, (target, target.total, w.today))
+    pending.status = PaymentStatus.PENDING
+    await pending.save(update_fields=["status"])
+    await as_contact(browser, providers, "carla@xenon.example")
+
+    listed = await ask(
+        browser, INVOICES, id=ids.encode_id("Account", w.x.id), first=20, filter={"status": "PAID"}
+    )
+    detail = await ask(browser, INVOICE, id=ids.encode_id("Invoice", target.id))
+
+    assert target.number not in [e["node"]["number"] for e in listed["account"]["invoices"]["edges"]]
+    assert detail["invoice"]["openAmount"]["amount"] == detail["invoice"]["total"]["amount"]

@@ -95,11 +95,19 @@ class ActivityRow:
 
 
 def _settled_sql(table: str, as_of: date | None) -> RawSQL:
-    """Sum of a settlement table's amounts against the current invoice row, dated on or before ``as_of``."""
+    """Sum of a settlement table's amounts against the current invoice row, dated on or before ``as_of``.
+
+    Allocations count only from payments that succeeded, exactly as the dashboard's open amount
+    (``app.receivables.repository``): a pending or failed card payment settles nothing yet."""
     dated = f" AND s.date <= '{as_of.isoformat()}'" if as_of is not None else ""
+    succeeded = (
+        " AND EXISTS (SELECT 1 FROM \"payment\" p WHERE p.id = s.payment_id AND p.status = 'succeeded')"
+        if table == "payment_allocation"
+        else ""
+    )
     return RawSQL(
         f'(SELECT COALESCE(SUM(s.amount), 0) FROM "{table}" s '
-        f'WHERE s.invoice_id = "invoice"."id" AND s.tenant_id = "invoice"."tenant_id"{dated})'
+        f'WHERE s.invoice_id = "invoice"."id" AND s.tenant_id = "invoice"."tenant_id"{dated}{succeeded})'
     )
 
 
