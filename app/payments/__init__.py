@@ -1,0 +1,1 @@
+"""Payments: one service records every payment (card, wire, check, ACH) and its allocations exactly once."""
