@@ -17,7 +17,7 @@ from app.db import lifecycle
 from app.settings import Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import auth_routes, documents
+from app.web import auth_routes, documents, stripe_webhooks
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from schema.portal.schema import build_schema as build_portal_schema
@@ -77,6 +77,7 @@ def create_app(
         Route("/portal/graphql", portal_graphql, methods=["GET", "POST"]),
         *auth_routes.routes(),
         *documents.routes,
+        *stripe_webhooks.routes,
     ]
     app = Starlette(
         routes=routes,

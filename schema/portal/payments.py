@@ -1,0 +1,89 @@
+"""``startPayment``: a payer or admin contact starts a card payment of some of its account's invoices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+import strawberry
+from strawberry.types import Info
+
+from app.errors import LedgerportError, ValidationFailed
+from app.money import format_decimal_string
+from app.payments import checkout
+from app.payments.allocation import AllocationPlan
+from app.payments.stripe_gateway import account_for
+from schema import opaque_ids as ids
+from schema.errors import UserError, user_errors_from
+
+
+@strawberry.enum(name="PortalAllocationPlan", description="How a payment is spread over the invoices chosen.")
+class PortalAllocationPlan(Enum):
+    OLDEST_FIRST = "oldest_first"
+    AS_SELECTED = "as_selected"
+
+
+@strawberry.input
+class StartPaymentInput:
+    invoice_ids: list[strawberry.ID]
+    idempotency_key: str = strawberry.field(description="The same key for the same click: one intent.")
+    amount: str | None = strawberry.field(default=None, description="Decimal string; default the open total.")
+    allocation: PortalAllocationPlan = PortalAllocationPlan.OLDEST_FIRST
+
+
+@strawberry.type(description="What Stripe.js needs to take the card payment.")
+class PaymentStart:
+    id: strawberry.ID
+    client_secret: str
+    publishable_key: str
+    amount: str
+    currency_code: str
+
+
+@strawberry.type
+class StartPaymentPayload:
+    payment: PaymentStart | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _amount(raw: str | None) -> Decimal | None:
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return Decimal(raw.strip())
+    except InvalidOperation:
+        raise ValidationFailed(f"{raw!r} is not an amount", code="invalid_amount", field="amount") from None
+
+
+@strawberry.type
+class PaymentMutation:
+    @strawberry.mutation(
+        description="Start paying invoices by card; returns the client secret for Stripe.js."
+    )
+    async def start_payment(self, info: Info, input: StartPaymentInput) -> StartPaymentPayload:
+        context = info.context
+        config = context.tenants.require(context.scope.tenant_slug).config
+        try:
+            request = checkout.StartPayment(
+                invoice_ids=[ids.decode("Invoice", str(i)) for i in input.invoice_ids],
+                idempotency_key=input.idempotency_key,
+                amount=_amount(input.amount),
+                plan=AllocationPlan(input.allocation.value),
+            )
+            today = datetime.now(UTC).astimezone(ZoneInfo(config.timezone)).date()
+            started = await checkout.start_payment(
+                context.scope, request, config.payments, account_for(config.payments), today
+            )
+        except LedgerportError as exc:
+            return StartPaymentPayload(user_errors=user_errors_from(exc))
+        return StartPaymentPayload(
+            payment=PaymentStart(
+                id=strawberry.ID(ids.encode("Payment", started.payment_id)),
+                client_secret=started.client_secret,
+                publishable_key=started.publishable_key,
+                amount=format_decimal_string(started.amount, started.currency),
+                currency_code=started.currency,
+            )
+        )
