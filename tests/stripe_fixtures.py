@@ -22,6 +22,11 @@ import pytest
 
 from tests.conftest import ROOT
 
+#: Cards localstripe accepts, declines when charging, and asks to authenticate (3-D Secure).
+GOOD_CARD = "4242424242424242"
+DECLINED_CARD = "4000000000000341"
+NEEDS_ACTION_CARD = "4000002760003184"
+
 KEYS = {
     "northwind": {
         "NORTHWIND_STRIPE_SECRET_KEY": "sk_test_northwind_0001",
@@ -102,7 +107,7 @@ def event(event_id: str, type_: str, obj: dict, created: int | None = None) -> d
     }
 
 
-async def pay(localstripe: str, slug: str, intent_id: str, card: str = "4242424242424242") -> dict:
+async def pay(localstripe: str, slug: str, intent_id: str, card: str = GOOD_CARD) -> dict:
     """What Stripe.js does on "Pay": a card payment method on the intent, then confirm it."""
     auth = (secret(slug, "secret_key"), "")
     async with httpx.AsyncClient(base_url=localstripe, auth=auth) as http:
