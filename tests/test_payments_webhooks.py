@@ -154,7 +154,7 @@ async def test_given_a_card_payment_when_it_succeeds_then_its_invoices_are_paid_
 async def test_given_a_declined_card_then_the_failure_is_recorded_alerted_and_nothing_is_paid(
     stripe_env, client, registry, scope_a, scope_b
 ):
-    acme, one, two, _ = await world(scope_a, scope_b)
+    acme, one, _, _ = await world(scope_a, scope_b)
     start = await started(registry, scope_a, acme.id, [one.id])
 
     declined = await pay(stripe_env, "northwind", start.payment_intent_id, card=DECLINED_CARD)
@@ -174,7 +174,7 @@ async def test_given_a_declined_card_then_the_failure_is_recorded_alerted_and_no
 async def test_given_a_bad_signature_then_400_and_nothing_stored(
     stripe_env, client, registry, scope_a, scope_b, who
 ):
-    acme, one, two, _ = await world(scope_a, scope_b)
+    acme, one, _, _ = await world(scope_a, scope_b)
     start = await started(registry, scope_a, acme.id, [one.id])
     pi = await intent(stripe_env, "northwind", start.payment_intent_id)
     evt = event("evt_bad", "payment_intent.succeeded", pi | {"status": "succeeded"})
@@ -228,7 +228,9 @@ async def test_given_localstripes_own_signed_webhooks_when_paying_then_the_app_r
     )
     serving = asyncio.create_task(server.serve())
     try:
-        while not server.started:
+        for _ in range(200):
+            if server.started:
+                break
             await asyncio.sleep(0.05)
         async with httpx.AsyncClient() as http:
             registered = await http.post(
