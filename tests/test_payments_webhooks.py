@@ -260,3 +260,36 @@ async def test_given_localstripes_own_signed_webhooks_when_paying_then_the_app_r
 
     assert payment.status == PaymentStatus.SUCCEEDED
     assert await open_amounts(scope_a, one, two) == [0, 0]
+
+
+async def test_given_a_card_payment_when_staff_refund_it_then_stripe_refunds_and_the_webhook_repeat_is_a_no_op(
+    stripe_env, client, registry, scope_a, scope_b
+):
+    from app.payments.refunds import refund_card_payment
+
+    acme, one, two, eur = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id, two.id])
+    paid = await pay(stripe_env, "northwind", start.payment_intent_id)
+    await deliver(client, "northwind", event("evt_ok", "payment_intent.succeeded", paid))
+    account = account_for(registry.require("northwind").config.payments)
+
+    await refund_card_payment(scope_a, start.payment_id, 6_000, account, TODAY)
+    latest = (await intent(stripe_env, "northwind", start.payment_intent_id))["latest_charge"]
+    charge = latest["id"] if isinstance(latest, dict) else latest  # localstripe expands it
+    repeat = event(
+        "evt_rf",
+        "charge.refunded",
+        {
+            "id": charge,
+            "object": "charge",
+            "payment_intent": paid["id"],
+            "amount": 15_000,
+            "amount_refunded": 6_000,
+        },
+    )
+    answer = await deliver(client, "northwind", repeat)
+
+    assert answer.json()["outcome"] == "refund already recorded"
+    assert await repository.refunded_total(scope_a, start.payment_id) == 6_000
+    assert await open_amounts(scope_a, one, two) == [1_000, 5_000]
+    assert await open_amounts(scope_b, eur) == [7_000]
