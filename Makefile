@@ -14,10 +14,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+# axe-core for the portal's accessibility tests (package.json), installed beside the code, gitignored.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+demo: $(STAMP) node_modules/.installed
 	$(BIN)/ledgerport demo
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

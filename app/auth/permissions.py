@@ -32,6 +32,11 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "tokens.manage": frozenset({StaffRole.ADMIN}),
     # Inviting customer contacts to the portal on behalf of a customer account.
     "contacts.manage": frozenset({StaffRole.ADMIN, StaffRole.SUPPORT}),
+    # The support queue: answer billing queries, internal notes, resolve; decide disputes.
+    "support.manage": frozenset(
+        {StaffRole.ADMIN, StaffRole.SUPPORT, StaffRole.FINANCE, StaffRole.COLLECTIONS}
+    ),
+    "disputes.decide": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
     # Inviting staff and changing their roles.
     "members.manage": frozenset({StaffRole.ADMIN}),
     # Listing and revoking other people's sign-in sessions.
@@ -46,6 +51,13 @@ CONTACT_PERMISSIONS: dict[str, frozenset[ContactRole]] = {
     "portal.pay": frozenset({ContactRole.ADMIN, ContactRole.PAYER}),
     # Invite further contacts to the account.
     "contacts.invite": frozenset({ContactRole.ADMIN}),
+    # Raise billing queries and reply to them (viewers only read).
+    "portal.ask": frozenset({ContactRole.ADMIN, ContactRole.PAYER}),
+    # Dispute an invoice, promise to pay.
+    "portal.dispute": frozenset({ContactRole.ADMIN, ContactRole.PAYER}),
+    "portal.promise": frozenset({ContactRole.ADMIN, ContactRole.PAYER}),
+    # Change the account's billing details (address, tax id, billing email).
+    "portal.billing": frozenset({ContactRole.ADMIN}),
 }
 
 

@@ -122,6 +122,10 @@ def _open_sql(as_of: date | None) -> RawSQL:
     return RawSQL(f'("invoice"."total" - {parts})')
 
 
+#: The open amount of the current invoice row (as of a date, or today's when None), for other repositories.
+open_sql = _open_sql
+
+
 def _receivables(scope: Scope, customer_id: int | None, as_of: date, currency: str | None = None):
     """Invoices that exist as receivables on ``as_of`` (issued by then, neither draft nor void), in
     ``currency`` when given: figures are summed per currency first (metrics.md "Money")."""
@@ -234,7 +238,10 @@ async def aging_of(
 
 
 async def _sum(query, field: str = "amount") -> int:
-    row = await query.annotate(total_sum=Sum(field)).first().values("total_sum")
+    # Grouped by the tenant (one group: queries are scoped): with a join in the filter (allocations by
+    # their payment's customer) Tortoise otherwise groups by every column, and ``first()`` would return
+    # one row's amount instead of the sum.
+    row = await query.annotate(total_sum=Sum(field)).group_by("tenant_id").first().values("total_sum")
     return int((row or {}).get("total_sum") or 0)
 
 

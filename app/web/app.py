@@ -20,6 +20,7 @@ from app.tenancy.service import sync_tenants
 from app.web import auth_routes, documents, stripe_webhooks
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
+from app.web.portal import pages as portal_pages
 from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
 
@@ -78,6 +79,7 @@ def create_app(
         *auth_routes.routes(),
         *documents.routes,
         *stripe_webhooks.routes,
+        *portal_pages.routes(),
     ]
     app = Starlette(
         routes=routes,

@@ -128,6 +128,9 @@ async def signed_in(request: Request) -> Response:
     cookie = cookies.read_session(request, request.app.state.settings, audience)
     if cookie is None or cookie.tenant_slug != tenant.config.slug:
         return page("Not signed in", f"You are not signed in to {tenant.config.name}.", 401)
+    if audience == signin.PORTAL:
+        # Contacts land on their portal pages.
+        return RedirectResponse("/portal/", status_code=303)
     csrf = cookies.csrf_token(request.app.state.settings, cookie.secret)
     form = (
         f"<form method='post' action='/auth/logout?audience={audience}'>"

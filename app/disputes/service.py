@@ -1,0 +1,163 @@
+"""Opening and deciding disputes.
+
+A payer or admin contact disputes an amount of an open invoice (never more than is open and not already
+disputed); the dispute holds that amount out of collection alerts while it is open or under review. Staff
+with ``disputes.decide`` accept it (a credit note for the whole amount), partially accept it (a credit note
+for the accepted part) or reject it with a reason. ``issue_credit_note`` is the one place a decision
+creates a credit note, applied to the invoice on the decision date; ERP ingest can call it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from app.audit import service as audit
+from app.audit.service import NO_ORIGIN, Origin
+from app.auth.permissions import require, require_contact
+from app.disputes import repository
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.models import CreditNote, Dispute
+from app.models.enums import DisputeStatus
+from app.portal import service as portal
+from app.scope import Scope
+from app.tenancy.config import TenantConfig
+
+REASON_CODES = {
+    "pricing": "Price differs from the agreement",
+    "quantity": "Quantity differs from what was delivered",
+    "damaged": "Goods damaged or service not as ordered",
+    "not_received": "Goods or service not received",
+    "duplicate": "Invoiced twice",
+    "tax": "Tax is wrong",
+    "other": "Something else",
+}
+
+
+class Decision:
+    ACCEPT = "accept"
+    PARTIAL = "partial"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class Decided:
+    dispute: Dispute
+    credit_note: CreditNote | None
+
+
+async def open_dispute(
+    scope: Scope,
+    tenant: TenantConfig,
+    invoice_id: int,
+    amount: int,
+    reason_code: str,
+    message: str,
+    origin: Origin = NO_ORIGIN,
+) -> Dispute:
+    detail = await portal.invoice(scope, invoice_id)
+    require_contact(scope, "portal.dispute", detail.customer_id)
+    disputable = detail.summary.open_amount - await repository.held_on_invoice(scope, invoice_id)
+    problems = []
+    if reason_code not in REASON_CODES:
+        problems.append(("reasonCode", "choose a reason"))
+    if amount <= 0:
+        problems.append(("amount", "the amount must be more than zero"))
+    elif amount > disputable:
+        problems.append(("amount", "you cannot dispute more than is open and not already disputed"))
+    if len(message.strip()) > 10_000:
+        problems.append(("message", "a message has at most 10000 characters"))
+    portal.raise_problems(problems)
+    dispute = await repository.add(
+        scope,
+        customer_id=detail.customer_id,
+        invoice_id=invoice_id,
+        amount=amount,
+        currency=detail.summary.currency,
+        reason_code=reason_code,
+        description=message.strip(),
+        status=DisputeStatus.OPEN,
+        opened_on=portal.today_in(tenant),
+        sla_due=datetime.now(UTC) + timedelta(hours=tenant.support.dispute_sla_hours),
+    )
+    await audit.record(scope, "dispute.opened", target_type="dispute", target_id=dispute.id, origin=origin)
+    return dispute
+
+
+async def issue_credit_note(scope: Scope, dispute: Dispute, amount: int, on: date, reason: str) -> CreditNote:
+    """A credit note of ``amount`` for the dispute's invoice, applied to it on ``on``."""
+    number = f"CN-D{dispute.id}"
+    return await repository.add_credit_note(
+        scope,
+        dispute.invoice_id,
+        customer_id=dispute.customer_id,
+        external_id=f"dispute:{dispute.id}",
+        number=number,
+        date=on,
+        currency=dispute.currency,
+        amount=amount,
+        reason=reason[:255],
+    )
+
+
+async def decide(
+    scope: Scope,
+    tenant: TenantConfig,
+    dispute_id: int,
+    decision: str,
+    *,
+    accepted_amount: int | None = None,
+    note: str = "",
+    origin: Origin = NO_ORIGIN,
+) -> Decided:
+    require(scope, "disputes.decide")
+    dispute = await repository.get(scope, dispute_id)
+    if dispute is None:
+        raise NotFound("dispute not found")
+    if dispute.status not in repository.OPEN:
+        raise Conflict("the dispute is already decided")
+    if decision == Decision.ACCEPT:
+        accepted, status = dispute.amount, DisputeStatus.ACCEPTED
+    elif decision == Decision.PARTIAL:
+        if accepted_amount is None or not 0 < accepted_amount < dispute.amount:
+            raise ValidationFailed(
+                "accept more than zero and less than the disputed amount", field="acceptedAmount"
+            )
+        accepted, status = accepted_amount, DisputeStatus.PARTIALLY_ACCEPTED
+    elif decision == Decision.REJECT:
+        if not note.strip():
+            raise ValidationFailed("give the customer a reason", field="reason")
+        accepted, status = 0, DisputeStatus.REJECTED
+    else:
+        raise ValidationFailed("decision must be accept, partial or reject", field="decision")
+    today = portal.today_in(tenant)
+    credit = None
+    if accepted and dispute.invoice_id is not None:
+        credit = await issue_credit_note(
+            scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
+        )
+    await repository.update(
+        scope,
+        dispute_id,
+        status=status,
+        accepted_amount=accepted,
+        resolution_note=note.strip(),
+        resolved_at=datetime.now(UTC),
+    )
+    await audit.record(
+        scope,
+        f"dispute.{status.value}",
+        target_type="dispute",
+        target_id=dispute_id,
+        details={"accepted": accepted},
+        origin=origin,
+    )
+    return Decided(await repository.get(scope, dispute_id), credit)
+
+
+async def open_disputes(scope: Scope, customer_id: int | None = None) -> list[Dispute]:
+    if scope.is_contact:
+        require_contact(scope, "portal.read", customer_id or 0)
+    else:
+        require(scope, "ar.read")
+    return await repository.open_disputes(scope, customer_id)

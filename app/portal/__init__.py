@@ -1,0 +1,1 @@
+"""What a customer contact sees of its accounts: figures, invoices, payments, statements, promises."""

@@ -1,0 +1,1 @@
+"""Billing queries: contacts raise and reply to them in the portal, support staff work them in a queue."""

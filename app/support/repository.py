@@ -1,0 +1,76 @@
+"""Every query of support requests and their messages; each starts from the caller's scope."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.expressions import Q
+
+from app.db.scoping import new_row, scoped
+from app.models import Invoice, Membership, SupportMessage, SupportRequest
+from app.scope import Scope
+
+
+async def requests(
+    scope: Scope,
+    *,
+    customer_id: int | None = None,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    overdue_at: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[SupportRequest]:
+    query = scoped(SupportRequest, scope)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    if status:
+        query = query.filter(status=status)
+    if assignee_id is not None:
+        query = query.filter(assignee_id=assignee_id)
+    if overdue_at is not None:
+        query = query.filter(sla_due__lt=overdue_at).exclude(status="resolved")
+    return await query.order_by("-created_at", "-id").offset(offset).limit(limit).prefetch_related("invoice")
+
+
+async def request(scope: Scope, request_id: int) -> SupportRequest | None:
+    return await scoped(SupportRequest, scope).filter(id=request_id).prefetch_related("invoice").first()
+
+
+async def messages(scope: Scope, request_id: int, *, include_internal: bool) -> list[SupportMessage]:
+    query = scoped(SupportMessage, scope).filter(request_id=request_id)
+    if not include_internal:
+        query = query.filter(internal=False)
+    return await query.order_by("created_at", "id").prefetch_related("contact")
+
+
+async def add_request(scope: Scope, **values) -> SupportRequest:
+    row = new_row(SupportRequest, scope, **values)
+    await row.save()
+    return row
+
+
+async def add_message(scope: Scope, **values) -> SupportMessage:
+    row = new_row(SupportMessage, scope, **values)
+    await row.save()
+    return row
+
+
+async def update_request(scope: Scope, request_id: int, **values) -> int:
+    return await scoped(SupportRequest, scope).filter(id=request_id).update(**values)
+
+
+async def invoice_customer(scope: Scope, invoice_id: int) -> tuple[int, int] | None:
+    """(customer id, number of lines) of an invoice the caller may see."""
+    row = await scoped(Invoice, scope).filter(id=invoice_id).exclude(status="draft").first()
+    if row is None:
+        return None
+    return row.customer_id, await row.lines.all().count()
+
+
+async def membership(scope: Scope, membership_id: int) -> Membership | None:
+    return await scoped(Membership, scope).filter(Q(id=membership_id)).prefetch_related("user").first()
+
+
+async def membership_of(scope: Scope, email: str) -> Membership | None:
+    return await scoped(Membership, scope).filter(user__email=email).first()

@@ -1,0 +1,245 @@
+"""Billing queries: raised by contacts about an account, an invoice or some of its lines; worked by staff.
+
+Contacts act through their scope and role (``portal.ask``); staff through ``support.manage``. A request's
+SLA due time comes from the tenant file's ``[support]`` hours when it is raised and again when the customer
+writes after staff asked them something. Internal notes are staff-only: the contact functions never
+return them. Notifications are sent through ``app.notifications`` after the change is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from app.audit import service as audit
+from app.audit.service import NO_ORIGIN, Origin
+from app.auth.permissions import require, require_contact
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.models import SupportMessage, SupportRequest
+from app.models.enums import MessageAuthor, SupportStatus
+from app.scope import Scope
+from app.support import repository
+from app.tenancy.config import TenantConfig
+
+MAX_BODY = 10_000
+MAX_SUBJECT = 200
+
+
+@dataclass(frozen=True)
+class Thread:
+    request: SupportRequest
+    messages: list[SupportMessage]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _check_body(body: str, field: str = "message") -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationFailed("write a message", field=field)
+    if len(body) > MAX_BODY:
+        raise ValidationFailed(f"a message has at most {MAX_BODY} characters", field=field)
+    return body
+
+
+async def create(
+    scope: Scope,
+    tenant: TenantConfig,
+    customer_id: int,
+    subject: str,
+    body: str,
+    *,
+    invoice_id: int | None = None,
+    line_positions: list[int] | None = None,
+    sla_hours: int | None = None,
+    origin: Origin = NO_ORIGIN,
+) -> SupportRequest:
+    """A contact raises a query about the account, or an invoice of it, or some of that invoice's lines."""
+    require_contact(scope, "portal.ask", customer_id)
+    if invoice_id is not None:
+        found = await repository.invoice_customer(scope, invoice_id)
+        if found is None or found[0] != customer_id:
+            raise NotFound("invoice not found")
+        positions = sorted(set(line_positions or []))
+        if any(p < 1 or p > found[1] for p in positions):
+            raise ValidationFailed("choose lines of this invoice", field="lines")
+    elif line_positions:
+        raise ValidationFailed("lines need an invoice", field="lines")
+    else:
+        positions = []
+    subject = subject.strip()
+    problems = []
+    if not subject or len(subject) > MAX_SUBJECT:
+        problems.append(("subject", f"enter a subject (at most {MAX_SUBJECT} characters)"))
+    if not body.strip():
+        problems.append(("message", "write a message"))
+    if problems:
+        from app.portal.service import raise_problems
+
+        raise_problems(problems)
+    body = _check_body(body)
+    request = await repository.add_request(
+        scope,
+        customer_id=customer_id,
+        contact_id=scope.principal_id,
+        invoice_id=invoice_id,
+        line_positions=positions,
+        subject=subject,
+        status=SupportStatus.OPEN,
+        sla_due=_now() + timedelta(hours=sla_hours or tenant.support.sla_hours),
+    )
+    await repository.add_message(
+        scope,
+        request_id=request.id,
+        author_kind=MessageAuthor.CONTACT,
+        contact_id=scope.principal_id,
+        body=body,
+    )
+    await audit.record(
+        scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
+    )
+    return request
+
+
+async def _visible(scope: Scope, request_id: int) -> SupportRequest:
+    request = await repository.request(scope, request_id)
+    if request is None:
+        raise NotFound("support request not found")
+    return request
+
+
+async def list_for_account(scope: Scope, customer_id: int, limit: int = 50, offset: int = 0):
+    require_contact(scope, "portal.read", customer_id)
+    return await repository.requests(scope, customer_id=customer_id, limit=limit, offset=offset)
+
+
+async def thread_for_contact(scope: Scope, request_id: int) -> Thread:
+    """The request and its messages without internal notes."""
+    request = await _visible(scope, request_id)
+    require_contact(scope, "portal.read", request.customer_id)
+    return Thread(request, await repository.messages(scope, request_id, include_internal=False))
+
+
+async def contact_reply(
+    scope: Scope, tenant: TenantConfig, request_id: int, body: str, origin: Origin = NO_ORIGIN
+) -> SupportMessage:
+    request = await _visible(scope, request_id)
+    require_contact(scope, "portal.ask", request.customer_id)
+    body = _check_body(body)
+    message = await repository.add_message(
+        scope,
+        request_id=request_id,
+        author_kind=MessageAuthor.CONTACT,
+        contact_id=scope.principal_id,
+        body=body,
+    )
+    changes: dict = {"status": SupportStatus.OPEN, "resolved_at": None}
+    if request.status != SupportStatus.OPEN:
+        changes["sla_due"] = _now() + timedelta(hours=tenant.support.sla_hours)
+    await repository.update_request(scope, request_id, **changes)
+    await audit.record(
+        scope, "support.replied", target_type="support_request", target_id=request_id, origin=origin
+    )
+    return message
+
+
+# ---- staff side -------------------------------------------------------------------------------------------
+
+
+async def queue(
+    scope: Scope,
+    *,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    overdue_sla: bool = False,
+    customer_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[SupportRequest]:
+    require(scope, "support.manage")
+    return await repository.requests(
+        scope,
+        status=status,
+        assignee_id=assignee_id,
+        customer_id=customer_id,
+        overdue_at=_now() if overdue_sla else None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+async def thread_for_staff(scope: Scope, request_id: int) -> Thread:
+    require(scope, "support.manage")
+    request = await _visible(scope, request_id)
+    return Thread(request, await repository.messages(scope, request_id, include_internal=True))
+
+
+async def _staff_member_id(scope: Scope) -> int | None:
+    if scope.principal_id is not None and scope.kind.value == "staff":
+        return scope.principal_id
+    member = await repository.membership_of(scope, scope.principal)
+    return member.id if member else None
+
+
+async def staff_reply(
+    scope: Scope, request_id: int, body: str, *, internal: bool = False, origin: Origin = NO_ORIGIN
+) -> SupportMessage:
+    """Staff answer the customer (the request then waits on them) or add an internal note (no change)."""
+    require(scope, "support.manage")
+    request = await _visible(scope, request_id)
+    body = _check_body(body)
+    message = await repository.add_message(
+        scope,
+        request_id=request_id,
+        author_kind=MessageAuthor.STAFF,
+        staff_id=await _staff_member_id(scope),
+        body=body,
+        internal=internal,
+    )
+    if not internal and request.status == SupportStatus.OPEN:
+        await repository.update_request(scope, request_id, status=SupportStatus.WAITING_ON_CUSTOMER)
+    action = "support.note" if internal else "support.answered"
+    await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
+    return message
+
+
+async def assign(scope: Scope, request_id: int, membership_id: int | None, origin: Origin = NO_ORIGIN):
+    require(scope, "support.manage")
+    await _visible(scope, request_id)
+    if membership_id is not None and await repository.membership(scope, membership_id) is None:
+        raise NotFound("staff member not found")
+    await repository.update_request(scope, request_id, assignee_id=membership_id)
+    await audit.record(
+        scope,
+        "support.assigned",
+        target_type="support_request",
+        target_id=request_id,
+        details={"assignee": membership_id},
+        origin=origin,
+    )
+    return await _visible(scope, request_id)
+
+
+async def set_resolved(
+    scope: Scope, tenant: TenantConfig, request_id: int, resolved: bool, origin: Origin = NO_ORIGIN
+):
+    """Resolve a request, or reopen a resolved one (its SLA starts again)."""
+    require(scope, "support.manage")
+    request = await _visible(scope, request_id)
+    if resolved == (request.status == SupportStatus.RESOLVED):
+        raise Conflict("the request is already resolved" if resolved else "the request is not resolved")
+    if resolved:
+        await repository.update_request(scope, request_id, status=SupportStatus.RESOLVED, resolved_at=_now())
+    else:
+        await repository.update_request(
+            scope,
+            request_id,
+            status=SupportStatus.OPEN,
+            resolved_at=None,
+            sla_due=_now() + timedelta(hours=tenant.support.sla_hours),
+        )
+    action = "support.resolved" if resolved else "support.reopened"
+    await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
+    return await _visible(scope, request_id)

@@ -1,0 +1,108 @@
+"""Drawing a portal page: the signed-in contact's session, tenant branding and the base layout.
+
+``PortalSession`` is what a page handler gets: the scope, the tenant file, the contact's profile and the
+CSRF token for its forms. ``page(session, template, nav=..., account=..., **context)`` renders a template
+that extends ``portal/base.html`` with the branding, the account switcher and the navigation filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.responses import HTMLResponse
+
+from app.contacts.service import ContactProfile
+from app.documents.formatting import Formatter
+from app.documents.views import Brand, brand_of
+from app.scope import Scope
+from app.settings import PROJECT_ROOT
+from app.tenancy.registry import TenantFile
+from schema import opaque_ids as ids
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    id: str  # opaque account id, as in page URLs
+    pk: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PortalSession:
+    scope: Scope
+    tenant: TenantFile
+    profile: ContactProfile
+    csrf_token: str
+
+    @property
+    def accounts(self) -> list[AccountLink]:
+        return [
+            AccountLink(ids.encode("Account", a.id), a.id, a.name, a.role.value)
+            for a in self.profile.accounts
+        ]
+
+    def account(self, opaque: str) -> AccountLink | None:
+        """The contact's account named by an opaque id in a URL; None for anything else (then 404)."""
+        return next((a for a in self.accounts if a.id == opaque), None)
+
+
+@lru_cache(maxsize=4)
+def environment(directory: Path = PROJECT_ROOT / "templates") -> Environment:
+    return Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_brands: dict[Path, Brand] = {}
+
+
+def _brand(tenant: TenantFile) -> Brand:
+    """The tenant's branding (its logo as a data URI), built once per tenant file."""
+    if tenant.path not in _brands:
+        _brands[tenant.path] = brand_of(tenant)
+    return _brands[tenant.path]
+
+
+def formatter(tenant: TenantFile) -> Formatter:
+    return Formatter(tenant.config.locale)
+
+
+def page(
+    session: PortalSession | None,
+    template: str,
+    *,
+    tenant: TenantFile | None = None,
+    nav: str = "",
+    account: AccountLink | None = None,
+    status: int = 200,
+    **context,
+) -> HTMLResponse:
+    tenant = tenant or (session.tenant if session else None)
+    assert tenant is not None
+    values = {
+        "brand": _brand(tenant),
+        "lang": tenant.config.locale.split("_")[0],
+        "contact": session.profile if session else None,
+        "accounts": session.accounts if session else [],
+        "account": account,
+        "nav": nav,
+        "csrf_token": session.csrf_token if session else "",
+        "fmt": formatter(tenant),
+        "flash": "",
+        "title": "",
+        "errors": {},
+        "form": {},
+        **context,
+    }
+    html = environment().get_template(template).render(values)
+    return HTMLResponse(html, status_code=status, headers=NO_STORE)
