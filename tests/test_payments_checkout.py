@@ -14,7 +14,7 @@ from app.payments.checkout import StartPayment
 from app.payments.stripe_gateway import account_for
 from app.scope import PrincipalKind, Scope
 from tests import payments_data as data
-from tests.stripe_fixtures import intent, intents
+from tests.stripe_fixtures import DECLINED_CARD, GOOD_CARD, NEEDS_ACTION_CARD, card_token, intent, intents
 
 TODAY = date(2026, 6, 1)
 
@@ -159,3 +159,24 @@ async def test_given_a_zero_decimal_currency_when_starting_then_stripe_gets_whol
 
     made = await intent(stripe_env, "northwind", started.payment_intent_id)
     assert (made["amount"], made["currency"]) == (123_456, "jpy")
+
+
+@pytest.mark.parametrize(
+    ("card", "state"),
+    [(GOOD_CARD, "succeeded"), (DECLINED_CARD, "declined"), (NEEDS_ACTION_CARD, "needs_action")],
+)
+async def test_given_a_tokenised_card_when_confirming_then_the_page_learns_the_state(
+    stripe_env, registry, scope_a, scope_b, card, state
+):
+    acme, one, *_ = await world(scope_a, scope_b)
+    payer = contact(scope_a, {acme.id: ContactRole.PAYER})
+    started = await start(registry, payer, StartPayment([one.id], "click-1"))
+    account = account_for(registry.require("northwind").config.payments)
+
+    confirmed = await checkout.confirm_payment(
+        payer, started.payment_id, await card_token(stripe_env, "northwind", card), account
+    )
+
+    assert confirmed.state == state
+    assert (confirmed.message != "") == (state == "declined")
+    assert (await repository.payment(scope_a, started.payment_id)).status == PaymentStatus.PENDING

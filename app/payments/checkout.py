@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import stripe
 from tortoise.exceptions import IntegrityError
 
 from app.auth.permissions import require_contact
@@ -178,3 +179,50 @@ async def start_payment(
     return StartedPayment(
         payment.id, intent.id, intent.client_secret, account.publishable_key, amount, currency
     )
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Where a card payment stands after the card was submitted: ``succeeded``, ``processing``,
+    ``needs_action`` (the bank wants 3-D Secure in the browser) or ``declined`` (with the bank's reason)."""
+
+    state: str
+    payment_id: int
+    client_secret: str
+    message: str = ""
+
+
+STATES = {"succeeded": "succeeded", "processing": "processing", "requires_action": "needs_action"}
+
+
+async def confirm_payment(
+    scope: Scope, payment_id: int, card_token: str, account: StripeAccount
+) -> Confirmation:
+    """Attach the card Stripe.js tokenised to the payment's intent and confirm it on the server.
+
+    The browser never sees the secret key; it only turns card details into a token with the publishable
+    key (``stripe.createToken``). The result is a state for the pay page; the money is recorded by the
+    ``payment_intent.succeeded`` webhook (through the same payment service), never by this call."""
+    payment = await repository.payment(scope, payment_id)
+    if payment is None or payment.stripe_payment_intent_id is None:
+        raise NotFound("payment not found", field="paymentId")
+    require_contact(scope, "portal.pay", payment.customer_id)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return Confirmation("succeeded", payment.id, "")
+    client = client_for(account)
+    intent_id = payment.stripe_payment_intent_id
+    try:
+        token = await client.v1.tokens.retrieve_async(card_token)
+        await client.v1.payment_intents.update_async(intent_id, params={"payment_method": token.card.id})
+        intent = await client.v1.payment_intents.confirm_async(intent_id)
+    except stripe.CardError as exc:
+        return Confirmation("declined", payment.id, "", exc.user_message or "The card was declined.")
+    except stripe.InvalidRequestError as exc:
+        if "token" in str(exc).lower() or exc.http_status == 404:
+            raise ValidationFailed(
+                "the card details were not accepted", code="invalid_card", field="cardToken"
+            ) from None
+        raise
+    state = STATES.get(intent.status, "declined")
+    message = "" if state != "declined" else "The card was declined."
+    return Confirmation(state, payment.id, intent.client_secret, message)

@@ -87,3 +87,54 @@ class PaymentMutation:
                 currency_code=started.currency,
             )
         )
+
+
+@strawberry.enum(description="Where a card payment stands after the card was submitted.")
+class PaymentState(Enum):
+    SUCCEEDED = "succeeded"
+    PROCESSING = "processing"
+    NEEDS_ACTION = "needs_action"
+    DECLINED = "declined"
+
+
+@strawberry.input
+class ConfirmPaymentInput:
+    payment_id: strawberry.ID
+    card_token: str = strawberry.field(description="The token stripe.createToken made of the card.")
+
+
+@strawberry.type(description="The state, and the client secret Stripe.js needs for 3-D Secure.")
+class PaymentConfirmation:
+    id: strawberry.ID
+    state: PaymentState
+    client_secret: str
+    message: str
+
+
+@strawberry.type
+class ConfirmPaymentPayload:
+    confirmation: PaymentConfirmation | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ConfirmPaymentMutation:
+    @strawberry.mutation(description="Pay a started payment with a tokenised card.")
+    async def confirm_payment(self, info: Info, input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
+        context = info.context
+        config = context.tenants.require(context.scope.tenant_slug).config
+        try:
+            payment_id = ids.decode("Payment", str(input.payment_id))
+            done = await checkout.confirm_payment(
+                context.scope, payment_id, input.card_token, account_for(config.payments)
+            )
+        except LedgerportError as exc:
+            return ConfirmPaymentPayload(user_errors=user_errors_from(exc))
+        return ConfirmPaymentPayload(
+            confirmation=PaymentConfirmation(
+                id=input.payment_id,
+                state=PaymentState(done.state),
+                client_secret=done.client_secret,
+                message=done.message,
+            )
+        )

@@ -10,10 +10,10 @@ from strawberry.tools import merge_types
 from schema.errors import LedgerportMaskErrors
 from schema.portal.invitations import InvitationMutation
 from schema.portal.me import MeQuery
-from schema.portal.payments import PaymentMutation
+from schema.portal.payments import ConfirmPaymentMutation, PaymentMutation
 
 QUERY_TYPES: tuple[type, ...] = (MeQuery,)
-MUTATION_TYPES: tuple[type, ...] = (InvitationMutation, PaymentMutation)
+MUTATION_TYPES: tuple[type, ...] = (InvitationMutation, PaymentMutation, ConfirmPaymentMutation)
 
 Query = merge_types("PortalQuery", QUERY_TYPES)
 Mutation = merge_types("PortalMutation", MUTATION_TYPES)
