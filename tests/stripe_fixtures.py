@@ -82,7 +82,19 @@ def stripe_env(localstripe_url, monkeypatch) -> str:
         for name, value in values.items():
             monkeypatch.setenv(name, value)
     monkeypatch.setenv("LEDGERPORT_STRIPE_API_BASE", localstripe_url)
+    monkeypatch.setenv("LEDGERPORT_STRIPE_JS_URL", f"{localstripe_url}/js.stripe.com/v3/")
     return localstripe_url
+
+
+async def deliver_webhooks_to(localstripe: str, slug: str, base_url: str) -> None:
+    """Have localstripe send its own signed events to the app at ``base_url`` (its hooks are global:
+    a later call for the same tenant replaces the earlier one)."""
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(
+            f"{localstripe}/_config/webhooks/{slug}",
+            data={"url": f"{base_url}/webhooks/stripe/{slug}", "secret": secret(slug, "webhook_secret")},
+        )
+        answer.raise_for_status()
 
 
 def secret(slug: str, kind: str) -> str:

@@ -226,3 +226,29 @@ async def confirm_payment(
     state = STATES.get(intent.status, "declined")
     message = "" if state != "declined" else "The card was declined."
     return Confirmation(state, payment.id, intent.client_secret, message)
+
+
+async def payable_invoices(scope: Scope, customer_id: int) -> list[OpenInvoice]:
+    """The account's invoices with something open, earliest due first, for the pay page."""
+    require_contact(scope, "portal.pay", customer_id)
+    return [i for i in await repository.open_invoices(scope, customer_id=customer_id) if i.open_amount > 0]
+
+
+@dataclass(frozen=True)
+class Receipt:
+    payment: Payment
+    #: (invoice number, amount applied) in the order applied.
+    applied: list[tuple[str, int]]
+    unapplied: int
+
+
+async def receipt(scope: Scope, payment_id: int) -> Receipt:
+    """A contact's own payment with where the money went (nothing yet while it is pending)."""
+    payment = await repository.payment(scope, payment_id)
+    if payment is None or payment.refund_of_id is not None:
+        raise NotFound("payment not found")
+    allocations = await repository.allocations_of(scope, [payment.id])
+    numbers = await repository.invoice_numbers(scope, [a.invoice_id for a in allocations])
+    applied = [(numbers.get(a.invoice_id, ""), a.amount) for a in allocations]
+    settled = payment.status == PaymentStatus.SUCCEEDED
+    return Receipt(payment, applied, payment.amount - sum(a for _, a in applied) if settled else 0)

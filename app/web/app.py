@@ -21,6 +21,7 @@ from app.web import auth_routes, documents, stripe_webhooks
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from app.web.portal import pages as portal_pages
+from app.web.portal import pay as portal_pay
 from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
 
@@ -80,6 +81,7 @@ def create_app(
         *documents.routes,
         *stripe_webhooks.routes,
         *portal_pages.routes(),
+        *portal_pay.routes(),
     ]
     app = Starlette(
         routes=routes,
