@@ -213,6 +213,28 @@ def demo(host: str, port: int) -> None:
 
 
 @main.group()
+def alerts() -> None:
+    """Alert rules (also evaluated periodically by the server)."""
+
+
+@alerts.command("evaluate")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+def alerts_evaluate(tenant_slug: str) -> None:
+    """Evaluate every alert rule for a tenant now; alerts raised before are not duplicated."""
+    from app.alerts.scheduler import evaluate_tenant
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+
+    async def work():
+        await sync_tenants(registry)
+        return await evaluate_tenant(registry.require(tenant_slug).config)
+
+    result = run_with_db(settings, work)
+    click.echo(f"{tenant_slug}: {result.created} new alerts ({result.candidates} conditions found)")
+
+
+@main.group()
 def schema() -> None:
     """The committed GraphQL SDL files."""
 

@@ -33,6 +33,9 @@ class Scope:
     customer_ids: frozenset[int] | None = None
     contact_roles: Mapping[int, ContactRole] = field(default_factory=dict)
     principal_id: int | None = None
+    #: Set for sales staff of a tenant whose file says ``access.sales_sees_own_customers_only``: only the
+    #: customers whose ``sales_owner`` equals this value exist for the caller.
+    sales_owner: str | None = None
 
     @classmethod
     def system(cls, tenant_id: int, tenant_slug: str, principal: str = "system") -> Scope:

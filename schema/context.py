@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from app.audit.service import Origin
 from app.scope import Scope
 from app.settings import Settings
+from app.tenancy.config import TenantConfig
 from app.tenancy.registry import TenantRegistry
 
 
@@ -28,6 +30,15 @@ class Context:
     def origin(self) -> Origin:
         client = self.request.client
         return Origin(ip=client.host if client else "", user_agent=self.request.headers.get("user-agent", ""))
+
+    @property
+    def tenant_config(self) -> TenantConfig:
+        """The caller's tenant file (aging buckets, base currency, access rules, alert thresholds)."""
+        return self.tenants.require(self.scope.tenant_slug).config
+
+    def today(self) -> date:
+        """Today in the tenant's time zone: the default as-of date of every figure."""
+        return self.tenant_config.today()
 
     def loader(self, name: str, factory):
         """The request's DataLoader called ``name``, created by ``factory(self)`` the first time."""

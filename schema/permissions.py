@@ -29,7 +29,8 @@ class HasPermission(BasePermission):
         return allowed(info.context.scope, self.permission)
 
     def on_unauthorized(self) -> None:
-        # A LedgerportError, so the error masking keeps its message and its ``forbidden`` code.
+        # A LedgerportError keeps its message and code through the error mask; Strawberry's own error
+        # class would be masked as "Unexpected error." and the caller could not tell it was refused.
         raise PermissionDenied(self.message)
 
 

@@ -8,17 +8,15 @@ drops it at the end; every test starts from empty tables. Under ``CI=true`` a mi
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from app.db import lifecycle
+from app.db import lifecycle, scratch
 from app.scope import Scope
 from app.settings import Environment, Settings
 from app.tenancy.registry import TenantRegistry
@@ -38,31 +36,6 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
-async def _create_pg_database(base_url: str) -> tuple[str, str]:
-    import asyncpg
-
-    parts = urlsplit(base_url.replace("postgresql://", "postgres://", 1))
-    name = f"ledgerport_test_{uuid.uuid4().hex[:12]}"
-    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return urlunsplit(("postgres", parts.netloc, f"/{name}", "", "")), admin_url
-
-
-async def _drop_pg_database(admin_url: str, url: str) -> None:
-    import asyncpg
-
-    name = urlsplit(url).path.lstrip("/")
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
     """A freshly created and migrated database, open for the whole session of one backend."""
@@ -75,7 +48,7 @@ async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
             require_or_skip(
                 "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/x)"
             )
-        url, admin_url = await _create_pg_database(base)
+        url, admin_url = await scratch.create_database(base, "ledgerport_test")
     try:
         await lifecycle.apply_migrations(url)
         await lifecycle.open_database(url)
@@ -87,7 +60,7 @@ async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
         EXECUTOR_CACHE.clear()
         await lifecycle.close_database()
         if admin_url:
-            await _drop_pg_database(admin_url, url)
+            await scratch.drop_database(admin_url, url)
 
 
 async def _empty_all_tables() -> None:
@@ -146,3 +119,35 @@ async def client(settings, registry, tenants) -> AsyncIterator[httpx.AsyncClient
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+class QueryCounter:
+    """The SQL statements sent on the default connection while active (see ``count_queries``)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def count_queries(db, monkeypatch) -> QueryCounter:
+    """Counts SQL statements by wrapping the default connection's execute methods (for N+1 tests)."""
+    counter = QueryCounter()
+    conn = connections.get("default")
+    for name in ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script"):
+        original = getattr(conn, name)
+
+        def wrap(original=original):
+            async def counted(query, *args, **kwargs):
+                counter.statements.append(str(query))
+                return await original(query, *args, **kwargs)
+
+            return counted
+
+        monkeypatch.setattr(conn, name, wrap())
+    return counter

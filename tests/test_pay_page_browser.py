@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.models.enums import PaymentStatus
 from app.payments import repository
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests.browser import assert_accessible, screenshots, sign_in
 from tests.portal_data import world
 from tests.signin_flow import person
@@ -27,7 +27,7 @@ async def open_pay_page(page, live_server, providers, stripe_env):
     await sign_in(
         page, live_server, "northwind", await person(providers["a"], "carla@xenon.example", "Carla")
     )
-    account = ids.encode("Account", w.x.id)
+    account = ids.encode_id("Account", w.x.id)
     await page.goto(f"{live_server}/portal/accounts/{account}/pay", wait_until="networkidle")
     return w, account
 
@@ -38,8 +38,8 @@ async def test_given_a_payer_when_paying_two_invoices_by_card_then_the_receipt_a
     w, account = await open_pay_page(page, live_server, providers, stripe_env)
     old, _, late, _ = w.x_invoices
 
-    await page.check(f"#inv-{ids.encode('Invoice', old.id)}")
-    await page.check(f"#inv-{ids.encode('Invoice', late.id)}")
+    await page.check(f"#inv-{ids.encode_id('Invoice', old.id)}")
+    await page.check(f"#inv-{ids.encode_id('Invoice', late.id)}")
     assert await page.text_content("#pay-total") == "$1,200.00"
     await assert_accessible(page)
     await fill_card(page, GOOD_CARD)
@@ -62,7 +62,7 @@ async def test_given_a_declined_card_when_paying_then_the_page_says_so_and_nothi
     w, _ = await open_pay_page(page, live_server, providers, stripe_env)
     old = w.x_invoices[0]
 
-    await page.check(f"#inv-{ids.encode('Invoice', old.id)}")
+    await page.check(f"#inv-{ids.encode_id('Invoice', old.id)}")
     await fill_card(page, DECLINED_CARD)
     await page.click("#pay-button")
     await page.wait_for_selector("#pay-status[data-state=declined]", timeout=15_000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests.browser import assert_accessible, screenshots, sign_in
 from tests.portal_data import world
 from tests.signin_flow import person
@@ -16,7 +16,7 @@ async def test_given_a_contact_when_signing_in_in_chromium_then_the_overview_sho
 
     await sign_in(page, live_server, "northwind", sub)
 
-    assert page.url == f"{live_server}/portal/accounts/{ids.encode('Account', w.x.id)}"
+    assert page.url == f"{live_server}/portal/accounts/{ids.encode_id('Account', w.x.id)}"
     assert await page.text_content("[data-figure=balance]") == "$3,550.00"
     await assert_accessible(page)
     await screenshots(page, "overview")

@@ -6,7 +6,7 @@ from datetime import date
 
 from app.models.enums import ContactRole
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests import auth_data
 from tests import payments_data as data
 from tests.signin_flow import graphql, person, sign_in
@@ -34,7 +34,7 @@ async def world():
 
 
 def invoice_ids(*invoices) -> list[str]:
-    return [ids.encode("Invoice", i.id) for i in invoices]
+    return [ids.encode_id("Invoice", i.id) for i in invoices]
 
 
 async def start(browser, invoices: list[str], key: str = "click-1", **more):

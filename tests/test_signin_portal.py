@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.audit import service as audit
 from app.models.enums import ContactRole
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests import auth_data
 from tests.oidc_fixtures import browser_for
 from tests.signin_flow import authorize, finish, graphql, person, sign_in, start
@@ -49,7 +49,7 @@ async def test_given_an_invited_contact_when_signing_in_then_the_portal_shows_on
     assert answer.json()["data"]["me"] == {
         "contact": {"email": "carla@xenon.example", "name": "carla"},
         "tenant": {"slug": "northwind", "name": "Northwind Components Ltd"},
-        "accounts": [{"id": ids.encode("Account", x.id), "name": "Xenon Retail", "role": "admin"}],
+        "accounts": [{"id": ids.encode_id("Account", x.id), "name": "Xenon Retail", "role": "admin"}],
     }
 
 
@@ -68,7 +68,7 @@ async def test_given_a_contact_of_x_when_naming_accounts_of_y_or_another_tenant_
     _, y, z = await world()
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
 
-    for crafted in (ids.encode("Account", y.id), ids.encode("Account", z.id), str(y.id), "junk"):
+    for crafted in (ids.encode_id("Account", y.id), ids.encode_id("Account", z.id), str(y.id), "junk"):
         payload = await invite_via_portal(browser, crafted, "spy@xenon.example", "ADMIN")
         assert payload["invitationUrl"] is None
         assert [e["code"] for e in payload["userErrors"]] == ["not_found"], crafted
@@ -79,7 +79,7 @@ async def test_given_a_contact_admin_invites_a_colleague_then_the_link_works_onc
 ):
     x, _, _ = await world()
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "carla@xenon.example"))
-    payload = await invite_via_portal(browser, ids.encode("Account", x.id), "Pat@Xenon.example", "PAYER")
+    payload = await invite_via_portal(browser, ids.encode_id("Account", x.id), "Pat@Xenon.example", "PAYER")
     url = payload["invitationUrl"]
     assert url.startswith("https://testserver/auth/northwind/portal/login?invitation=")
     pat = await person(providers["a"], "pat@xenon.example")
@@ -89,7 +89,7 @@ async def test_given_a_contact_admin_invites_a_colleague_then_the_link_works_onc
         assert first.status_code == 303
         me = (await graphql(pats_browser, "/portal/graphql", ME, "portal")).json()["data"]["me"]
         assert me["accounts"] == [
-            {"id": ids.encode("Account", x.id), "name": "Xenon Retail", "role": "payer"}
+            {"id": ids.encode_id("Account", x.id), "name": "Xenon Retail", "role": "payer"}
         ]
 
     async with browser_for(browser.app) as someone_else:
@@ -124,7 +124,7 @@ async def test_given_a_viewer_contact_when_inviting_then_it_is_forbidden(browser
     _, y, _ = await world()
     await sign_in(browser, PORTAL_LOGIN, await person(providers["a"], "yuri@yarrow.example"))
 
-    payload = await invite_via_portal(browser, ids.encode("Account", y.id), "x@yarrow.example")
+    payload = await invite_via_portal(browser, ids.encode_id("Account", y.id), "x@yarrow.example")
 
     assert payload["userErrors"][0]["code"] == "forbidden"
 

@@ -7,7 +7,7 @@ import httpx
 from app.auth import members
 from app.models.enums import StaffRole
 from app.tenancy.service import system_scope
-from schema import opaque_ids as ids
+from schema.common import ids
 from tests.helpers import gql, make_token
 from tests.oidc_fixtures import browser_for
 from tests.signin_flow import graphql, person, sign_in
@@ -51,7 +51,7 @@ async def test_given_a_member_of_another_tenant_when_changing_its_role_then_it_i
     admin_a = await make_token("northwind", StaffRole.ADMIN)
 
     answer = await gql(
-        browser, CHANGE, admin_a, {"input": {"memberId": ids.encode("Member", other.id), "role": "ADMIN"}}
+        browser, CHANGE, admin_a, {"input": {"memberId": ids.encode_id("Member", other.id), "role": "ADMIN"}}
     )
 
     assert answer.json()["data"]["changeStaffRole"]["userErrors"][0]["code"] == "not_found"

@@ -217,3 +217,12 @@ async def allocations_of(scope: Scope, payment_ids: list[int]) -> list[PaymentAl
 async def invoice_numbers(scope: Scope, invoice_ids: list[int]) -> dict[int, str]:
     rows = await scoped(Invoice, scope).filter(id__in=invoice_ids).values("id", "number")
     return {row["id"]: row["number"] for row in rows}
+
+
+async def page_of_customer(
+    scope: Scope, customer_id: int, as_of: date, offset: int, limit: int
+) -> tuple[list[Payment], int]:
+    query = scoped(Payment, scope).filter(customer_id=customer_id, received_date__lte=as_of)
+    total = await query.count()
+    rows = await query.order_by("-received_date", "-id").offset(offset).limit(limit)
+    return rows, total

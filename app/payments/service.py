@@ -168,3 +168,11 @@ async def get_payment(scope: Scope, payment_id: int) -> Payment:
     if payment is None:
         raise NotFound("payment not found")
     return payment
+
+
+async def customer_payments(
+    scope: Scope, customer_id: int, as_of: date, offset: int = 0, limit: int = 50
+) -> tuple[list[Payment], int]:
+    """Payments of one customer received on or before ``as_of`` and their count."""
+    require(scope, "ar.read")
+    return await repository.page_of_customer(scope, customer_id, as_of, offset, limit)

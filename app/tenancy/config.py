@@ -8,6 +8,7 @@ fall back to a default.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated
@@ -115,6 +116,10 @@ class TenantConfig(_Strict):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
+
+    def today(self) -> date:
+        """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @field_validator("base_currency")
     @classmethod

@@ -11,13 +11,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.alerts import scheduler as alert_scheduler
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
-from app.settings import Settings, get_settings
+from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
 from app.web import auth_routes, documents, stripe_webhooks
+from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from app.web.portal import pages as portal_pages
@@ -60,9 +62,13 @@ def create_app(
         if manage_database:
             await lifecycle.open_database(settings.database_url)
         await sync_tenants(tenants)
+        # Periodic alert evaluation; tests evaluate explicitly instead of racing a background task.
+        alert_tasks = [] if settings.env == Environment.TEST else alert_scheduler.start(tenants)
         try:
             yield
         finally:
+            for task in alert_tasks:
+                task.cancel()
             if manage_database:
                 await lifecycle.close_database()
 
@@ -82,6 +88,7 @@ def create_app(
         *stripe_webhooks.routes,
         *portal_pages.routes(),
         *portal_pay.routes(),
+        *export_routes,
     ]
     app = Starlette(
         routes=routes,

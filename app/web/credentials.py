@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from app.auth import bearer, sessions, tokens
+from app.auth.access import apply_access_rules
 from app.auth.oidc import ProviderCache
 from app.errors import AuthenticationError
 from app.scope import Scope
@@ -63,18 +64,30 @@ def has_session_cookie(request: Request, audience: str) -> bool:
     return cookies.SESSION_COOKIES[audience] in request.cookies
 
 
+async def staff_scope(
+    request: Request, settings: Settings, tenants: TenantRegistry, providers: ProviderCache
+) -> Scope:
+    """A staff caller by bearer credential or staff session, narrowed by its tenant's access rules (so every
+    service below sees e.g. a sales person's own customers only, whatever the credential)."""
+    if request.headers.get("authorization"):
+        scope = await bearer_scope(request, providers, tenants)
+    elif has_session_cookie(request, "staff"):
+        scope = await cookie_scope(request, settings, tenants, "staff")
+    else:
+        raise AuthenticationError(
+            "Missing credentials: send an API token as `Authorization: Bearer <token>`, "
+            "or sign in at /auth/<tenant>/staff/login.",
+            code="unauthenticated",
+        )
+    return apply_access_rules(scope, tenants.require(scope.tenant_slug).config)
+
+
 async def request_scope(
     request: Request, settings: Settings, tenants: TenantRegistry, providers: ProviderCache
 ) -> Scope:
-    """Whoever is calling a non-GraphQL route (document downloads): staff by bearer credential or staff
-    session, or a contact by portal session. GET routes need no CSRF token; their answers are scoped."""
-    if request.headers.get("authorization"):
-        return await bearer_scope(request, providers, tenants)
-    if has_session_cookie(request, "staff"):
-        return await cookie_scope(request, settings, tenants, "staff")
-    if has_session_cookie(request, "portal"):
+    """Whoever is calling a non-GraphQL route (document downloads): staff (see ``staff_scope``) or a contact
+    by portal session. GET routes need no CSRF token; their answers are scoped."""
+    staff_credential = request.headers.get("authorization") or has_session_cookie(request, "staff")
+    if not staff_credential and has_session_cookie(request, "portal"):
         return await cookie_scope(request, settings, tenants, "portal")
-    raise AuthenticationError(
-        "Missing credentials: send an API token as `Authorization: Bearer <token>`, or sign in.",
-        code="unauthenticated",
-    )
+    return await staff_scope(request, settings, tenants, providers)

@@ -107,15 +107,7 @@ class _AuthenticatedGraphQL(GraphQL):
 
 class StaffGraphQL(_AuthenticatedGraphQL):
     async def authenticate(self, request: Request):
-        if request.headers.get("authorization"):
-            return await credentials.bearer_scope(request, self.providers, self.tenants)
-        if credentials.has_session_cookie(request, "staff"):
-            return await credentials.cookie_scope(request, self.settings, self.tenants, "staff")
-        raise AuthenticationError(
-            "Missing credentials: send an API token as `Authorization: Bearer <token>`, "
-            "or sign in at /auth/<tenant>/staff/login.",
-            code="unauthenticated",
-        )
+        return await credentials.staff_scope(request, self.settings, self.tenants, self.providers)
 
 
 class PortalGraphQL(_AuthenticatedGraphQL):

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from app.auth import invitations
 from app.errors import LedgerportError
 from app.models.enums import ContactRole
-from schema import opaque_ids as ids
+from schema.common import ids
 from schema.errors import UserError, user_errors_from
 
 
@@ -41,7 +41,7 @@ class InvitationMutation:
     async def invite_contact(self, info: Info, input: InviteContactInput) -> InviteContactPayload:
         context = info.context
         try:
-            customer_id = ids.decode("Account", str(input.account_id))
+            customer_id = ids.decode_id("Account", str(input.account_id))
             invitation, secret = await invitations.invite(
                 context.scope, customer_id, input.email, ContactRole(input.role.value), context.origin
             )

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.contacts import service as contacts
-from schema import opaque_ids as ids
+from schema.common import ids
 
 
 @strawberry.type(description="The signed-in person.")
@@ -44,7 +44,9 @@ class MeQuery:
             contact=PortalContact(email=profile.email, name=profile.name),
             tenant=PortalTenant(slug=profile.tenant_slug, name=profile.tenant_name),
             accounts=[
-                PortalAccount(id=strawberry.ID(ids.encode("Account", a.id)), name=a.name, role=a.role.value)
+                PortalAccount(
+                    id=strawberry.ID(ids.encode_id("Account", a.id)), name=a.name, role=a.role.value
+                )
                 for a in profile.accounts
             ],
         )

@@ -15,7 +15,7 @@ from app.money import format_decimal_string
 from app.payments import checkout
 from app.payments.allocation import AllocationPlan
 from app.payments.stripe_gateway import account_for
-from schema import opaque_ids as ids
+from schema.common import ids
 from schema.errors import UserError, user_errors_from
 
 
@@ -67,7 +67,7 @@ class PaymentMutation:
         config = context.tenants.require(context.scope.tenant_slug).config
         try:
             request = checkout.StartPayment(
-                invoice_ids=[ids.decode("Invoice", str(i)) for i in input.invoice_ids],
+                invoice_ids=[ids.decode_id("Invoice", str(i)) for i in input.invoice_ids],
                 idempotency_key=input.idempotency_key,
                 amount=_amount(input.amount),
                 plan=AllocationPlan(input.allocation.value),
@@ -80,7 +80,7 @@ class PaymentMutation:
             return StartPaymentPayload(user_errors=user_errors_from(exc))
         return StartPaymentPayload(
             payment=PaymentStart(
-                id=strawberry.ID(ids.encode("Payment", started.payment_id)),
+                id=strawberry.ID(ids.encode_id("Payment", started.payment_id)),
                 client_secret=started.client_secret,
                 publishable_key=started.publishable_key,
                 amount=format_decimal_string(started.amount, started.currency),
@@ -124,7 +124,7 @@ class ConfirmPaymentMutation:
         context = info.context
         config = context.tenants.require(context.scope.tenant_slug).config
         try:
-            payment_id = ids.decode("Payment", str(input.payment_id))
+            payment_id = ids.decode_id("Payment", str(input.payment_id))
             done = await checkout.confirm_payment(
                 context.scope, payment_id, input.card_token, account_for(config.payments)
             )

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from app.auth import members, sessions
 from app.errors import LedgerportError
 from app.models.enums import StaffRole
-from schema import opaque_ids as ids
+from schema.common import ids
 from schema.errors import UserError, user_errors_from
 from schema.permissions import requires
 
@@ -42,7 +42,7 @@ class StaffMember:
 
 def _session(row) -> SignInSession:
     return SignInSession(
-        id=strawberry.ID(ids.encode("Session", row.id)),
+        id=strawberry.ID(ids.encode_id("Session", row.id)),
         kind=row.kind,
         principal=row.principal,
         created_at=row.created_at,
@@ -54,7 +54,7 @@ def _session(row) -> SignInSession:
 
 def _member(row) -> StaffMember:
     return StaffMember(
-        id=strawberry.ID(ids.encode("Member", row.id)),
+        id=strawberry.ID(ids.encode_id("Member", row.id)),
         email=row.user.email,
         role=StaffRole(row.role),
         linked=row.oidc_subject is not None,
@@ -106,7 +106,9 @@ class AccessMutation:
     async def revoke_session(self, info: Info, input: RevokeSessionInput) -> RevokeSessionPayload:
         context = info.context
         try:
-            row = await sessions.revoke(context.scope, ids.decode("Session", str(input.id)), context.origin)
+            row = await sessions.revoke(
+                context.scope, ids.decode_id("Session", str(input.id)), context.origin
+            )
         except LedgerportError as exc:
             return RevokeSessionPayload(user_errors=user_errors_from(exc))
         return RevokeSessionPayload(session=_session(row))
@@ -129,7 +131,7 @@ class AccessMutation:
     async def change_staff_role(self, info: Info, input: ChangeStaffRoleInput) -> StaffMemberPayload:
         context = info.context
         try:
-            member_id = ids.decode("Member", str(input.member_id))
+            member_id = ids.decode_id("Member", str(input.member_id))
             row = await members.change_role(context.scope, member_id, StaffRole(input.role), context.origin)
         except LedgerportError as exc:
             return StaffMemberPayload(user_errors=user_errors_from(exc))

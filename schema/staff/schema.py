@@ -10,10 +10,23 @@ from strawberry.tools import merge_types
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
 from schema.staff.access import AccessMutation, AccessQuery
+from schema.staff.alerts import AlertsMutation, AlertsQuery
+from schema.staff.customers import CollectionsQuery, CustomersQuery
+from schema.staff.invoices import InvoicesQuery
+from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.viewer import ViewerQuery
 
-QUERY_TYPES: tuple[type, ...] = (ViewerQuery, AccessQuery)
-MUTATION_TYPES: tuple[type, ...] = (AccessMutation,)
+QUERY_TYPES: tuple[type, ...] = (
+    ViewerQuery,
+    ReceivablesQuery,
+    CustomersQuery,
+    InvoicesQuery,
+    CollectionsQuery,
+    AlertsQuery,
+    TrendQuery,
+    AccessQuery,
+)
+MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -24,7 +24,7 @@ from app.support import service as support
 from app.web.graphql import client_ip
 from app.web.portal.render import AccountLink, PortalSession, page
 from app.web.portal.session import Refused, portal_session
-from schema import opaque_ids as ids
+from schema.common import ids
 
 PAGE_SIZE = 20
 Handler = Callable[[Request, PortalSession, dict], Awaitable[Response]]
@@ -159,7 +159,7 @@ async def invoices(request: Request, session: PortalSession, form) -> Response:
         nav="invoices",
         account=account,
         title="Invoices",
-        rows=[(r, ids.encode("Invoice", r.id)) for r in rows],
+        rows=[(r, ids.encode_id("Invoice", r.id)) for r in rows],
         form=values,
         errors=errors,
         next_url=next_url,
@@ -172,7 +172,7 @@ async def invoices(request: Request, session: PortalSession, form) -> Response:
 
 
 async def _invoice_page(request, session, *, errors=None, form=None, status=200, flash="") -> Response:
-    invoice_id = ids.decode("Invoice", request.path_params["invoice"])
+    invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
     detail = await portal.invoice(session.scope, invoice_id)
     account = next(a for a in session.accounts if a.pk == detail.customer_id)
     return page(
@@ -204,7 +204,7 @@ async def invoice(request: Request, session: PortalSession, form) -> Response:
 
 @portal_page
 async def ask_about_invoice(request: Request, session: PortalSession, form) -> Response:
-    invoice_id = ids.decode("Invoice", request.path_params["invoice"])
+    invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
     detail = await portal.invoice(session.scope, invoice_id)
     lines = [int(v) for v in form.getlist("lines") if str(v).isdigit()]
     try:
@@ -221,13 +221,13 @@ async def ask_about_invoice(request: Request, session: PortalSession, form) -> R
     except ValidationFailed as exc:
         return await _invoice_page(request, session, errors=field_errors(exc), form=form, status=400)
     return RedirectResponse(
-        f"/portal/support/{ids.encode('SupportRequest', created.id)}?created=1", status_code=303
+        f"/portal/support/{ids.encode_id('SupportRequest', created.id)}?created=1", status_code=303
     )
 
 
 @portal_page
 async def dispute_invoice(request: Request, session: PortalSession, form) -> Response:
-    invoice_id = ids.decode("Invoice", request.path_params["invoice"])
+    invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
     detail = await portal.invoice(session.scope, invoice_id)
     prefixed = {f"d_{k}": v for k, v in form.items()}
     try:
@@ -268,7 +268,7 @@ async def payments(request: Request, session: PortalSession, form) -> Response:
         title="Payments",
         rows=rows[:PAGE_SIZE],
         next_offset=offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None,
-        invoice_link=lambda pk: ids.encode("Invoice", pk),
+        invoice_link=lambda pk: ids.encode_id("Invoice", pk),
     )
 
 
@@ -309,7 +309,7 @@ async def _support_list(request, session, account, *, errors=None, form=None, st
         nav="support",
         account=account,
         title="Support requests",
-        rows=[(r, ids.encode("SupportRequest", r.id)) for r in rows],
+        rows=[(r, ids.encode_id("SupportRequest", r.id)) for r in rows],
         errors=errors or {},
         form=form or {},
         status=status,
@@ -337,12 +337,12 @@ async def support_create(request: Request, session: PortalSession, form) -> Resp
     except ValidationFailed as exc:
         return await _support_list(request, session, account, errors=field_errors(exc), form=form, status=400)
     return RedirectResponse(
-        f"/portal/support/{ids.encode('SupportRequest', created.id)}?created=1", status_code=303
+        f"/portal/support/{ids.encode_id('SupportRequest', created.id)}?created=1", status_code=303
     )
 
 
 async def _thread(request, session, *, errors=None, form=None, status=200, flash="") -> Response:
-    request_id = ids.decode("SupportRequest", request.path_params["request"])
+    request_id = ids.decode_id("SupportRequest", request.path_params["request"])
     thread = await support.thread_for_contact(session.scope, request_id)
     account = next(a for a in session.accounts if a.pk == thread.request.customer_id)
     return page(
@@ -358,7 +358,7 @@ async def _thread(request, session, *, errors=None, form=None, status=200, flash
         flash=flash,
         request_id=request.path_params["request"],
         can_ask=account.role in ("admin", "payer"),
-        invoice_link=ids.encode("Invoice", thread.request.invoice_id) if thread.request.invoice_id else "",
+        invoice_link=ids.encode_id("Invoice", thread.request.invoice_id) if thread.request.invoice_id else "",
     )
 
 
@@ -370,7 +370,7 @@ async def support_thread(request: Request, session: PortalSession, form) -> Resp
 
 @portal_page
 async def support_reply(request: Request, session: PortalSession, form) -> Response:
-    request_id = ids.decode("SupportRequest", request.path_params["request"])
+    request_id = ids.decode_id("SupportRequest", request.path_params["request"])
     try:
         await support.contact_reply(
             session.scope, session.tenant.config, request_id, str(form.get("message", "")), origin(request)

@@ -19,7 +19,7 @@ from app.payments.stripe_gateway import account_for, js_url
 from app.portal import service as portal
 from app.web.portal.pages import account_of, portal_page
 from app.web.portal.render import PortalSession, page
-from schema import opaque_ids as ids
+from schema.common import ids
 
 
 @portal_page
@@ -37,7 +37,7 @@ async def pay(request: Request, session: PortalSession, form) -> Response:
     rows = [
         {
             "invoice": i,
-            "id": ids.encode("Invoice", i.id),
+            "id": ids.encode_id("Invoice", i.id),
             "overdue": i.due_date < today,
             "checked": (i.due_date < today) if overdue_only else False,
         }
@@ -58,7 +58,7 @@ async def pay(request: Request, session: PortalSession, form) -> Response:
 
 @portal_page
 async def receipt(request: Request, session: PortalSession, form) -> Response:
-    payment_id = ids.decode("Payment", request.path_params["payment"])
+    payment_id = ids.decode_id("Payment", request.path_params["payment"])
     found = await checkout.receipt(session.scope, payment_id)
     account = next((a for a in session.accounts if a.pk == found.payment.customer_id), None)
     return page(session, "portal/receipt.html", title="Payment receipt", account=account, receipt=found)

@@ -20,7 +20,7 @@ from app.documents.views import Brand, brand_of
 from app.scope import Scope
 from app.settings import PROJECT_ROOT
 from app.tenancy.registry import TenantFile
-from schema import opaque_ids as ids
+from schema.common import ids
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -43,7 +43,7 @@ class PortalSession:
     @property
     def accounts(self) -> list[AccountLink]:
         return [
-            AccountLink(ids.encode("Account", a.id), a.id, a.name, a.role.value)
+            AccountLink(ids.encode_id("Account", a.id), a.id, a.name, a.role.value)
             for a in self.profile.accounts
         ]
 

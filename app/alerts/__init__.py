@@ -1,0 +1,1 @@
+"""Alerts: rules evaluated periodically and on demand, deduplicated, acknowledged and resolved by staff."""

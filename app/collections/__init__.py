@@ -1,0 +1,1 @@
+"""Collections: the worklist of customers to chase, ranked by the priority score."""

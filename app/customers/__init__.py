@@ -1,0 +1,1 @@
+"""Customer accounts: filters, lists and the customer 360."""

@@ -1,0 +1,65 @@
+"""Running hand-written SQL on either engine with named parameters.
+
+Repositories write ``:name`` placeholders once; this module turns them into ``?`` (SQLite) or ``$n``
+(asyncpg) and adapts values, so the aggregate queries stay one text for both backends. It builds no
+query itself: the SQL, and with it the tenant condition, always comes from a repository.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tortoise import connections
+
+_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+
+
+def compile_params(sql: str, params: dict[str, Any], dialect: str) -> tuple[str, list[Any]]:
+    """``:name`` placeholders -> the driver's positional ones, with the values in order."""
+    values: list[Any] = []
+    positions: dict[str, int] = {}
+
+    def adapt(value: Any) -> Any:
+        if dialect == "sqlite" and isinstance(value, date):
+            return value.isoformat()  # SQLite stores dates as ISO text
+        if dialect == "sqlite" and isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise KeyError(f"SQL parameter :{name} has no value")
+        if dialect == "sqlite":
+            values.append(adapt(params[name]))
+            return "?"
+        if name not in positions:
+            values.append(adapt(params[name]))
+            positions[name] = len(values)
+        return f"${positions[name]}"
+
+    return _PARAM.sub(replace, sql), values
+
+
+def dialect() -> str:
+    return connections.get("default").capabilities.dialect
+
+
+async def fetch_all(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a repository's query as dicts."""
+    conn = connections.get("default")
+    text, values = compile_params(sql, params, conn.capabilities.dialect)
+    return list(await conn.execute_query_dict(text, values))
+
+
+def as_int(value: Any) -> int:
+    """SUM over BIGINT comes back as Decimal from PostgreSQL and int from SQLite; minor units are ints."""
+    return int(value or 0)
+
+
+def as_date(value: Any) -> date:
+    """SQLite hands raw-SQL dates back as ISO text, PostgreSQL as dates."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,0 +1,1 @@
+"""Receivables as of any date: open items, aging, DSO and friends (metrics.md)."""

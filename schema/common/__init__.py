@@ -1,0 +1,1 @@
+"""GraphQL primitives shared by every domain of the staff schema: money, IDs, connections."""

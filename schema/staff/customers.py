@@ -1,0 +1,383 @@
+"""``customers`` (a Relay connection ordered by receivables figures) and ``customer(id)``.
+
+Nested figures come from per-request DataLoaders keyed by customer and as-of date, so a page of 50
+customers with balances, aging, utilisation and open invoices runs the same few queries as a page of 5.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from app.alerts import service as alert_service
+from app.collections import service as collections
+from app.customers import behaviour, related, service
+from app.customers.filters import CustomerFilter as DomainFilter
+from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
+from app.invoices import service as invoice_service
+from app.models import CustomerAccount
+from app.payments import service as payment_service
+from app.receivables.repository import CustomerOrder
+from schema.common.connections import Connection, connection_of, page_of
+from schema.common.dataloaders import batch_loader
+from schema.common.ids import decode_id, encode_id
+from schema.common.money import Money
+from schema.permissions import requires
+from schema.staff.alerts import AlertNode, alert_node
+from schema.staff.customer_detail import (
+    CreditReviewNode,
+    DisputeNode,
+    IntercompanyBalanceNode,
+    KycReviewNode,
+    LetterOfCreditNode,
+    PaymentBehaviourNode,
+    PaymentNode,
+    ProfitabilityNode,
+    PromiseToPayNode,
+    behaviour_node,
+    credit_review_node,
+    dispute_node,
+    intercompany_node,
+    kyc_review_node,
+    letter_of_credit_node,
+    payment_node,
+    profitability_node,
+    promise_node,
+)
+from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
+from schema.staff.invoices import Invoice, invoice_node
+from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
+
+CustomerOrderBy = strawberry.enum(
+    CustomerOrder,
+    name="CustomerOrderBy",
+    description="How to order customers; figures largest first, name A-Z.",
+)
+
+
+@strawberry.input(description="CustomerFilter plus conditions on a customer's own figures.")
+class CustomerListFilter(CustomerFilter):
+    has_overdue: bool | None = None
+    over_limit: bool | None = None
+
+
+@strawberry.type(description="The collection priority score and its parts (docs/metrics-implementation.md).")
+class PriorityScore:
+    score: float
+    weighted_overdue: Money = strawberry.field(description="Dunnable overdue x age weights.")
+    overdue: Money
+    risk_rating: RiskRatingEnum
+    risk_weight: float
+    over_limit: bool
+    broken_promise: bool
+    disputed: Money = strawberry.field(description="Held out of dunning by open disputes.")
+    oldest_days_past_due: int
+
+
+@strawberry.type(description="A customer's balances as of a date, in the base currency.")
+class CustomerBalanceFigures:
+    total_open: Money
+    overdue: Money
+    unapplied: Money
+    net_balance: Money
+    aging: Aging
+    by_currency: list[CurrencyTotals]
+    credit_limit: Money | None
+    cover: Money = strawberry.field(description="Active letters of credit and guarantees.")
+    exposure: Money = strawberry.field(description="Net balance - cover (metrics.md Credit).")
+    utilisation: float | None = strawberry.field(description="Exposure / credit limit, 4 decimals.")
+    over_limit: bool
+
+
+def _priority(p: PriorityParts, base: str) -> PriorityScore:
+    return PriorityScore(
+        score=float(p.score),
+        weighted_overdue=Money.of(p.weighted_overdue, base),
+        overdue=Money.of(p.overdue, base),
+        risk_rating=RiskRatingEnum(p.risk_rating),
+        risk_weight=float(p.risk_weight),
+        over_limit=p.over_limit,
+        broken_promise=p.broken_promise,
+        disputed=Money.of(p.disputed, base),
+        oldest_days_past_due=p.oldest_days_past_due,
+    )
+
+
+def _balances(b: CustomerBalances) -> CustomerBalanceFigures:
+    base = b.balances.base
+    cur = base.currency
+    return CustomerBalanceFigures(
+        total_open=Money.of(base.total_open, cur),
+        overdue=Money.of(base.overdue, cur),
+        unapplied=Money.of(base.unapplied, cur),
+        net_balance=Money.of(base.net_balance, cur),
+        aging=_aging(base),
+        by_currency=[_currency_totals(t) for t in b.balances.by_currency],
+        credit_limit=None if b.credit_limit is None else Money.of(b.credit_limit, cur),
+        cover=Money.of(b.cover, cur),
+        exposure=Money.of(b.exposure, cur),
+        utilisation=rounded(b.utilisation, 4),
+        over_limit=b.utilisation is not None and b.utilisation > Decimal(1),
+    )
+
+
+def balances_loader(info: Info, as_of: date):
+    """CustomerBalancesByCustomerLoader: balances of every customer asked for in this request, batched."""
+    ctx = info.context
+
+    async def fetch(customers: list[CustomerAccount]) -> dict:
+        found = await service.balances_for(ctx.scope, ctx.tenant_config, customers, as_of)
+        return {c: found[c.id] for c in customers}
+
+    return batch_loader(info, f"CustomerBalancesByCustomerLoader:{as_of}", fetch)
+
+
+def open_invoices_loader(info: Info, as_of: date, first: int):
+    """OpenInvoicesByCustomerLoader: the ``first`` oldest-due open invoices per customer, batched."""
+    return batch_loader(
+        info,
+        f"OpenInvoicesByCustomerLoader:{as_of}:{first}",
+        lambda ids: service.open_invoices_for(info.context.scope, ids, as_of, first),
+        default=[],
+    )
+
+
+MAX_OPEN_INVOICES = 20
+
+
+@strawberry.type(description="A customer account and its receivables as of the date asked.")
+class Customer:
+    id: strawberry.ID
+    account_number: str
+    name: str
+    region: str
+    segment: str
+    country: str
+    currency: str
+    risk_rating: RiskRatingEnum
+    kyc_status: KycStatusEnum
+    kyc_next_review: date | None
+    onboarding_status: str
+    sales_owner: str
+    payment_terms_days: int
+    as_of: date
+    priority: PriorityScore | None
+    _account: strawberry.Private[CustomerAccount]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Balances, aging, exposure, utilisation.")
+    async def balances(self, info: Info) -> CustomerBalanceFigures:
+        found = await balances_loader(info, self.as_of).load(self._account)
+        return _balances(found)
+
+    @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
+    async def open_invoices(self, info: Info, first: int = 5) -> list[Invoice]:
+        first = max(0, min(first, MAX_OPEN_INVOICES))
+        items = await open_invoices_loader(info, self.as_of, first).load(self._account.id)
+        return [invoice_node(i, self.as_of) for i in items]
+
+    def _related(self, info: Info, name: str, fetch):
+        """A batched one-to-many relation of the customer (``<Thing>ByCustomerLoader``)."""
+        return batch_loader(info, f"{name}ByCustomerLoader", lambda ids: fetch(info.context.scope, ids), [])
+
+    @strawberry.field(extensions=requires("credit.read"), description="Newest first.")
+    async def credit_reviews(self, info: Info) -> list[CreditReviewNode]:
+        rows = await self._related(info, "CreditReviews", related.credit_reviews).load(self._account.id)
+        return [credit_review_node(r, info.context.tenant_config.base_currency) for r in rows]
+
+    @strawberry.field(extensions=requires("credit.read"))
+    async def kyc_reviews(self, info: Info) -> list[KycReviewNode]:
+        rows = await self._related(info, "KycReviews", related.kyc_reviews).load(self._account.id)
+        return [kyc_review_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("credit.read"), description="Letters of credit and guarantees.")
+    async def letters_of_credit(self, info: Info) -> list[LetterOfCreditNode]:
+        rows = await self._related(info, "LettersOfCredit", related.letters_of_credit).load(self._account.id)
+        return [letter_of_credit_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"))
+    async def intercompany_balances(self, info: Info) -> list[IntercompanyBalanceNode]:
+        rows = await self._related(info, "IntercompanyBalances", related.intercompany_balances).load(
+            self._account.id
+        )
+        return [intercompany_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Open disputes and deductions.")
+    async def open_disputes(self, info: Info) -> list[DisputeNode]:
+        rows = await self._related(info, "OpenDisputes", related.open_disputes).load(self._account.id)
+        return [dispute_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Promises to pay, newest first.")
+    async def promises_to_pay(self, info: Info) -> list[PromiseToPayNode]:
+        rows = await self._related(info, "Promises", related.promises).load(self._account.id)
+        return [promise_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="ADP, days late, on-time rate (12 months).")
+    async def payment_behaviour(self, info: Info) -> PaymentBehaviourNode:
+        def loader(as_of: date):
+            return batch_loader(
+                info,
+                f"PaymentBehaviourByCustomerLoader:{as_of}",
+                lambda ids: behaviour.payment_behaviour_for(info.context.scope, ids, as_of),
+            )
+
+        year_before = self.as_of - timedelta(days=behaviour.BEHAVIOUR_WINDOW_DAYS)
+        now = await loader(self.as_of).load(self._account.id)
+        return behaviour_node(now, await loader(year_before).load(self._account.id))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Revenue, margin and growth (12 months).")
+    async def profitability(self, info: Info) -> ProfitabilityNode:
+        ctx, as_of = info.context, self.as_of
+        loader = batch_loader(
+            info,
+            f"ProfitabilityByCustomerLoader:{as_of}",
+            lambda ids: behaviour.profitability_for(ctx.scope, ctx.tenant_config, ids, as_of),
+        )
+        return profitability_node(await loader.load(self._account.id), ctx.tenant_config.base_currency)
+
+    @strawberry.field(extensions=requires("ar.read"), description="The customer's invoices as of the date.")
+    async def invoices(
+        self, info: Info, first: int | None = None, after: str | None = None, open_only: bool = False
+    ) -> Connection[Invoice]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        items, total = await invoice_service.list_invoices(
+            info.context.scope,
+            as_of=self.as_of,
+            flt=DomainFilter(customer_ids=frozenset({self._account.id})),
+            offset=page.offset,
+            limit=page.limit,
+            open_only=open_only,
+        )
+        return connection_of(items, page, total, lambda item: invoice_node(item, self.as_of))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Payments received, newest first.")
+    async def payments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PaymentNode]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        rows, total = await payment_service.customer_payments(
+            info.context.scope, self._account.id, self.as_of, page.offset, page.limit
+        )
+        return connection_of(rows, page, total, payment_node)
+
+    @strawberry.field(extensions=requires("ar.read"), description="The customer's alerts, newest first.")
+    async def alerts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AlertNode]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        rows, total = await alert_service.list_alerts(
+            info.context.scope, offset=page.offset, limit=page.limit, customer_id=self._account.id
+        )
+        return connection_of(rows, page, total, alert_node)
+
+
+def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: str) -> Customer:
+    account = item.customer if isinstance(item, CustomerListItem) else item
+    return Customer(
+        id=strawberry.ID(encode_id("Customer", account.id)),
+        account_number=account.account_number,
+        name=account.legal_name,
+        region=account.region,
+        segment=account.segment,
+        country=account.country,
+        currency=account.currency,
+        risk_rating=RiskRatingEnum(account.risk_rating),
+        kyc_status=KycStatusEnum(account.kyc_status),
+        kyc_next_review=account.kyc_next_review,
+        onboarding_status=str(account.onboarding_status),
+        sales_owner=account.sales_owner,
+        payment_terms_days=account.payment_terms_days,
+        as_of=as_of,
+        priority=_priority(item.priority, base) if isinstance(item, CustomerListItem) else None,
+        _account=account,
+    )
+
+
+@strawberry.type
+class CustomersQuery:
+    @strawberry.field(
+        extensions=requires("ar.read"), description="Customers, filtered and ordered by figures."
+    )
+    async def customers(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: date | None = None,
+        filter: CustomerListFilter | None = None,
+        order_by: CustomerOrderBy = CustomerOrder.NAME,
+    ) -> Connection[Customer]:
+        ctx = info.context
+        page = page_of(first, after, ctx.settings.max_page_size)
+        as_of = as_of or ctx.today()
+        items, total = await service.list_customers(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=domain_filter(filter),
+            order=order_by,
+            offset=page.offset,
+            limit=page.limit,
+            has_overdue=filter.has_overdue if filter else None,
+            over_limit=filter.over_limit if filter else None,
+        )
+        base = ctx.tenant_config.base_currency
+        return connection_of(items, page, total, lambda item: customer_node(item, as_of, base))
+
+    @strawberry.field(extensions=requires("ar.read"), description="One customer (the customer 360).")
+    async def customer(self, info: Info, id: strawberry.ID, as_of: date | None = None) -> Customer:
+        ctx = info.context
+        as_of = as_of or ctx.today()
+        account = await service.get_customer(ctx.scope, decode_id("Customer", id))
+        items, _ = await service.list_customers(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=DomainFilter(customer_ids=frozenset({account.id})),
+            limit=1,
+        )
+        return customer_node(items[0] if items else account, as_of, ctx.tenant_config.base_currency)
+
+
+@strawberry.type(description="A customer to chase: why (the score's parts) and what to do next.")
+class WorklistEntryNode:
+    customer: Customer
+    priority: PriorityScore
+    suggested_action: str = strawberry.field(
+        description="resolve_dispute, escalate, credit_hold_review, final_notice, call or send_reminder."
+    )
+
+
+@strawberry.type
+class CollectionsQuery:
+    @strawberry.field(extensions=requires("ar.read"), description="Customers ranked by collection priority.")
+    async def collection_worklist(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        as_of: date | None = None,
+        filter: CustomerFilter | None = None,
+    ) -> Connection[WorklistEntryNode]:
+        ctx = info.context
+        page = page_of(first, after, ctx.settings.max_page_size)
+        as_of = as_of or ctx.today()
+        entries, total = await collections.worklist(
+            ctx.scope,
+            ctx.tenant_config,
+            as_of=as_of,
+            flt=domain_filter(filter),
+            offset=page.offset,
+            limit=page.limit,
+        )
+        base = ctx.tenant_config.base_currency
+
+        def node(entry) -> WorklistEntryNode:
+            customer = customer_node(entry.item, as_of, base)
+            return WorklistEntryNode(
+                customer=customer, priority=customer.priority, suggested_action=entry.action
+            )
+
+        return connection_of(entries, page, total, node)

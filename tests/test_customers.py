@@ -1,0 +1,191 @@
+"""customers connection and customer(id): filters, orderings, nested figures via DataLoaders, tenancy."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models.enums import StaffRole
+from tests import builders
+from tests.helpers import gql, make_token
+
+CUSTOMERS = """
+query ($first: Int, $after: String, $filter: CustomerListFilter, $orderBy: CustomerOrderBy) {
+  customers(first: $first, after: $after, asOf: "2026-06-30", filter: $filter, orderBy: $orderBy) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node {
+      id name accountNumber region riskRating
+      priority { score overLimit brokenPromise weightedOverdue { amount } }
+      balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation overLimit
+                 aging { buckets { label amount { amount } } } }
+      openInvoices(first: 5) { number openAmount { amount } daysPastDue }
+    } }
+  }
+}
+"""
+
+NAMES = """
+query ($filter: CustomerListFilter, $orderBy: CustomerOrderBy, $first: Int, $after: String) {
+  customers(first: $first, after: $after, asOf: "2026-06-30", filter: $filter, orderBy: $orderBy) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { name } }
+  }
+}
+"""
+
+CUSTOMER = """
+query ($id: ID!, $asOf: Date) {
+  customer(id: $id, asOf: $asOf) {
+    name
+    balances { totalOpen { amount } unapplied { amount } netBalance { amount } creditLimit { amount }
+               exposure { amount } utilisation overLimit }
+    openInvoices { number openAmount { amount } daysPastDue }
+    priority { score overdue { amount } }
+  }
+}
+"""
+
+
+async def names(client, token, **variables) -> list[str]:
+    body = (await gql(client, NAMES, token, variables)).json()
+    assert "errors" not in body, body
+    return [e["node"]["name"] for e in body["data"]["customers"]["edges"]]
+
+
+async def many_customers(scope, count: int) -> None:
+    for n in range(count):
+        c = await builders.customer(scope, f"Cust {n:03d}", credit_limit=100000)
+        for k in range(6):
+            await builders.invoice(scope, c, 10000 + n + k, "2026-05-01", f"2026-06-{10 + k:02d}")
+
+
+@pytest.mark.parametrize("order_by", ["NET_BALANCE", "NAME"])
+async def test_given_50_customers_then_first_50_runs_the_same_queries_as_first_5(
+    client, scope_a, scope_b, count_queries, order_by
+):
+    await many_customers(scope_a, 50)
+    await many_customers(scope_b, 3)
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    await gql(client, "{ viewer { role } }", token)  # the token's first use records last_used_at
+
+    count_queries.reset()
+    small = (await gql(client, CUSTOMERS, token, {"first": 5, "orderBy": order_by})).json()
+    queries_for_5 = len(count_queries)
+    count_queries.reset()
+    large = (await gql(client, CUSTOMERS, token, {"first": 50, "orderBy": order_by})).json()
+    queries_for_50 = len(count_queries)
+
+    assert len(small["data"]["customers"]["edges"]) == 5
+    assert len(large["data"]["customers"]["edges"]) == 50
+    assert large["data"]["customers"]["totalCount"] == 50  # cloudly's 3 are invisible
+    assert all(len(e["node"]["openInvoices"]) == 5 for e in large["data"]["customers"]["edges"])
+    assert queries_for_5 == queries_for_50 <= 9, count_queries.statements
+
+
+async def test_given_the_worked_example_then_customer_360_shows_balances_exposure_and_invoices(
+    client, scope_a, scope_b
+):
+    example = await builders.worked_example(scope_a, credit_limit=300000)
+    token = await make_token("northwind", StaffRole.CREDIT)
+    first = (await gql(client, NAMES, token, {})).json()["data"]["customers"]["edges"]
+    assert [e["node"]["name"] for e in first] == ["Customer A"]
+    listed = (await gql(client, CUSTOMERS, token, {"first": 1})).json()["data"]["customers"]["edges"][0][
+        "node"
+    ]
+
+    body = (await gql(client, CUSTOMER, token, {"id": listed["id"], "asOf": "2026-06-30"})).json()
+
+    c = body["data"]["customer"]
+    assert c["balances"] == {
+        "totalOpen": {"amount": "3700.00"},
+        "unapplied": {"amount": "150.00"},
+        "netBalance": {"amount": "3550.00"},
+        "creditLimit": {"amount": "3000.00"},
+        "exposure": {"amount": "3550.00"},
+        "utilisation": 1.1833,
+        "overLimit": True,
+    }
+    assert [(i["number"], i["openAmount"]["amount"], i["daysPastDue"]) for i in c["openInvoices"]] == [
+        (example["inv1"].number, "600.00", 91),
+        (example["inv3"].number, "600.00", 30),
+        (example["inv2"].number, "2500.00", -1),
+    ]
+    # Overdue 1,200.00: 600 x 1.0 (1-30) + 600 x 2.5 (91-120) = 2,100.00; rating C x1.0; over limit +10%.
+    assert c["priority"] == {"score": 2310.0, "overdue": {"amount": "1200.00"}}
+
+
+async def test_given_another_tenants_customer_id_then_it_is_not_found(client, scope_a, scope_b):
+    await builders.worked_example(scope_b)
+    await builders.fx_rate(scope_b, "USD", "2026-01-01", "0.92")  # cloudly's base is EUR
+    other_token = await make_token("cloudly")
+    other_id = (await gql(client, CUSTOMERS, other_token, {"first": 1})).json()["data"]["customers"]["edges"][
+        0
+    ]["node"]["id"]
+
+    body = (await gql(client, CUSTOMER, await make_token("northwind"), {"id": other_id})).json()
+
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "not_found"
+
+
+async def test_filters_and_orderings(client, scope_a, scope_b):
+    big = await builders.customer(scope_a, "Big Overdue", region="South", risk_rating="E", credit_limit=1000)
+    await builders.invoice(scope_a, big, 500000, "2026-01-01", "2026-02-01")
+    small = await builders.customer(scope_a, "Small Current", region="North", account_number="ZZ-9")
+    await builders.invoice(scope_a, small, 1000, "2026-06-20", "2026-07-20")
+    await builders.customer(scope_a, "Alpha Nothing", region="North")
+    await builders.customer(scope_b, "Big Overdue Elsewhere")
+    token = await make_token("northwind")
+
+    assert await names(client, token) == ["Alpha Nothing", "Big Overdue", "Small Current"]
+    assert await names(client, token, orderBy="NET_BALANCE") == [
+        "Big Overdue",
+        "Small Current",
+        "Alpha Nothing",
+    ]
+    assert (await names(client, token, orderBy="PRIORITY"))[0] == "Big Overdue"
+    assert (await names(client, token, orderBy="UTILISATION"))[0] == "Big Overdue"
+    assert await names(client, token, filter={"hasOverdue": True}) == ["Big Overdue"]
+    assert await names(client, token, filter={"overLimit": True}) == ["Big Overdue"]
+    assert await names(client, token, filter={"region": "North"}) == ["Alpha Nothing", "Small Current"]
+    assert await names(client, token, filter={"search": "zz-9"}) == ["Small Current"]
+    assert await names(client, token, filter={"search": "big"}) == ["Big Overdue"]
+    assert await names(client, token, filter={"riskRating": "E"}) == ["Big Overdue"]
+
+
+async def test_pages_follow_cursors_and_the_page_size_is_capped(client, scope_a, scope_b, settings):
+    for n in range(3):
+        await builders.customer(scope_a, f"P{n}")
+    token = await make_token("northwind")
+
+    first = (await gql(client, NAMES, token, {"first": 2})).json()["data"]["customers"]
+    rest = await names(client, token, first=2, after=first["pageInfo"]["endCursor"])
+    too_many = (await gql(client, NAMES, token, {"first": settings.max_page_size + 1})).json()
+
+    assert [e["node"]["name"] for e in first["edges"]] == ["P0", "P1"] and first["pageInfo"]["hasNextPage"]
+    assert rest == ["P2"]
+    assert too_many["errors"][0]["extensions"]["code"] == "page_size"
+
+
+OVER_LIMIT = """
+{ arSummary(asOf: "2026-06-30") { customersOverLimit }
+  customers(asOf: "2026-06-30", filter: {overLimit: true}) { edges { node { name balances { exposure { amount } } } } } }
+"""
+
+
+async def test_given_cover_from_a_letter_of_credit_then_summary_and_list_agree_on_who_is_over_limit(
+    client, scope_a, scope_b
+):
+    covered = await builders.customer(scope_a, "Covered", credit_limit=100000)
+    await builders.invoice(scope_a, covered, 150000, "2026-06-01", "2026-07-01")
+    await builders.letter_of_credit(scope_a, covered, 60000, "2026-12-31")  # exposure 900 < limit 1,000
+    exposed = await builders.customer(scope_a, "Exposed", credit_limit=100000)
+    await builders.invoice(scope_a, exposed, 150000, "2026-06-01", "2026-07-01")
+    other = await builders.customer(scope_b, "Elsewhere", credit_limit=1, currency="EUR")
+    await builders.invoice(scope_b, other, 150000, "2026-06-01", "2026-07-01", currency="EUR")
+
+    data = (await gql(client, OVER_LIMIT, await make_token("northwind", StaffRole.CREDIT))).json()["data"]
+
+    assert data["arSummary"]["customersOverLimit"] == 1
+    assert [e["node"] for e in data["customers"]["edges"]] == [
+        {"name": "Exposed", "balances": {"exposure": {"amount": "1500.00"}}}
+    ]
