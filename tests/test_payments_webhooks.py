@@ -271,9 +271,9 @@ async def test_given_a_card_payment_when_staff_refund_it_then_stripe_refunds_and
     start = await started(registry, scope_a, acme.id, [one.id, two.id])
     paid = await pay(stripe_env, "northwind", start.payment_intent_id)
     await deliver(client, "northwind", event("evt_ok", "payment_intent.succeeded", paid))
-    account = account_for(registry.require("northwind").config.payments)
+    config = registry.require("northwind").config.payments
 
-    await refund_card_payment(scope_a, start.payment_id, 6_000, account, TODAY)
+    await refund_card_payment(scope_a, start.payment_id, 6_000, config, TODAY)
     latest = (await intent(stripe_env, "northwind", start.payment_intent_id))["latest_charge"]
     charge = latest["id"] if isinstance(latest, dict) else latest  # localstripe expands it
     repeat = event(

@@ -14,12 +14,13 @@ from app.models import Payment
 from app.models.enums import PaymentMethod, PaymentStatus
 from app.money import from_minor
 from app.payments import repository, service
-from app.payments.stripe_gateway import StripeAccount, client_for, from_stripe_amount, to_stripe_amount
+from app.payments.stripe_gateway import account_for, client_for, from_stripe_amount, to_stripe_amount
 from app.scope import Scope
+from app.tenancy.config import PaymentsConfig
 
 
 async def refund_card_payment(
-    scope: Scope, payment_id: int, amount: int | None, account: StripeAccount, today: date
+    scope: Scope, payment_id: int, amount: int | None, payments: PaymentsConfig, today: date
 ) -> Payment:
     """Refund ``amount`` (default: all that is left) of a succeeded card payment; returns the payment."""
     require(scope, "payments.write")
@@ -35,7 +36,7 @@ async def refund_card_payment(
         raise ValidationFailed(
             f"refund between 0 and {shown} {payment.currency}", code="invalid_amount", field="amount"
         )
-    client = client_for(account)
+    client = client_for(account_for(payments))
     refund = await client.v1.refunds.create_async(
         params={
             "payment_intent": payment.stripe_payment_intent_id,

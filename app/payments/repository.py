@@ -226,3 +226,39 @@ async def page_of_customer(
     total = await query.count()
     rows = await query.order_by("-received_date", "-id").offset(offset).limit(limit)
     return rows, total
+
+
+async def page_of_payments(
+    scope: Scope,
+    offset: int,
+    limit: int,
+    *,
+    customer_id: int | None = None,
+    status: PaymentStatus | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> tuple[list[Payment], int]:
+    """Payments (refunds included, as their own negative rows), newest first, and their count."""
+    query = scoped(Payment, scope)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    if status is not None:
+        query = query.filter(status=status)
+    if received_from is not None:
+        query = query.filter(received_date__gte=received_from)
+    if received_to is not None:
+        query = query.filter(received_date__lte=received_to)
+    total = await query.count()
+    rows = await query.order_by("-received_date", "-id").offset(offset).limit(limit)
+    return rows, total
+
+
+async def refunded_by_payment(scope: Scope, payment_ids: list[int]) -> dict[int, int]:
+    rows = (
+        await scoped(Payment, scope)
+        .filter(refund_of_id__in=payment_ids)
+        .annotate(total=Sum("amount"))
+        .group_by("refund_of_id")
+        .values("refund_of_id", "total")
+    )
+    return {row["refund_of_id"]: -int(row["total"] or 0) for row in rows}

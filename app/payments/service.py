@@ -176,3 +176,52 @@ async def customer_payments(
     """Payments of one customer received on or before ``as_of`` and their count."""
     require(scope, "ar.read")
     return await repository.page_of_customer(scope, customer_id, as_of, offset, limit)
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    customer_id: int | None = None
+    status: PaymentStatus | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+async def list_payments(
+    scope: Scope, offset: int, limit: int, flt: PaymentFilter | None = None
+) -> tuple[list[Payment], int]:
+    """The tenant's payments, newest first, for the staff API."""
+    require(scope, "ar.read")
+    flt = flt or PaymentFilter()
+    return await repository.page_of_payments(
+        scope,
+        offset,
+        limit,
+        customer_id=flt.customer_id,
+        status=flt.status,
+        received_from=flt.received_from,
+        received_to=flt.received_to,
+    )
+
+
+@dataclass(frozen=True)
+class AppliedAmount:
+    invoice_id: int
+    invoice_number: str
+    amount: int
+    date: date
+
+
+async def allocations_by_payment(scope: Scope, payment_ids: list[int]) -> dict[int, list[AppliedAmount]]:
+    """Payment id -> its allocations (a refund's are negative), for one batch of payments."""
+    require(scope, "ar.read")
+    rows = await repository.allocations_of(scope, payment_ids)
+    numbers = await repository.invoice_numbers(scope, sorted({r.invoice_id for r in rows}))
+    out: dict[int, list[AppliedAmount]] = {pid: [] for pid in payment_ids}
+    for r in rows:
+        out[r.payment_id].append(AppliedAmount(r.invoice_id, numbers.get(r.invoice_id, ""), r.amount, r.date))
+    return out
+
+
+async def refunded_by_payment(scope: Scope, payment_ids: list[int]) -> dict[int, int]:
+    require(scope, "ar.read")
+    return await repository.refunded_by_payment(scope, payment_ids)

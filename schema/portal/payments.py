@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from zoneinfo import ZoneInfo
 
 import strawberry
 from strawberry.types import Info
@@ -64,7 +62,7 @@ class PaymentMutation:
     )
     async def start_payment(self, info: Info, input: StartPaymentInput) -> StartPaymentPayload:
         context = info.context
-        config = context.tenants.require(context.scope.tenant_slug).config
+        config = context.tenant_config
         try:
             request = checkout.StartPayment(
                 invoice_ids=[ids.decode_id("Invoice", str(i)) for i in input.invoice_ids],
@@ -72,9 +70,8 @@ class PaymentMutation:
                 amount=_amount(input.amount),
                 plan=AllocationPlan(input.allocation.value),
             )
-            today = datetime.now(UTC).astimezone(ZoneInfo(config.timezone)).date()
             started = await checkout.start_payment(
-                context.scope, request, config.payments, account_for(config.payments), today
+                context.scope, request, config.payments, account_for(config.payments), context.today()
             )
         except LedgerportError as exc:
             return StartPaymentPayload(user_errors=user_errors_from(exc))
@@ -122,7 +119,7 @@ class ConfirmPaymentMutation:
     @strawberry.mutation(description="Pay a started payment with a tokenised card.")
     async def confirm_payment(self, info: Info, input: ConfirmPaymentInput) -> ConfirmPaymentPayload:
         context = info.context
-        config = context.tenants.require(context.scope.tenant_slug).config
+        config = context.tenant_config
         try:
             payment_id = ids.decode_id("Payment", str(input.payment_id))
             done = await checkout.confirm_payment(

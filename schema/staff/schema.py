@@ -13,6 +13,7 @@ from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.invoices import InvoicesQuery
+from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.viewer import ViewerQuery
 
@@ -25,8 +26,9 @@ QUERY_TYPES: tuple[type, ...] = (
     AlertsQuery,
     TrendQuery,
     AccessQuery,
+    PaymentsQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation)
+MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation, PaymentsMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
