@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from app.models.enums import PaymentStatus
+import httpx
+
+from app.models.enums import PaymentStatus, StaffRole
 from app.payments import repository
 from app.tenancy.service import system_scope
 from schema.common import ids
 from tests.browser import assert_accessible, screenshots, sign_in
+from tests.helpers import make_token
 from tests.portal_data import world
 from tests.signin_flow import person
 from tests.stripe_fixtures import DECLINED_CARD, GOOD_CARD, deliver_webhooks_to
+
+STAFF_VIEW = """
+query($customer: ID!) {
+  payments(first: 1, filter: {customerId: $customer}) { edges { node { method status amount { amount } } } }
+  customer(id: $customer) { balances { netBalance { amount } } }
+}"""
+
+
+async def staff_view(live_server: str, customer_id: int) -> dict:
+    """What the dashboard sees over the staff API of the live server."""
+    token = await make_token("northwind", StaffRole.FINANCE)
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        answer = await http.post(
+            "/graphql",
+            json={"query": STAFF_VIEW, "variables": {"customer": ids.encode_id("Customer", customer_id)}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert "errors" not in answer.json(), answer.text
+    return answer.json()["data"]
 
 
 async def fill_card(page, number: str) -> None:
@@ -54,6 +76,13 @@ async def test_given_a_payer_when_paying_two_invoices_by_card_then_the_receipt_a
     scope = await system_scope("northwind")
     opened = {i.id: i.open_amount for i in await repository.open_invoices(scope, customer_id=w.x.id)}
     assert (opened[old.id], opened[late.id]) == (0, 0)
+    staff = await staff_view(live_server, w.x.id)
+    assert staff["payments"]["edges"][0]["node"] == {
+        "method": "card",
+        "status": "SUCCEEDED",
+        "amount": {"amount": "1200.00"},
+    }
+    assert staff["customer"]["balances"]["netBalance"]["amount"] == "2350.00"
 
 
 async def test_given_a_declined_card_when_paying_then_the_page_says_so_and_nothing_is_paid(

@@ -14,6 +14,7 @@ from app.models.enums import ContactRole, PaymentStatus
 from app.payments import checkout, repository
 from app.payments.checkout import StartPayment
 from app.payments.stripe_gateway import account_for
+from app.receivables.service import balances_by_customer
 from app.scope import Scope
 from tests import payments_data as data
 from tests.stripe_fixtures import DECLINED_CARD, event, free_port, intent, pay, secret, signed
@@ -128,6 +129,15 @@ async def test_given_a_payments_events_in_any_order_and_repeated_then_the_final_
     assert await repository.refunded_total(scope_a, payment.id) == 4_000
     assert await repository.net_allocations(scope_a, payment.id) == {one.id: 10_000, two.id: 1_000}
     assert await open_amounts(scope_a, one, two) == [0, 4_000]
+    config = registry.require("northwind").config
+    balances, _ = await balances_by_customer(scope_a, config, [acme.id], config.today())
+    figures = balances[acme.id].base
+    assert (figures.total_open, figures.unapplied, figures.net_balance, figures.overdue) == (
+        4_000,
+        0,
+        4_000,
+        4_000,
+    )
     dispute = await repository.dispute_by_external_id(scope_a, f"dp_{next(_ids) - 1}")
     assert (dispute.kind, dispute.amount, dispute.customer_id) == ("chargeback", 2_000, acme.id)
     assert await open_amounts(scope_b, eur) == [7_000]
