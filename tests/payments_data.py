@@ -6,6 +6,7 @@ from datetime import date
 
 from app.db.scoping import new_row
 from app.models import CustomerAccount, Invoice
+from app.payments import repository
 from app.scope import Scope
 
 
@@ -34,3 +35,12 @@ async def invoice(
     )
     await row.save()
     return row
+
+
+async def open_amounts(scope: Scope, *invoices: Invoice) -> list[int]:
+    """What is open on each invoice now, in the order given."""
+    found = {
+        i.id: i.open_amount
+        for i in await repository.open_invoices(scope, invoice_ids=[i.id for i in invoices])
+    }
+    return [found[i.id] for i in invoices]

@@ -33,14 +33,6 @@ def wire(
     )
 
 
-async def open_amounts(scope: Scope, *invoices) -> list[int]:
-    found = {
-        i.id: i.open_amount
-        for i in await repository.open_invoices(scope, invoice_ids=[i.id for i in invoices])
-    }
-    return [found[i.id] for i in invoices]
-
-
 async def world(scope_a, scope_b):
     acme = await data.customer(scope_a, "acme")
     early = await data.invoice(scope_a, acme, "INV-1", 10_000, date(2026, 3, 1))
@@ -57,8 +49,8 @@ async def test_given_two_invoices_when_paying_oldest_first_then_the_earliest_due
 
     await service.record_manual_payment(scope_a, wire(acme.id, 12_000, "wire-1", [late.id, early.id]))
 
-    assert await open_amounts(scope_a, early, late) == [0, 3_000]
-    assert await open_amounts(scope_b, foreign) == [7_000]
+    assert await data.open_amounts(scope_a, early, late) == [0, 3_000]
+    assert await data.open_amounts(scope_b, foreign) == [7_000]
 
 
 async def test_given_two_invoices_when_paying_as_selected_then_the_order_given_wins(db, scope_a, scope_b):
@@ -68,7 +60,7 @@ async def test_given_two_invoices_when_paying_as_selected_then_the_order_given_w
         scope_a, wire(acme.id, 12_000, "wire-1", [late.id, early.id], AllocationPlan.AS_SELECTED)
     )
 
-    assert await open_amounts(scope_a, early, late) == [3_000, 0]
+    assert await data.open_amounts(scope_a, early, late) == [3_000, 0]
 
 
 async def test_given_more_than_is_open_when_paying_then_the_excess_is_unapplied(db, scope_a, scope_b):
@@ -76,7 +68,7 @@ async def test_given_more_than_is_open_when_paying_then_the_excess_is_unapplied(
 
     payment = await service.record_manual_payment(scope_a, wire(acme.id, 20_000, "wire-1"))
 
-    assert await open_amounts(scope_a, early, late) == [0, 0]
+    assert await data.open_amounts(scope_a, early, late) == [0, 0]
     allocated = sum(a.amount for a in await repository.allocations_of(scope_a, [payment.id]))
     assert (payment.amount, allocated) == (20_000, 15_000)
 
@@ -90,7 +82,7 @@ async def test_given_a_repeated_external_id_when_recording_again_then_it_is_appl
     again = await service.record_manual_payment(scope_a, wire(acme.id, 4_000, "wire-1"))
 
     assert first.id == again.id
-    assert await open_amounts(scope_a, early, late) == [6_000, 5_000]
+    assert await data.open_amounts(scope_a, early, late) == [6_000, 5_000]
 
 
 async def test_given_another_tenants_invoice_when_paying_it_then_it_is_not_found(db, scope_a, scope_b):
@@ -99,7 +91,7 @@ async def test_given_another_tenants_invoice_when_paying_it_then_it_is_not_found
     with pytest.raises(NotFound):
         await service.record_manual_payment(scope_a, wire(acme.id, 1_000, "wire-1", [early.id, foreign.id]))
 
-    assert await open_amounts(scope_a, early) == [10_000]
+    assert await data.open_amounts(scope_a, early) == [10_000]
     assert await repository.payment_by(scope_a, external_id="wire-1") is None
 
 
@@ -126,7 +118,7 @@ async def test_given_two_payments_racing_for_one_invoice_then_no_more_than_is_op
         service.record_manual_payment(scope_a, wire(acme.id, 8_000, "wire-2", [early.id])),
     )
 
-    assert await open_amounts(scope_a, early) == [0]
+    assert await data.open_amounts(scope_a, early) == [0]
     first = await repository.payment_by(scope_a, external_id="wire-1")
     second = await repository.payment_by(scope_a, external_id="wire-2")
     allocated = [a.amount for a in await repository.allocations_of(scope_a, [first.id, second.id])]
@@ -140,9 +132,9 @@ async def test_given_a_payment_when_refunded_then_unapplied_goes_first_and_alloc
     payment = await service.record_manual_payment(scope_a, wire(acme.id, 16_000, "wire-1"))
 
     await service.reverse_for_refund(scope_a, payment, 3_000, TODAY, "refund:1")
-    assert await open_amounts(scope_a, early, late) == [0, 2_000]
+    assert await data.open_amounts(scope_a, early, late) == [0, 2_000]
     await service.reverse_for_refund(scope_a, payment, 3_000, TODAY, "refund:1")
     await service.reverse_for_refund(scope_a, payment, 16_000, TODAY, "refund:2")
 
-    assert await open_amounts(scope_a, early, late) == [10_000, 5_000]
+    assert await data.open_amounts(scope_a, early, late) == [10_000, 5_000]
     assert await repository.refunded_total(scope_a, payment.id) == 16_000

@@ -50,14 +50,6 @@ async def started(registry, scope: Scope, customer_id: int, invoice_ids: list[in
     )
 
 
-async def open_amounts(scope: Scope, *invoices) -> list[int]:
-    found = {
-        i.id: i.open_amount
-        for i in await repository.open_invoices(scope, invoice_ids=[i.id for i in invoices])
-    }
-    return [found[i.id] for i in invoices]
-
-
 def lifecycle(pi: dict, refunded: int, disputed: int) -> list[dict]:
     """Processing, success, a partial refund, a chargeback and an unknown type, in Stripe's order."""
     charge = f"ch_{pi['id']}"
@@ -128,7 +120,7 @@ async def test_given_a_payments_events_in_any_order_and_repeated_then_the_final_
     assert payment.status == PaymentStatus.SUCCEEDED and payment.amount == 15_000
     assert await repository.refunded_total(scope_a, payment.id) == 4_000
     assert await repository.net_allocations(scope_a, payment.id) == {one.id: 10_000, two.id: 1_000}
-    assert await open_amounts(scope_a, one, two) == [0, 4_000]
+    assert await data.open_amounts(scope_a, one, two) == [0, 4_000]
     config = registry.require("northwind").config
     balances, _ = await balances_by_customer(scope_a, config, [acme.id], config.today())
     figures = balances[acme.id].base
@@ -140,7 +132,7 @@ async def test_given_a_payments_events_in_any_order_and_repeated_then_the_final_
     )
     dispute = await repository.dispute_by_external_id(scope_a, f"dp_{next(_ids) - 1}")
     assert (dispute.kind, dispute.amount, dispute.customer_id) == ("chargeback", 2_000, acme.id)
-    assert await open_amounts(scope_b, eur) == [7_000]
+    assert await data.open_amounts(scope_b, eur) == [7_000]
 
 
 async def test_given_a_card_payment_when_it_succeeds_then_its_invoices_are_paid_once(
@@ -158,7 +150,7 @@ async def test_given_a_card_payment_when_it_succeeds_then_its_invoices_are_paid_
 
     assert paid["status"] == "succeeded"
     assert (first.json()["outcome"], second.json()["outcome"]) == ("payment recorded", "duplicate")
-    assert await open_amounts(scope_a, one, two) == [0, 0]
+    assert await data.open_amounts(scope_a, one, two) == [0, 0]
 
 
 async def test_given_a_declined_card_then_the_failure_is_recorded_alerted_and_nothing_is_paid(
@@ -177,7 +169,7 @@ async def test_given_a_declined_card_then_the_failure_is_recorded_alerted_and_no
     assert payment.status == PaymentStatus.FAILED and payment.failure_message
     alert = await repository.raise_alert(scope_a, f"payment_failed:{failed['id']}")
     assert alert.rule == "payment_failed" and alert.customer_id == acme.id
-    assert await open_amounts(scope_a, one) == [10_000]
+    assert await data.open_amounts(scope_a, one) == [10_000]
 
 
 @pytest.mark.parametrize("who", ["forged", "cloudly's secret", "too old"])
@@ -201,7 +193,7 @@ async def test_given_a_bad_signature_then_400_and_nothing_stored(
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_signature"
     assert await repository.waiting_events(scope_a, pi["id"]) == []
     assert (await repository.payment(scope_a, start.payment_id)).status == PaymentStatus.PENDING
-    assert await open_amounts(scope_a, one) == [10_000]
+    assert await data.open_amounts(scope_a, one) == [10_000]
 
 
 async def test_given_another_tenants_intent_signed_for_this_tenant_then_it_is_ignored(
@@ -216,8 +208,8 @@ async def test_given_another_tenants_intent_signed_for_this_tenant_then_it_is_ig
     )
 
     assert answer.status_code == 200 and answer.json()["outcome"].startswith("ignored")
-    assert await open_amounts(scope_a, one) == [10_000]
-    assert await open_amounts(scope_b, eur) == [7_000]
+    assert await data.open_amounts(scope_a, one) == [10_000]
+    assert await data.open_amounts(scope_b, eur) == [7_000]
 
 
 async def test_given_localstripes_own_signed_webhooks_when_paying_then_the_app_records_the_payment(
@@ -269,7 +261,7 @@ async def test_given_localstripes_own_signed_webhooks_when_paying_then_the_app_r
         await serving
 
     assert payment.status == PaymentStatus.SUCCEEDED
-    assert await open_amounts(scope_a, one, two) == [0, 0]
+    assert await data.open_amounts(scope_a, one, two) == [0, 0]
 
 
 async def test_given_a_card_payment_when_staff_refund_it_then_stripe_refunds_and_the_webhook_repeat_is_a_no_op(
@@ -301,5 +293,5 @@ async def test_given_a_card_payment_when_staff_refund_it_then_stripe_refunds_and
 
     assert answer.json()["outcome"] == "refund already recorded"
     assert await repository.refunded_total(scope_a, start.payment_id) == 6_000
-    assert await open_amounts(scope_a, one, two) == [1_000, 5_000]
-    assert await open_amounts(scope_b, eur) == [7_000]
+    assert await data.open_amounts(scope_a, one, two) == [1_000, 5_000]
+    assert await data.open_amounts(scope_b, eur) == [7_000]

@@ -158,13 +158,7 @@ async def net_allocations(scope: Scope, payment_id: int) -> dict[int, int]:
 
 
 async def refunded_total(scope: Scope, payment_id: int) -> int:
-    rows = (
-        await scoped(Payment, scope)
-        .filter(refund_of_id=payment_id)
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return -int(rows[0]["total"] or 0) if rows else 0
+    return (await refunded_by_payment(scope, [payment_id])).get(payment_id, 0)
 
 
 async def store_event(scope: Scope, event_id: str, type_: str, payload: dict, intent: str | None):
