@@ -109,9 +109,19 @@ async def test_given_a_viewer_or_a_card_method_when_recording_then_it_is_refused
 
 
 async def test_given_two_payments_racing_for_one_invoice_then_no_more_than_is_open_is_allocated(
-    db, scope_a, scope_b
+    db, scope_a, scope_b, monkeypatch
 ):
     acme, early, _, _ = await world(scope_a, scope_b)
+    read = repository.open_invoices
+
+    async def slow_read(*args, **kwargs):
+        # Hold each payment between reading what is open and writing its allocations, long enough for
+        # the other to read too: without locks both would see the whole invoice open.
+        found = await read(*args, **kwargs)
+        await asyncio.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(repository, "open_invoices", slow_read)
 
     await asyncio.gather(
         service.record_manual_payment(scope_a, wire(acme.id, 8_000, "wire-1", [early.id])),

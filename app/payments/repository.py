@@ -2,7 +2,9 @@
 
 Writes that allocate money run inside ``writing()``: one transaction that, on PostgreSQL, holds row locks
 (SELECT ... FOR UPDATE) on the invoices being paid, and on SQLite (one writer anyway) is serialised by a
-process-wide lock, so two payments racing for one invoice see each other's allocations.
+process-wide lock (Tortoise's SQLite client happens to hold its one connection per transaction too; the
+lock states the rule instead of relying on that), so two payments racing for one invoice see each other's
+allocations. tests/test_payments_service.py fails on PostgreSQL without the FOR UPDATE.
 """
 
 from __future__ import annotations
