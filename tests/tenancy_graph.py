@@ -95,6 +95,9 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.SupportMessage] = await m.SupportMessage.create(
         **t, request=request, author_kind=MessageAuthor.CONTACT, contact=contact, body="Please explain."
     )
+    rows[m.SupportAttachment] = await m.SupportAttachment.create(
+        **t, request=request, filename="note.txt", content_type="text/plain", size=5, content=b"hello"
+    )
     rows[m.CreditReview] = await m.CreditReview.create(**t, customer=customer, requested_limit=100000)
     rows[m.KycReview] = await m.KycReview.create(**t, customer=customer, status=KycStatus.APPROVED)
     rows[m.LetterOfCredit] = await m.LetterOfCredit.create(

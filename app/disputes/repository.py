@@ -19,7 +19,7 @@ async def add(scope: Scope, **values) -> Dispute:
 
 
 async def get(scope: Scope, dispute_id: int) -> Dispute | None:
-    return await scoped(Dispute, scope).filter(id=dispute_id).prefetch_related("invoice").first()
+    return await scoped(Dispute, scope).filter(id=dispute_id).prefetch_related("invoice", "contact").first()
 
 
 async def held_on_invoice(scope: Scope, invoice_id: int) -> int:
@@ -58,3 +58,12 @@ async def add_credit_note(scope: Scope, invoice_id: int, **values) -> CreditNote
     )
     await application.save()
     return note
+
+
+async def add_staff_message(scope: Scope, request_id: int, body: str) -> None:
+    from app.models import SupportMessage
+    from app.models.enums import MessageAuthor
+
+    await new_row(
+        SupportMessage, scope, request_id=request_id, author_kind=MessageAuthor.STAFF, body=body
+    ).save()

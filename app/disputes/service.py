@@ -19,8 +19,12 @@ from app.disputes import repository
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import CreditNote, Dispute
 from app.models.enums import DisputeStatus
+from app.money import format_decimal_string
+from app.notifications import service as notify
+from app.portal import links
 from app.portal import service as portal
 from app.scope import Scope
+from app.support import service as support
 from app.tenancy.config import TenantConfig
 
 REASON_CODES = {
@@ -68,6 +72,16 @@ async def open_dispute(
     if len(message.strip()) > 10_000:
         problems.append(("message", "a message has at most 10000 characters"))
     portal.raise_problems(problems)
+    reason = REASON_CODES.get(reason_code, reason_code)
+    thread = await support.create(
+        scope,
+        tenant,
+        detail.customer_id,
+        f"Dispute of invoice {detail.summary.number}: {reason}"[:200],
+        message.strip() or reason,
+        invoice_id=invoice_id,
+        origin=origin,
+    )
     dispute = await repository.add(
         scope,
         customer_id=detail.customer_id,
@@ -79,6 +93,8 @@ async def open_dispute(
         status=DisputeStatus.OPEN,
         opened_on=portal.today_in(tenant),
         sla_due=datetime.now(UTC) + timedelta(hours=tenant.support.dispute_sla_hours),
+        contact_id=scope.principal_id,
+        support_request_id=thread.id,
     )
     await audit.record(scope, "dispute.opened", target_type="dispute", target_id=dispute.id, origin=origin)
     return dispute
@@ -152,7 +168,44 @@ async def decide(
         details={"accepted": accepted},
         origin=origin,
     )
-    return Decided(await repository.get(scope, dispute_id), credit)
+    decided = await repository.get(scope, dispute_id)
+    await _tell_contact(scope, tenant, decided, credit, note.strip())
+    return Decided(decided, credit)
+
+
+async def _tell_contact(scope: Scope, tenant: TenantConfig, dispute: Dispute, credit, note: str) -> None:
+    """Email the contact who disputed, and write the decision into the dispute's thread."""
+    outcome = {
+        DisputeStatus.ACCEPTED: "accepted",
+        DisputeStatus.PARTIALLY_ACCEPTED: "partially accepted",
+        DisputeStatus.REJECTED: "rejected",
+    }[dispute.status]
+    accepted = format_decimal_string(credit.amount, credit.currency) + f" {credit.currency}" if credit else ""
+    number = dispute.invoice.number if dispute.invoice else ""
+    if dispute.support_request_id:
+        text = f"Your dispute was {outcome}." + (
+            f" Credit note {credit.number}: {accepted}." if credit else ""
+        )
+        await repository.add_staff_message(scope, dispute.support_request_id, (text + f"\n\n{note}").strip())
+    if dispute.contact is not None:
+        await notify.dispute_decided(
+            tenant,
+            dispute.contact.email,
+            dispute.contact.name or dispute.contact.email,
+            number,
+            outcome,
+            accepted,
+            note,
+            links.invoice(tenant, dispute.invoice_id) if dispute.invoice_id else "",
+        )
+
+
+async def get(scope: Scope, dispute_id: int) -> Dispute:
+    require(scope, "ar.read")
+    found = await repository.get(scope, dispute_id)
+    if found is None:
+        raise NotFound("dispute not found")
+    return found
 
 
 async def open_disputes(scope: Scope, customer_id: int | None = None) -> list[Dispute]:

@@ -22,6 +22,7 @@ from app.models.promise import PromiseInvoice, PromiseToPay
 from app.models.staff import Membership, StaffUser
 from app.models.stripe_event import StripeEvent
 from app.models.support import SupportMessage, SupportRequest
+from app.models.support_attachment import SupportAttachment
 from app.models.tenant import Tenant
 from app.models.trade_finance import LetterOfCredit
 from app.models.write_off import WriteOff
@@ -43,6 +44,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     PromiseInvoice,
     SupportRequest,
     SupportMessage,
+    SupportAttachment,
     CreditReview,
     KycReview,
     LetterOfCredit,
@@ -83,6 +85,7 @@ __all__ = [
     "PromiseToPay",
     "StaffUser",
     "StripeEvent",
+    "SupportAttachment",
     "SupportMessage",
     "SupportRequest",
     "Tenant",

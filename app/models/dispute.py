@@ -30,6 +30,13 @@ class Dispute(TenantOwned, Timestamped):
     accepted_amount = money_field(null=True)
     resolution_note = fields.TextField(default="")
     external_id = fields.CharField(max_length=100, null=True)
+    # Who raised it in the portal (told of the decision), and the thread it is discussed in.
+    contact = fields.ForeignKeyField(
+        "models.Contact", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    support_request = fields.ForeignKeyField(
+        "models.SupportRequest", related_name="disputes", null=True, on_delete=fields.SET_NULL
+    )
 
     customer_path: ClassVar[str | None] = "customer_id"
 

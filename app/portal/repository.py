@@ -19,17 +19,15 @@ from app.models import (
     Contact,
     CreditApplication,
     CustomerAccount,
-    Dispute,
     Invoice,
     Payment,
     PaymentAllocation,
     PromiseInvoice,
     PromiseToPay,
 )
-from app.models.enums import DisputeStatus, PaymentStatus
+from app.models.enums import PaymentStatus
 from app.scope import Scope
 
-OPEN_DISPUTE = (DisputeStatus.OPEN, DisputeStatus.UNDER_REVIEW)
 _DISPUTED_SQL = RawSQL(
     'CASE WHEN EXISTS (SELECT 1 FROM "dispute" d WHERE d.invoice_id = "invoice"."id" '
     "AND d.tenant_id = \"invoice\".\"tenant_id\" AND d.status IN ('open', 'under_review')) THEN 1 ELSE 0 END"
@@ -217,29 +215,6 @@ async def next_due(scope: Scope, customer_id: int, today: date) -> tuple[date, i
         .values("due_sum")
     )
     return due, int((total or {}).get("due_sum") or 0)
-
-
-async def open_disputes(scope: Scope, customer_id: int) -> tuple[int, int]:
-    """(count, amount) of the customer's disputes still open or under review."""
-    row = (
-        await scoped(Dispute, scope)
-        .filter(customer_id=customer_id, status__in=OPEN_DISPUTE)
-        .annotate(n=RawSQL("COUNT(*)"), held=Sum("amount"))
-        .first()
-        .values("n", "held")
-    )
-    return int((row or {}).get("n") or 0), int((row or {}).get("held") or 0)
-
-
-async def disputed_amount(scope: Scope, invoice_id: int) -> int:
-    row = (
-        await scoped(Dispute, scope)
-        .filter(invoice_id=invoice_id, status__in=OPEN_DISPUTE)
-        .annotate(held=Sum("amount"))
-        .first()
-        .values("held")
-    )
-    return int((row or {}).get("held") or 0)
 
 
 async def first_issue_date(scope: Scope, customer_id: int) -> date | None:

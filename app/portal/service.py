@@ -2,13 +2,14 @@
 
 Every function takes the caller's scope first and checks the contact's role on the account
 (``require_contact``); an account the contact holds no role on is ``NotFound``. Staff scopes may read the
-same views with ``ar.read`` (support staff see what the customer sees). Figures follow docs/metrics.md and
-reuse the documents repository's open-item, aging and unapplied queries, so a portal page, a statement PDF
-and an invoice PDF show the same amounts.
+same views with ``ar.read`` (support staff see what the customer sees). Figures follow docs/metrics.md:
+balances, aging, unapplied cash and open disputes come from the dashboard's receivables queries, so the
+portal and the staff API agree to the cent.
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -16,12 +17,16 @@ from zoneinfo import ZoneInfo
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
+from app.customers.filters import CustomerFilter
+from app.disputes import repository as disputes
 from app.documents import repository as documents
 from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.errors import NotFound, ValidationFailed
 from app.models.enums import AlertSeverity, PromiseStatus
 from app.portal import repository
 from app.portal.repository import Applied, InvoiceFilter, InvoiceSummary
+from app.receivables import repository as receivables
+from app.receivables.buckets import buckets_from_edges
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
 
@@ -90,15 +95,6 @@ def today_in(tenant: TenantConfig) -> date:
     return datetime.now(ZoneInfo(tenant.timezone)).date()
 
 
-def bucket_labels(edges: list[int]) -> list[str]:
-    """Current, 1-30, 31-60, ..., 121+ for edges [30, 60, 90, 120] (metrics.md "Aging")."""
-    labels, low = ["Current"], 1
-    for edge in edges:
-        labels.append(f"{low}-{edge}")
-        low = edge + 1
-    return [*labels, f"{low}+"]
-
-
 def check_read(scope: Scope, customer_id: int) -> None:
     if scope.is_contact:
         require_contact(scope, "portal.read", customer_id)
@@ -114,17 +110,29 @@ async def _customer(scope: Scope, customer_id: int):
     return customer
 
 
+async def account_currency(scope: Scope, customer_id: int) -> str:
+    return (await _customer(scope, customer_id)).currency
+
+
 async def account_figures(scope: Scope, customer_id: int, tenant: TenantConfig) -> AccountFigures:
+    """The account's figures in its own currency as of today, from the dashboard's receivables queries
+    (app/receivables), so the portal shows exactly what the staff API shows for the customer."""
     customer = await _customer(scope, customer_id)
     as_of = today_in(tenant)
-    edges = list(tenant.aging.buckets)
     currency = customer.currency
-    by_bucket = await documents.aging_of(scope, customer_id, as_of, edges, currency)
-    aging = [Bucket(label, by_bucket.get(i, 0)) for i, label in enumerate(bucket_labels(edges))]
-    total_open = sum(b.amount for b in aging)
-    unapplied = await documents.unapplied_as_of(scope, customer_id, as_of, currency)
+    buckets = buckets_from_edges(list(tenant.aging.buckets))
+    only = CustomerFilter(customer_ids=frozenset({customer_id}))
+    amounts = {b.index: 0 for b in buckets}
+    for row in await receivables.open_by_bucket(scope, only, as_of, buckets):
+        if row["currency"] == currency:
+            amounts[row["bucket"]] += row["amount"]
+    aging = [Bucket(b.label, amounts[b.index]) for b in buckets]
+    unapplied = sum(
+        r["amount"] for r in await receivables.unapplied(scope, only, as_of) if r["currency"] == currency
+    )
+    disputes = [r for r in await receivables.open_disputes(scope, only, as_of) if r["currency"] == currency]
+    total_open = sum(amounts.values())
     next_due = await repository.next_due(scope, customer_id, as_of)
-    disputes, held = await repository.open_disputes(scope, customer_id)
     return AccountFigures(
         customer_id=customer_id,
         name=customer.legal_name,
@@ -132,15 +140,32 @@ async def account_figures(scope: Scope, customer_id: int, tenant: TenantConfig) 
         currency=currency,
         as_of=as_of,
         total_open=total_open,
-        overdue=total_open - aging[0].amount,
+        overdue=total_open - amounts[0],
         unapplied=unapplied,
         balance=total_open - unapplied,
         next_due_date=next_due[0] if next_due else None,
         next_due_amount=next_due[1] if next_due else 0,
         aging=aging,
-        open_disputes=disputes,
-        disputed_amount=held,
+        open_disputes=sum(r["count"] for r in disputes),
+        disputed_amount=sum(r["amount"] for r in disputes),
     )
+
+
+def invoice_cursor(summary: InvoiceSummary) -> str:
+    """An opaque position in the invoice list (issue date, id): the list is keyset-paged on both."""
+    return base64.urlsafe_b64encode(f"{summary.issue_date.isoformat()}|{summary.id}".encode()).decode()
+
+
+def parse_invoice_cursor(raw: str | None) -> tuple[date, int] | None:
+    if not raw:
+        return None
+    try:
+        day, _, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
+        return date.fromisoformat(day), int(pk)
+    except ValueError:
+        raise ValidationFailed(
+            "this page link is broken; start from the first page", field="after", code="invalid_cursor"
+        ) from None
 
 
 def invoice_filter(
@@ -184,7 +209,7 @@ async def invoice(scope: Scope, invoice_id: int) -> InvoiceDetail:
         lines=await documents.invoice_lines(scope, invoice_id),
         payments=await repository.payments_applied(scope, invoice_id),
         credits=await repository.credits_applied(scope, invoice_id),
-        disputed_amount=await repository.disputed_amount(scope, invoice_id),
+        disputed_amount=await disputes.held_on_invoice(scope, invoice_id),
         pdf_url=invoice_pdf_url(invoice_id),
     )
 

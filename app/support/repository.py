@@ -34,7 +34,12 @@ async def requests(
 
 
 async def request(scope: Scope, request_id: int) -> SupportRequest | None:
-    return await scoped(SupportRequest, scope).filter(id=request_id).prefetch_related("invoice").first()
+    return (
+        await scoped(SupportRequest, scope)
+        .filter(id=request_id)
+        .prefetch_related("invoice", "contact", "customer")
+        .first()
+    )
 
 
 async def messages(scope: Scope, request_id: int, *, include_internal: bool) -> list[SupportMessage]:
@@ -74,3 +79,39 @@ async def membership(scope: Scope, membership_id: int) -> Membership | None:
 
 async def membership_of(scope: Scope, email: str) -> Membership | None:
     return await scoped(Membership, scope).filter(user__email=email).first()
+
+
+async def add_attachments(scope: Scope, request_id: int, files: list[tuple[str, str, bytes]]) -> None:
+    from app.models import SupportAttachment
+
+    await SupportAttachment.bulk_create(
+        [
+            new_row(
+                SupportAttachment,
+                scope,
+                request_id=request_id,
+                filename=name,
+                content_type=kind,
+                size=len(content),
+                content=content,
+            )
+            for name, kind, content in files
+        ]
+    )
+
+
+async def attachments(scope: Scope, request_id: int) -> list:
+    from app.models import SupportAttachment
+
+    return (
+        await scoped(SupportAttachment, scope)
+        .filter(request_id=request_id)
+        .order_by("id")
+        .values("id", "filename", "content_type", "size")
+    )
+
+
+async def attachment(scope: Scope, attachment_id: int):
+    from app.models import SupportAttachment
+
+    return await scoped(SupportAttachment, scope).filter(id=attachment_id).first()

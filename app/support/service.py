@@ -17,6 +17,8 @@ from app.auth.permissions import require, require_contact
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import SupportMessage, SupportRequest
 from app.models.enums import MessageAuthor, SupportStatus
+from app.notifications import service as notify
+from app.portal import links
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -53,11 +55,13 @@ async def create(
     *,
     invoice_id: int | None = None,
     line_positions: list[int] | None = None,
-    sla_hours: int | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
     origin: Origin = NO_ORIGIN,
 ) -> SupportRequest:
-    """A contact raises a query about the account, or an invoice of it, or some of that invoice's lines."""
+    """A contact raises a query about the account, or an invoice of it, or some of that invoice's lines,
+    optionally with files (``(name, content type, bytes)``) within the tenant's limits."""
     require_contact(scope, "portal.ask", customer_id)
+    files = check_attachments(tenant, attachments or [])
     if invoice_id is not None:
         found = await repository.invoice_customer(scope, invoice_id)
         if found is None or found[0] != customer_id:
@@ -88,7 +92,13 @@ async def create(
         line_positions=positions,
         subject=subject,
         status=SupportStatus.OPEN,
-        sla_due=_now() + timedelta(hours=sla_hours or tenant.support.sla_hours),
+        sla_due=_now() + timedelta(hours=tenant.support.sla_hours),
+    )
+    if files:
+        await repository.add_attachments(scope, request.id, files)
+    request = await _visible(scope, request.id)
+    await notify.new_request(
+        tenant, request.customer.legal_name, subject, body, links.support_request(tenant, request.id)
     )
     await repository.add_message(
         scope,
@@ -101,6 +111,48 @@ async def create(
         scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
     )
     return request
+
+
+def check_attachments(
+    tenant: TenantConfig, files: list[tuple[str, str, bytes]]
+) -> list[tuple[str, str, bytes]]:
+    """The files if they are within the tenant's count, size and type limits (``[support]``)."""
+    limits = tenant.support
+    if len(files) > limits.attachment_max_files:
+        raise ValidationFailed(f"attach at most {limits.attachment_max_files} files", field="attachments")
+    checked = []
+    for name, kind, content in files:
+        kind = kind.split(";")[0].strip().lower()
+        if kind not in limits.attachment_types:
+            raise ValidationFailed(
+                f"{name}: attach only {', '.join(limits.attachment_types)}",
+                field="attachments",
+                code="file_type",
+            )
+        if len(content) > limits.attachment_max_bytes:
+            raise ValidationFailed(
+                f"{name}: a file may be at most {limits.attachment_max_bytes // 1024} KB",
+                field="attachments",
+                code="file_too_large",
+            )
+        safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in name.rsplit("/", 1)[-1])[:200]
+        checked.append((safe or "attachment", kind, content))
+    return checked
+
+
+async def attachments_of(scope: Scope, request_id: int) -> list[dict]:
+    await _visible(scope, request_id)
+    return await repository.attachments(scope, request_id)
+
+
+async def attachment(scope: Scope, attachment_id: int):
+    """An attachment's row (name, type, content) if the caller may see its request."""
+    if not scope.is_contact:
+        require(scope, "support.manage")
+    row = await repository.attachment(scope, attachment_id)
+    if row is None:
+        raise NotFound("attachment not found")
+    return row
 
 
 async def _visible(scope: Scope, request_id: int) -> SupportRequest:
@@ -184,7 +236,13 @@ async def _staff_member_id(scope: Scope) -> int | None:
 
 
 async def staff_reply(
-    scope: Scope, request_id: int, body: str, *, internal: bool = False, origin: Origin = NO_ORIGIN
+    scope: Scope,
+    tenant: TenantConfig,
+    request_id: int,
+    body: str,
+    *,
+    internal: bool = False,
+    origin: Origin = NO_ORIGIN,
 ) -> SupportMessage:
     """Staff answer the customer (the request then waits on them) or add an internal note (no change)."""
     require(scope, "support.manage")
@@ -200,6 +258,16 @@ async def staff_reply(
     )
     if not internal and request.status == SupportStatus.OPEN:
         await repository.update_request(scope, request_id, status=SupportStatus.WAITING_ON_CUSTOMER)
+    if not internal and request.contact is not None:
+        contact = request.contact
+        await notify.staff_replied(
+            tenant,
+            contact.email,
+            contact.name or contact.email,
+            request.subject,
+            body,
+            links.support_request(tenant, request_id),
+        )
     action = "support.note" if internal else "support.answered"
     await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
     return message

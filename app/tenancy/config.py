@@ -100,6 +100,12 @@ class SupportConfig(_Strict):
     email: str = ""
     sla_hours: int = Field(default=48, ge=1)
     dispute_sla_hours: int = Field(default=120, ge=1)
+    # Files contacts may attach to a billing query: at most this many, each at most this size, of these types.
+    attachment_max_files: int = Field(default=3, ge=0, le=10)
+    attachment_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1, le=25 * 1024 * 1024)
+    attachment_types: list[str] = Field(
+        default_factory=lambda: ["application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"]
+    )
 
 
 class TenantConfig(_Strict):

@@ -15,6 +15,7 @@ from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
+from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
 
 QUERY_TYPES: tuple[type, ...] = (
@@ -27,8 +28,9 @@ QUERY_TYPES: tuple[type, ...] = (
     TrendQuery,
     AccessQuery,
     PaymentsQuery,
+    SupportQueueQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation, PaymentsMutation)
+MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation, PaymentsMutation, SupportQueueMutation)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

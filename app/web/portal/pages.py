@@ -6,12 +6,12 @@ answered exactly like a URL that does not exist: 404.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -74,6 +74,15 @@ def field_errors(exc: LedgerportError) -> dict[str, str]:
     return {exc.field or "form": exc.message}
 
 
+async def uploaded_files(form) -> list[tuple[str, str, bytes]]:
+    """The files of a form's ``attachments`` field (browsers send an empty part when none is chosen)."""
+    files = []
+    for item in form.getlist("attachments") if hasattr(form, "getlist") else []:
+        if isinstance(item, UploadFile) and item.filename:
+            files.append((item.filename, item.content_type or "", await item.read()))
+    return files
+
+
 def parse_date(raw: str | None, name: str) -> date | None:
     if not raw:
         return None
@@ -81,20 +90,6 @@ def parse_date(raw: str | None, name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed("enter a date like 2026-06-30", field=name) from None
-
-
-def encode_cursor(issue_date: date, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{issue_date.isoformat()}|{pk}".encode()).decode()
-
-
-def decode_cursor(raw: str | None) -> tuple[date, int] | None:
-    if not raw:
-        return None
-    try:
-        day, _, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
-        return date.fromisoformat(day), int(pk)
-    except ValueError:
-        raise ValidationFailed("this page link is broken; start from the first page", field="after") from None
 
 
 @portal_page
@@ -145,14 +140,19 @@ async def invoices(request: Request, session: PortalSession, form) -> Response:
             values["search"],
         )
         rows, more = await portal.invoices(
-            session.scope, account.pk, session.tenant.config, flt, PAGE_SIZE, decode_cursor(q.get("after"))
+            session.scope,
+            account.pk,
+            session.tenant.config,
+            flt,
+            PAGE_SIZE,
+            portal.parse_invoice_cursor(q.get("after")),
         )
     except ValidationFailed as exc:
         errors = field_errors(exc)
     next_url = ""
     if more and rows:
         params = "&".join(f"{k}={v}" for k, v in values.items() if v)
-        next_url = f"?{params}&after={encode_cursor(rows[-1].issue_date, rows[-1].id)}".replace("?&", "?")
+        next_url = f"?{params}&after={portal.invoice_cursor(rows[-1])}".replace("?&", "?")
     return page(
         session,
         "portal/invoices.html",
@@ -216,6 +216,7 @@ async def ask_about_invoice(request: Request, session: PortalSession, form) -> R
             str(form.get("message", "")),
             invoice_id=invoice_id,
             line_positions=lines,
+            attachments=await uploaded_files(form),
             origin=origin(request),
         )
     except ValidationFailed as exc:
@@ -332,6 +333,7 @@ async def support_create(request: Request, session: PortalSession, form) -> Resp
             account.pk,
             str(form.get("subject", "")),
             str(form.get("message", "")),
+            attachments=await uploaded_files(form),
             origin=origin(request),
         )
     except ValidationFailed as exc:
@@ -359,6 +361,10 @@ async def _thread(request, session, *, errors=None, form=None, status=200, flash
         request_id=request.path_params["request"],
         can_ask=account.role in ("admin", "payer"),
         invoice_link=ids.encode_id("Invoice", thread.request.invoice_id) if thread.request.invoice_id else "",
+        attachments=[
+            {**a, "id": ids.encode_id("Attachment", a["id"])}
+            for a in await support.attachments_of(session.scope, request_id)
+        ],
     )
 
 
@@ -445,6 +451,24 @@ async def profile(request: Request, session: PortalSession, form) -> Response:
     )
 
 
+@portal_page
+async def attachment(request: Request, session: PortalSession, form) -> Response:
+    """A file attached to one of the contact's support requests, as a download (never rendered inline)."""
+    row = await support.attachment(
+        session.scope, ids.decode_id("Attachment", request.path_params["attachment"])
+    )
+    disposition = f"attachment; filename*=UTF-8''{quote(row.filename)}"
+    return Response(
+        bytes(row.content),
+        media_type=row.content_type,
+        headers={
+            "Content-Disposition": disposition,
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 async def invitation(request: Request) -> Response:
     """The landing page of an invitation: whose portal it is, and the button that signs in and accepts it.
 
@@ -480,4 +504,5 @@ def routes():
         Route("/portal/invoices/{invoice}/dispute", dispute_invoice, methods=["POST"]),
         Route("/portal/support/{request}", support_thread),
         Route("/portal/support/{request}/reply", support_reply, methods=["POST"]),
+        Route("/portal/attachments/{attachment}", attachment),
     ]

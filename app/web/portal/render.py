@@ -91,13 +91,15 @@ def page(
     assert tenant is not None
     values = {
         "brand": _brand(tenant),
-        "lang": tenant.config.locale.split("_")[0],
+        # The pages' words are English; numbers and dates follow the tenant's locale.
+        "lang": "en",
         "contact": session.profile if session else None,
         "accounts": session.accounts if session else [],
         "account": account,
         "nav": nav,
         "csrf_token": session.csrf_token if session else "",
         "fmt": formatter(tenant),
+        "limits": tenant.config.support,
         "flash": "",
         "title": "",
         "errors": {},
