@@ -295,3 +295,45 @@ async def test_given_a_card_payment_when_staff_refund_it_then_stripe_refunds_and
     assert await repository.refunded_total(scope_a, start.payment_id) == 6_000
     assert await data.open_amounts(scope_a, one, two) == [1_000, 5_000]
     assert await data.open_amounts(scope_b, eur) == [7_000]
+
+
+async def test_given_a_delivery_that_failed_half_way_when_stripe_retries_then_the_payment_is_applied_once(
+    stripe_env, client, registry, scope_a, scope_b, monkeypatch
+):
+    from app.payments import service as payments
+
+    acme, one, two, _ = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id])
+    paid = await pay(stripe_env, "northwind", start.payment_intent_id)
+    succeeded = event("evt_retry", "payment_intent.succeeded", paid)
+    apply = payments.apply_payment
+
+    async def crash(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(payments, "apply_payment", crash)
+    failed = await deliver(client, "northwind", succeeded)
+    monkeypatch.setattr(payments, "apply_payment", apply)
+    retried, again = (
+        await deliver(client, "northwind", succeeded),
+        await deliver(client, "northwind", succeeded),
+    )
+
+    assert failed.status_code == 500
+    assert (retried.json()["outcome"], again.json()["outcome"]) == ("payment recorded (retry)", "duplicate")
+    assert await data.open_amounts(scope_a, one, two) == [0, 5_000]
+
+
+async def test_given_an_intent_naming_another_tenants_invoices_then_it_is_acknowledged_and_rejected(
+    stripe_env, client, registry, scope_a, scope_b
+):
+    acme, one, _, eur = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id])
+    pi = await intent(stripe_env, "northwind", start.payment_intent_id)
+    pi["metadata"]["invoice_ids"] = str(eur.id)
+
+    answer = await deliver(client, "northwind", event("evt_foreign", "payment_intent.succeeded", pi))
+
+    assert answer.status_code == 200 and answer.json()["outcome"].startswith("rejected")
+    assert await data.open_amounts(scope_a, one) == [10_000]
+    assert await data.open_amounts(scope_b, eur) == [7_000]

@@ -63,11 +63,20 @@ async def receive(scope: Scope, event: dict, timezone: str) -> str:
     stored, new = await repository.store_event(
         scope, event["id"], event.get("type", ""), event, _intent_of(obj)
     )
-    if not new:
+    if not new and stored.processed_at is not None:
         return "duplicate"
-    outcome = await _apply(scope, stored, ZoneInfo(timezone))
+    # New, or stored by a delivery that failed half-way (Stripe retries it): applying is idempotent.
+    try:
+        outcome = await _apply(scope, stored, ZoneInfo(timezone))
+    except LedgerportError as exc:
+        # The event names something this tenant does not have (a deleted customer, foreign invoices):
+        # retrying cannot help, so it is acknowledged, kept, and logged for a person to look at.
+        await _done(stored)
+        outcome = f"rejected: {exc.message}"
+        log.warning("stripe event %s (%s) rejected: %s", stored.event_id, stored.type, exc.message)
+        return outcome
     log.info("stripe event %s (%s): %s", stored.event_id, stored.type, outcome)
-    return outcome
+    return outcome if new else f"{outcome} (retry)"
 
 
 async def _apply(scope: Scope, stored: StripeEvent, tz: ZoneInfo) -> str:
