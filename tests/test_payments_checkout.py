@@ -11,7 +11,6 @@ from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.models.enums import ContactRole, PaymentStatus
 from app.payments import checkout, repository
 from app.payments.checkout import StartPayment
-from app.payments.stripe_gateway import account_for
 from app.scope import PrincipalKind, Scope
 from tests import payments_data as data
 from tests.stripe_fixtures import DECLINED_CARD, GOOD_CARD, NEEDS_ACTION_CARD, card_token, intent, intents
@@ -33,7 +32,7 @@ def contact(scope: Scope, grants: dict[int, ContactRole], principal_id: int = 7)
 
 async def start(registry, scope: Scope, request: StartPayment):
     config = registry.require(scope.tenant_slug).config.payments
-    return await checkout.start_payment(scope, request, config, account_for(config), TODAY)
+    return await checkout.start_payment(scope, request, config, TODAY)
 
 
 async def world(scope_a, scope_b):
@@ -171,10 +170,10 @@ async def test_given_a_tokenised_card_when_confirming_then_the_page_learns_the_s
     acme, one, *_ = await world(scope_a, scope_b)
     payer = contact(scope_a, {acme.id: ContactRole.PAYER})
     started = await start(registry, payer, StartPayment([one.id], "click-1"))
-    account = account_for(registry.require("northwind").config.payments)
+    config = registry.require("northwind").config.payments
 
     confirmed = await checkout.confirm_payment(
-        payer, started.payment_id, await card_token(stripe_env, "northwind", card), account
+        payer, started.payment_id, await card_token(stripe_env, "northwind", card), config
     )
 
     assert confirmed.state == state

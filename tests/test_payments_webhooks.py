@@ -13,7 +13,6 @@ import uvicorn
 from app.models.enums import ContactRole, PaymentStatus
 from app.payments import checkout, repository
 from app.payments.checkout import StartPayment
-from app.payments.stripe_gateway import account_for
 from app.receivables.service import balances_by_customer
 from app.scope import Scope
 from tests import payments_data as data
@@ -45,7 +44,6 @@ async def started(registry, scope: Scope, customer_id: int, invoice_ids: list[in
         scope=payer,
         request=StartPayment(invoice_ids, key),
         config=config,
-        account=account_for(config),
         today=TODAY,
     )
 

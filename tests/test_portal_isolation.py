@@ -10,10 +10,13 @@ import pytest
 
 from app.auth.repositories import identities
 from app.auth.sessions import contact_scope_for
+from app.models.enums import PaymentMethod
+from app.payments import service as payments
+from app.payments.service import PaymentRequest
 from app.support import service as support
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
-from app.web.portal import pages
+from app.web.portal import pages, pay
 from schema.common import ids
 from schema.portal.schema import Mutation, Query
 from tests.conftest import ROOT
@@ -35,6 +38,8 @@ MUTATIONS = {
     "promiseToPay": ("promise", {"date": "2099-01-01", "amount": "1.00"}),
     "createSupportRequest": ("account", {"subject": "Spy", "message": "Spy"}),
     "replyToSupportRequest": ("request", {"message": "Spy"}),
+    "startPayment": ("invoices", {"idempotencyKey": "spy"}),
+    "confirmPayment": ("payment", {"cardToken": "tok_spy"}),
 }
 INPUT_TYPES = {
     "inviteContact": "InviteContactInput",
@@ -43,6 +48,8 @@ INPUT_TYPES = {
     "promiseToPay": "PromiseToPayInput",
     "createSupportRequest": "CreateSupportRequestInput",
     "replyToSupportRequest": "ReplyToSupportRequestInput",
+    "startPayment": "StartPaymentInput",
+    "confirmPayment": "ConfirmPaymentInput",
 }
 
 
@@ -85,11 +92,16 @@ async def _others():
             attachments=[("secret.txt", "text/plain", b"secret")],
         )
         attachment = (await support.attachments_of(theirs, request.id))[0]
+        paid = await payments.apply_payment(
+            scope,
+            PaymentRequest(account.id, 100, invoice.currency, w.today, PaymentMethod.WIRE, f"spy-{slug}"),
+        )
         out[slug] = {
             "account": account.id,
             "invoice": invoice.id,
             "request": request.id,
             "attachment": attachment["id"],
+            "payment": paid.id,
         }
     return w, out
 
@@ -112,6 +124,7 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
             "account": _opaque("Account", theirs["account"]),
             "invoice": _opaque("Invoice", theirs["invoice"]),
             "request": _opaque("SupportRequest", theirs["request"]),
+            "payment": _opaque("Payment", theirs["payment"]),
         }
         for field, query in QUERIES.items():
             if query is None:
@@ -133,6 +146,8 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
                 "account": [{"accountId": targets["account"]}],
                 "invoice": [{"invoiceId": targets["invoice"]}],
                 "request": [{"supportRequestId": targets["request"]}],
+                "invoices": [{"invoiceIds": [targets["invoice"]]}],
+                "payment": [{"paymentId": targets["payment"]}],
                 "promise": [
                     {"accountId": targets["account"], "invoiceIds": [targets["invoice"]]},
                     {"accountId": mine, "invoiceIds": [targets["invoice"]]},
@@ -155,7 +170,7 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
                     answer,
                 )
                 checked += 1
-    assert checked == 2 * (4 + 8)
+    assert checked == 2 * (4 + 10)
 
 
 def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
@@ -182,6 +197,10 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
             ("GET", f"/portal/attachments/{_opaque('Attachment', theirs['attachment'])}")
         ],
         "/portal/switch": [("GET", f"/portal/switch?account={account}")],
+        "/portal/accounts/{account}/pay": [("GET", f"/portal/accounts/{account}/pay")],
+        "/portal/payments/{payment}/receipt": [
+            ("GET", f"/portal/payments/{_opaque('Payment', theirs['payment'])}/receipt")
+        ],
         "documents": [
             ("GET", f"/documents/invoices/{theirs['invoice']}.pdf"),
             ("GET", f"/documents/statements/{theirs['account']}.pdf"),
@@ -211,7 +230,7 @@ async def test_given_a_contact_of_x_then_every_portal_page_form_and_download_of_
     }
     for slug, theirs in others.items():
         urls = _page_urls(theirs)
-        assert {r.path for r in pages.routes()} - OWN_ONLY == set(urls) - {"documents"}
+        assert {r.path for r in [*pages.routes(), *pay.routes()]} - OWN_ONLY == set(urls) - {"documents"}
         for _template, calls in urls.items():
             for method, url in calls:
                 response = await (browser.get(url) if method == "GET" else browser.post(url, data=form))

@@ -23,7 +23,7 @@ from app.models.enums import PaymentMethod, PaymentStatus
 from app.money import from_minor, to_minor
 from app.payments import repository
 from app.payments.allocation import AllocationPlan, OpenInvoice
-from app.payments.stripe_gateway import StripeAccount, client_for, to_stripe_amount
+from app.payments.stripe_gateway import StripeAccount, account_for, client_for, to_stripe_amount
 from app.scope import Scope
 from app.tenancy.config import PaymentsConfig
 
@@ -123,15 +123,19 @@ async def _existing(scope: Scope, client, payment: Payment, account: StripeAccou
 
 
 async def start_payment(
-    scope: Scope, request: StartPayment, config: PaymentsConfig, account: StripeAccount, today: date
+    scope: Scope, request: StartPayment, config: PaymentsConfig, today: date
 ) -> StartedPayment:
-    """Check the request and create (or find again) its PaymentIntent; nothing is allocated yet."""
+    """Check the request and create (or find again) its PaymentIntent; nothing is allocated yet.
+
+    The tenant's Stripe keys are needed only after every check passed, so a caller naming someone
+    else's invoices learns "not found" whether or not the tenant takes cards."""
     invoices = await _payable_invoices(scope, request.invoice_ids)
     amount = _amount(request, invoices, config)
     customer_id, currency = invoices[0].customer_id, invoices[0].currency
     if not request.idempotency_key or len(request.idempotency_key) > 64:
         raise _invalid("an idempotency key of 1 to 64 characters is required", "invalid", "idempotencyKey")
     key = f"{scope.principal_id}:{request.idempotency_key}"
+    account = account_for(config)
     client = client_for(account)
     existing = await repository.payment_by(scope, idempotency_key=key)
     if existing is not None:
@@ -196,7 +200,7 @@ STATES = {"succeeded": "succeeded", "processing": "processing", "requires_action
 
 
 async def confirm_payment(
-    scope: Scope, payment_id: int, card_token: str, account: StripeAccount
+    scope: Scope, payment_id: int, card_token: str, config: PaymentsConfig
 ) -> Confirmation:
     """Attach the card Stripe.js tokenised to the payment's intent and confirm it on the server.
 
@@ -209,7 +213,7 @@ async def confirm_payment(
     require_contact(scope, "portal.pay", payment.customer_id)
     if payment.status == PaymentStatus.SUCCEEDED:
         return Confirmation("succeeded", payment.id, "")
-    client = client_for(account)
+    client = client_for(account_for(config))
     intent_id = payment.stripe_payment_intent_id
     try:
         token = await client.v1.tokens.retrieve_async(card_token)

@@ -12,7 +12,6 @@ from app.errors import LedgerportError, ValidationFailed
 from app.money import format_decimal_string
 from app.payments import checkout
 from app.payments.allocation import AllocationPlan
-from app.payments.stripe_gateway import account_for
 from schema.common import ids
 from schema.errors import UserError, user_errors_from
 
@@ -70,9 +69,7 @@ class PaymentMutation:
                 amount=_amount(input.amount),
                 plan=AllocationPlan(input.allocation.value),
             )
-            started = await checkout.start_payment(
-                context.scope, request, config.payments, account_for(config.payments), context.today()
-            )
+            started = await checkout.start_payment(context.scope, request, config.payments, context.today())
         except LedgerportError as exc:
             return StartPaymentPayload(user_errors=user_errors_from(exc))
         return StartPaymentPayload(
@@ -123,7 +120,7 @@ class ConfirmPaymentMutation:
         try:
             payment_id = ids.decode_id("Payment", str(input.payment_id))
             done = await checkout.confirm_payment(
-                context.scope, payment_id, input.card_token, account_for(config.payments)
+                context.scope, payment_id, input.card_token, config.payments
             )
         except LedgerportError as exc:
             return ConfirmPaymentPayload(user_errors=user_errors_from(exc))
