@@ -12,7 +12,7 @@ from tests.browser import assert_accessible, screenshots, sign_in
 from tests.helpers import make_token
 from tests.portal_data import world
 from tests.signin_flow import person
-from tests.stripe_fixtures import DECLINED_CARD, GOOD_CARD, deliver_webhooks_to
+from tests.stripe_fixtures import DECLINED_CARD, GOOD_CARD, NEEDS_ACTION_CARD, deliver_webhooks_to
 
 STAFF_VIEW = """
 query($customer: ID!) {
@@ -101,3 +101,22 @@ async def test_given_a_declined_card_when_paying_then_the_page_says_so_and_nothi
     assert payment.status in (PaymentStatus.PENDING, PaymentStatus.FAILED)
     opened = {i.id: i.open_amount for i in await repository.open_invoices(scope, customer_id=w.x.id)}
     assert opened[old.id] == 60_000
+
+
+async def test_given_a_card_that_needs_3d_secure_when_the_payer_confirms_then_the_payment_succeeds(
+    stripe_env, live_server, page, providers
+):
+    w, _ = await open_pay_page(page, live_server, providers, stripe_env)
+    late = w.x_invoices[2]
+
+    await page.check(f"#inv-{ids.encode_id('Invoice', late.id)}")
+    await fill_card(page, NEEDS_ACTION_CARD)
+    await page.click("#pay-button")
+    await page.wait_for_selector("#pay-status[data-state=needs-action]", timeout=15_000)
+    await page.click("button:has-text('Complete authentication')")
+    await page.wait_for_url("**/receipt", wait_until="domcontentloaded")
+    await page.wait_for_selector("#receipt-status[data-state=succeeded]", timeout=15_000)
+
+    scope = await system_scope("northwind")
+    opened = {i.id: i.open_amount for i in await repository.open_invoices(scope, customer_id=w.x.id)}
+    assert opened[late.id] == 0
