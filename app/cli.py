@@ -1,4 +1,5 @@
-"""The ``ledgerport`` command line: migrate, tenants, tokens, serve, demo, schema, statements.
+"""The ``ledgerport`` command line: migrate, tenants, tokens, import, export, seed, serve, demo, schema,
+statements, alerts.
 
 Every command reads the same settings as the server and talks to the database through the same services,
 with a system scope for the tenant named by ``--tenant``. Errors print one clear message and exit non-zero;
@@ -159,6 +160,125 @@ def tokens_list(tenant_slug: str) -> None:
         click.echo(f"{t.name:<24} {t.role:<12} {t.prefix}…  {state}")
 
 
+def _print_import_summary(result, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("record type", "created", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == "record type" else "right")
+    for record_type, counts in result.counts.items():
+        if counts.total:
+            table.add_row(record_type, str(counts.created), str(counts.updated), str(counts.unchanged))
+    Console().print(table)
+    click.echo(f"{result.rows_written} rows written in {result.seconds:.1f} s")
+
+
+def _fail_with_problems(exc) -> None:
+    click.secho(f"error: {exc.message}", fg="red", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+@main.command("import")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def import_command(tenant_slug: str, files: tuple[Path, ...]) -> None:
+    """Import a batch: JSON documents and/or CSV files named by record type (docs/ingest.md).
+
+    The whole batch is checked first; on any problem nothing is written, every problem is listed and the
+    exit status is 1.
+    """
+    from rich.progress import Progress
+
+    from app.errors import ValidationFailed
+    from app.ingest.format import read_files
+    from app.ingest.service import import_batch
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+    try:
+        batch = read_files(files)
+    except ValidationFailed as exc:
+        _fail_with_problems(exc)
+
+    async def work():
+        await sync_tenants(registry)
+        scope = await system_scope(tenant_slug, principal="cli")
+        with Progress(transient=True) as bar:
+            task = bar.add_task("writing", total=None)
+            try:
+                return await import_batch(
+                    scope, batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                )
+            except ValidationFailed as exc:  # returned, not raised: run_with_db would drop the problems
+                return exc
+
+    result = run_with_db(settings, work)
+    if isinstance(result, ValidationFailed):
+        _fail_with_problems(result)
+    _print_import_summary(result, f"imported into {tenant_slug}")
+
+
+@main.command("export")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def export_command(tenant_slug: str, out_dir: Path, fmt: str) -> None:
+    """Write every record of a tenant in the import format (batch.json, or one CSV per record type)."""
+    from app.ingest.export import export_batch
+    from app.ingest.format import write_csv, write_json
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+
+    async def work():
+        return await export_batch(await system_scope(tenant_slug, principal="cli"))
+
+    batch = run_with_db(settings, work)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        write_json(batch, out_dir / "batch.json")
+        written = [out_dir / "batch.json"]
+    else:
+        written = write_csv(batch, out_dir)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command("seed")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+@click.option("--customers", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--months", type=click.IntRange(min=1, max=120), default=24, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="the same seed gives the same data")
+def seed_command(tenant_slug: str, customers: int, months: int, seed: int) -> None:
+    """Generate demo customers and history and import them through the ingest service."""
+    from rich.progress import Progress
+
+    from app.ingest.seeder import seed_tenant
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+
+    async def work():
+        await sync_tenants(registry)
+        scope = await system_scope(tenant_slug, principal="cli")
+        with Progress(transient=True) as bar:
+            task = bar.add_task("seeding customers", total=customers)
+            return await seed_tenant(
+                scope,
+                customers=customers,
+                months=months,
+                seed=seed,
+                progress=lambda done, _total: bar.update(task, completed=done),
+            )
+
+    _print_import_summary(run_with_db(settings, work), f"seeded {tenant_slug}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -213,6 +333,8 @@ def demo(host: str, port: int) -> None:
         provider_note = f"not started ({exc}); is another demo provider already running there?"
     base = f"http://{host}:{port}"
     click.echo("")
+    for slug, (rows, seconds) in info.seeded.items():
+        click.echo(f"  seeded {slug}: {rows} rows in {seconds:.1f} s")
     click.secho("Ledgerport demo is ready", bold=True)
     click.echo(f"  GraphiQL (staff API): {base}/graphql")
     click.echo(f"  Health:               {base}/healthz")

@@ -6,24 +6,35 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from app.auth import tokens as token_service
+from app.ingest import seeder
 from app.models.enums import StaffRole
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants, system_scope
 
 DEMO_TOKEN_NAME = "demo-admin"
+# How much demo data each tenant gets when it has no customers yet: (customers, months of history).
+DEMO_DATA = {"northwind": (8_000, 24), "cloudly": (300, 24)}
+DEMO_SEED = 42
 
 
 @dataclass
 class DemoInfo:
     tokens: dict[str, str] = field(default_factory=dict)
+    #: slug -> (rows written, seconds) for tenants seeded by this run.
+    seeded: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 async def prepare_demo(registry: TenantRegistry) -> DemoInfo:
-    """Sync tenants and issue a new demo token for each (the old one is revoked: secrets are not kept)."""
+    """Sync tenants, seed the ones without customers, and issue a new demo token for each (the old one
+    is revoked: secrets are not kept)."""
     await sync_tenants(registry)
     info = DemoInfo()
     for slug in registry.slugs():
         scope = await system_scope(slug, principal="demo")
+        customers, months = DEMO_DATA.get(slug, (200, 24))
+        if not await seeder.has_customers(scope):
+            result = await seeder.seed_tenant(scope, customers=customers, months=months, seed=DEMO_SEED)
+            info.seeded[slug] = (result.rows_written, result.seconds)
         for token in await token_service.list_tokens(scope):
             if token.name.startswith(DEMO_TOKEN_NAME) and token.revoked_at is None:
                 await token_service.revoke_token(scope, token.name)

@@ -45,7 +45,8 @@ class LedgerportMaskErrors(MaskErrors):
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
         original = error.original_error
-        return original is not None and not isinstance(original, LedgerportError)
+        # A GraphQLError raised on purpose (the permission extension's "forbidden") is meant for the client.
+        return original is not None and not isinstance(original, LedgerportError | GraphQLError)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         out: list[GraphQLError] = []

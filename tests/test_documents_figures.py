@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.documents import repository
+from app.receivables import customer_figures as figures
 from tests import documents_data as data
 
 D = date(2026, 6, 30)
@@ -21,47 +22,47 @@ async def _two_tenants(scope_a, scope_b):
 async def test_given_the_worked_example_when_asking_open_items_then_they_match_metrics_md(scope_a, scope_b):
     a, b = await _two_tenants(scope_a, scope_b)
 
-    items = await repository.open_items_as_of(scope_a, a.id, D)
+    items = await figures.open_items(scope_a, a.id, D)
 
     assert [(i.number, i.open_amount, (D - i.due_date).days) for i in items] == [
         ("INV-1", 60000, 91),
         ("INV-3", 60000, 30),
         ("INV-2", 250000, -1),
     ]
-    assert await repository.open_items_as_of(scope_a, b.id, D) == []
+    assert await figures.open_items(scope_a, b.id, D) == []
 
 
 async def test_given_the_worked_example_when_aging_then_buckets_unapplied_and_net_match(scope_a, scope_b):
     a, b = await _two_tenants(scope_a, scope_b)
 
-    aging = await repository.aging_of(scope_a, a.id, D, [30, 60, 90, 120])
-    unapplied = await repository.unapplied_as_of(scope_a, a.id, D)
-    balances = await repository.net_balances_as_of(scope_a, D)
+    aging = await figures.aging(scope_a, a.id, D, [30, 60, 90, 120], "USD")
+    unapplied = await figures.unapplied(scope_a, a.id, D, "USD")
+    balances = await figures.net_balances(scope_a, D)
 
     assert aging == {0: 250000, 1: 60000, 4: 60000}
     assert unapplied == 15000
     assert balances == {(a.id, "USD"): 355000}
-    assert await repository.net_balances_as_of(scope_b, D) == {(b.id, "EUR"): 99900}
+    assert await figures.net_balances(scope_b, D) == {(b.id, "EUR"): 99900}
 
 
 async def test_given_an_earlier_date_when_asking_then_later_payments_do_not_count(scope_a, scope_b):
     a, _ = await _two_tenants(scope_a, scope_b)
     earlier = date(2026, 4, 10)
 
-    items = await repository.open_items_as_of(scope_a, a.id, earlier)
-    aging = await repository.aging_of(scope_a, a.id, earlier, [30, 60, 90, 120])
+    items = await figures.open_items(scope_a, a.id, earlier)
+    aging = await figures.aging(scope_a, a.id, earlier, [30, 60, 90, 120], "USD")
 
     assert [(i.number, i.open_amount) for i in items] == [("INV-1", 100000)]
     assert aging == {1: 100000}
-    assert await repository.unapplied_as_of(scope_a, a.id, earlier) == 0
+    assert await figures.unapplied(scope_a, a.id, earlier, "USD") == 0
 
 
 async def test_given_a_write_off_when_asking_then_it_reduces_open_and_appears_in_activity(scope_a, scope_b):
     a, _ = await _two_tenants(scope_a, scope_b)
-    inv1 = (await repository.open_items_as_of(scope_a, a.id, D))[0]
+    inv1 = (await figures.open_items(scope_a, a.id, D))[0]
     await data.write_off(scope_a, await _invoice(inv1.invoice_id), date(2026, 6, 25), 10000)
 
-    items = await repository.open_items_as_of(scope_a, a.id, D)
+    items = await figures.open_items(scope_a, a.id, D)
     rows = await repository.activity(scope_a, a.id, date(2026, 3, 1), D)
 
     assert items[0].open_amount == 50000
@@ -91,17 +92,40 @@ async def test_given_a_customer_billed_in_two_currencies_when_asking_then_each_c
     )
     await data.write_off(scope_a, eur, date(2026, 6, 20), 1000)
     await data.credit_note(scope_a, a, "CN-EUR", date(2026, 6, 21), 2000)  # customer currency is USD
-    usd_items = await repository.open_items_as_of(scope_a, a.id, D, "USD")
+    usd_items = await figures.open_items(scope_a, a.id, D, "USD")
 
-    eur_items = await repository.open_items_as_of(scope_a, a.id, D, "EUR")
-    eur_aging = await repository.aging_of(scope_a, a.id, D, [30, 60, 90, 120], "EUR")
-    balances = await repository.net_balances_as_of(scope_a, D)
+    eur_items = await figures.open_items(scope_a, a.id, D, "EUR")
+    eur_aging = await figures.aging(scope_a, a.id, D, [30, 60, 90, 120], "EUR")
+    balances = await figures.net_balances(scope_a, D)
     eur_rows = await repository.activity(scope_a, a.id, date(2026, 6, 1), D, "EUR")
 
     assert [i.number for i in usd_items] == ["INV-1", "INV-3", "INV-2"]
     assert [(i.number, i.open_amount) for i in eur_items] == [("INV-EUR-1", 49000)]
     assert eur_aging == {1: 49000}
     assert balances == {(a.id, "USD"): 353000, (a.id, "EUR"): 49000}
-    assert await repository.unapplied_as_of(scope_a, a.id, D, "EUR") == 0
-    assert await repository.unapplied_as_of(scope_a, a.id, D, "USD") == 17000
+    assert await figures.unapplied(scope_a, a.id, D, "EUR") == 0
+    assert await figures.unapplied(scope_a, a.id, D, "USD") == 17000
     assert [(r.kind, r.amount) for r in eur_rows] == [("invoice", 50000), ("write_off", -1000)]
+
+
+async def test_given_a_pending_card_payment_then_the_statement_and_the_dashboard_both_still_show_it_open(
+    client, scope_a, scope_b
+):
+    """Statements use the dashboard's own queries: a payment that has not succeeded reduces neither."""
+    from app.models.enums import PaymentStatus
+    from tests.helpers import gql, make_token
+
+    a, _ = await _two_tenants(scope_a, scope_b)
+    inv1 = (await figures.open_items(scope_a, a.id, D))[0]
+    pending = await data.payment(
+        scope_a, a, date(2026, 6, 29), 60000, (await _invoice(inv1.invoice_id), 60000, date(2026, 6, 29))
+    )
+    pending.status = PaymentStatus.PENDING
+    await pending.save(update_fields=["status"])
+    token = await make_token("northwind")
+
+    statement_open = sum(i.open_amount for i in await figures.open_items(scope_a, a.id, D))
+    summary = (await gql(client, '{ arSummary(asOf: "2026-06-30") { totalOpen { amount } } }', token)).json()
+
+    assert statement_open == 370000
+    assert summary["data"]["arSummary"]["totalOpen"]["amount"] == "3700.00"

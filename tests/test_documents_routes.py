@@ -130,9 +130,11 @@ async def test_given_another_tenants_token_when_downloading_then_it_is_404_not_4
         await client.get(statement_pdf_url(a.id), headers=_auth(token_b)),
         await client.get("/documents/invoices/not-an-id.pdf", headers=_auth(token_b)),
         await client.get(invoice_pdf_url(inv_b.id + 1000), headers=_auth(token_b)),
+        # Raw primary keys are not ids: only the opaque ids the APIs hand out resolve.
+        await client.get(f"/documents/invoices/{inv_b.id}.pdf", headers=_auth(token_b)),
     ]
 
-    assert [r.status_code for r in answers] == [404, 404, 404, 404]
+    assert [r.status_code for r in answers] == [404, 404, 404, 404, 404]
     assert {r.json()["errors"][0]["extensions"]["code"] for r in answers} == {"not_found"}
     assert (await client.get(invoice_pdf_url(inv_b.id), headers=_auth(token_b))).status_code == 200
     assert renders == ["invoice.html"]
@@ -153,8 +155,9 @@ async def test_given_bad_statement_parameters_when_downloading_then_400_says_whi
     a, _, _, _ = await _given_data_in_both_tenants(scope_a, scope_b)
     token = await make_token("northwind")
 
-    bad_date = await client.get(f"/documents/statements/{a.id}.pdf?asOf=30.06.2026", headers=_auth(token))
-    bad_kind = await client.get(f"/documents/statements/{a.id}.pdf?kind=summary", headers=_auth(token))
+    path = statement_pdf_url(a.id).split("?")[0]
+    bad_date = await client.get(f"{path}?asOf=30.06.2026", headers=_auth(token))
+    bad_kind = await client.get(f"{path}?kind=summary", headers=_auth(token))
 
     assert (bad_date.status_code, bad_kind.status_code) == (400, 400)
     assert "asOf" in bad_date.json()["errors"][0]["message"]
@@ -228,3 +231,27 @@ async def test_given_a_signed_in_contact_when_downloading_then_only_its_own_acco
     assert own.status_code == 200 and "INV-000123" in pdf_text(own.content)
     assert own_statement.status_code == 200
     assert [r.status_code for r in refused] == [404, 404, 404]
+
+
+async def test_given_the_staff_api_when_following_its_pdf_urls_then_the_documents_download(
+    client, scope_a, scope_b, renders
+):
+    from schema.common.ids import encode_id
+    from tests.helpers import gql
+
+    a, inv, _, _ = await _given_data_in_both_tenants(scope_a, scope_b)
+    token = await make_token("northwind")
+    query = """query ($inv: ID!, $cust: ID!) {
+      invoice(id: $inv, asOf: "2026-06-30") { number pdfUrl }
+      customer(id: $cust) { statementPdfUrl(kind: "open_item", to: "2026-06-30") }
+    }"""
+
+    answer = await gql(
+        client, query, token, {"inv": encode_id("Invoice", inv.id), "cust": encode_id("Customer", a.id)}
+    )
+    data_ = answer.json()["data"]
+    invoice_pdf = await client.get(data_["invoice"]["pdfUrl"], headers=_auth(token))
+    statement = await client.get(data_["customer"]["statementPdfUrl"], headers=_auth(token))
+
+    assert invoice_pdf.status_code == 200 and data_["invoice"]["number"] in pdf_text(invoice_pdf.content)
+    assert statement.status_code == 200 and "statement" in statement.headers["content-disposition"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app.documents import render, repository, service
 from app.errors import NotFound
+from app.receivables import customer_figures
 from app.scope import Scope
 from app.tenancy.registry import TenantRegistry
 
@@ -38,7 +39,7 @@ async def customers_to_render(
 
     ``account_numbers`` narrows them, and every named account must exist, so a typo is an error rather
     than a silently missing statement."""
-    balances = sorted(await repository.net_balances_as_of(scope, as_of))
+    balances = sorted(await customer_figures.net_balances(scope, as_of))
     if not account_numbers:
         return balances
     found = await repository.customer_ids_by_account(scope, account_numbers)

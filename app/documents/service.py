@@ -25,6 +25,7 @@ from app.documents.formatting import Formatter
 from app.documents.urls import portal_url
 from app.errors import NotFound, ValidationFailed
 from app.money import is_known_currency
+from app.receivables import customer_figures
 from app.scope import Scope
 from app.settings import get_settings
 from app.tenancy.registry import TenantFile, TenantRegistry
@@ -117,13 +118,13 @@ def statement_dates(
 
 
 async def figures_as_of(scope: Scope, customer_id: int, as_of: date, edges: list[int], currency: str):
-    items = await repository.open_items_as_of(scope, customer_id, as_of, currency)
+    items = await customer_figures.open_items(scope, customer_id, as_of, currency)
     figures = views.StatementFigures(
         as_of=as_of,
         currency=currency,
         total_open=sum(i.open_amount for i in items),
-        unapplied=await repository.unapplied_as_of(scope, customer_id, as_of, currency),
-        aging=await repository.aging_of(scope, customer_id, as_of, edges, currency),
+        unapplied=await customer_figures.unapplied(scope, customer_id, as_of, currency),
+        aging=await customer_figures.aging(scope, customer_id, as_of, edges, currency),
     )
     return items, figures
 
@@ -160,7 +161,7 @@ async def prepare_statement(
     if kind is StatementKind.OPEN_ITEM:
         view = views.open_item_statement_view(*common, items, figures, edges, link)
     else:
-        opening = await repository.net_balances_as_of(scope, start - timedelta(days=1), [customer_id])
+        opening = await customer_figures.net_balances(scope, start - timedelta(days=1), [customer_id])
         activity = await repository.activity(scope, customer_id, start, closing, currency)
         view = views.activity_statement_view(
             *common, start, opening.get((customer_id, currency), 0), activity, figures, edges, link

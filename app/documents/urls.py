@@ -1,7 +1,7 @@
 """Where documents are downloaded, in one place, so GraphQL types and pages link to the same URLs.
 
-Ids are the numeric primary keys for now; when opaque ids arrive (wt4) only ``document_id`` and the two
-URL builders change.
+Ids in URLs are the same opaque ids the GraphQL APIs hand out (``app.ids``), resolved through the
+caller's scope like any other: a crafted or foreign id is simply not found.
 """
 
 from __future__ import annotations
@@ -10,18 +10,20 @@ from datetime import date
 from urllib.parse import urlencode
 
 from app.errors import NotFound
+from app.ids import decode_id, encode_id
 from app.tenancy.config import TenantConfig
 
 
-def document_id(raw: str) -> int:
-    """The id in a download URL; anything that is not one of ours is simply not found."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+def document_id(raw: str, kind: str) -> int:
+    """The primary key behind the opaque id in a download URL (``kind`` is Invoice or Customer); anything
+    malformed or of another kind is simply not found."""
+    if not raw.isascii() or len(raw) > 64:
         raise NotFound("no such document")
-    return int(raw)
+    return decode_id(kind, raw)
 
 
 def invoice_pdf_url(invoice_id: int) -> str:
-    return f"/documents/invoices/{invoice_id}.pdf"
+    return f"/documents/invoices/{encode_id('Invoice', invoice_id)}.pdf"
 
 
 def statement_pdf_url(
@@ -35,7 +37,7 @@ def statement_pdf_url(
 ) -> str:
     params = {"kind": kind, "from": period_from, "to": period_to, "asOf": as_of, "currency": currency}
     query = urlencode({k: v.isoformat() if isinstance(v, date) else v for k, v in params.items() if v})
-    return f"/documents/statements/{customer_id}.pdf?{query}"
+    return f"/documents/statements/{encode_id('Customer', customer_id)}.pdf?{query}"
 
 
 def portal_url(tenant: TenantConfig, path: str = "") -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 import segno
 
 from app.documents.formatting import Formatter
-from app.documents.repository import ActivityRow, CustomerRow, InvoiceRow, LineRow, OpenItem, Settlement
+from app.documents.repository import ActivityRow, CustomerRow, InvoiceRow, LineRow, Settlement
+from app.invoices.items import OpenItem
 from app.tenancy.registry import TenantFile
 
 KIND_LABELS = {

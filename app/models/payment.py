@@ -27,7 +27,9 @@ class Payment(TenantOwned, Timestamped):
     idempotency_key = fields.CharField(max_length=100, null=True)
     # How the payment is spread over invoices when it succeeds: "oldest_first" or "as_selected", over these ids.
     allocation_plan = fields.CharField(max_length=16, default="oldest_first")
-    invoice_ids = fields.JSONField(default=list)
+    # Null, not an empty list, for rows that did not come through the payment service: ERP ingest inserts
+    # payments in bulk without the ORM, so a callable default would never reach the database.
+    invoice_ids = fields.JSONField(null=True)
     failure_message = fields.CharField(max_length=500, default="")
     # A refund is its own negative payment row pointing at the payment it gives back, so every figure
     # as of a date before the refund still shows the money received.

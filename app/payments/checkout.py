@@ -109,7 +109,7 @@ async def _stripe_customer(scope: Scope, client, customer_id: int) -> str:
 
 def _same_request(payment: Payment, invoices: list[OpenInvoice], amount: int, plan: AllocationPlan) -> bool:
     return (
-        sorted(payment.invoice_ids) == sorted(i.id for i in invoices)
+        sorted(payment.invoice_ids or []) == sorted(i.id for i in invoices)
         and payment.amount == amount
         and payment.allocation_plan == plan.value
     )

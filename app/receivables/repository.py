@@ -478,6 +478,17 @@ ORDER BY ranked.customer_id, ranked.position"""
     return await fetch_all(sql, {**params, "as_of": as_of, "per_customer": per_customer})
 
 
+async def open_items_of(scope: Scope, customer_id: int, as_of: date) -> list[dict[str, Any]]:
+    """Every invoice of one customer with a non-zero open amount as of ``as_of``, oldest due first (the
+    open items a statement lists)."""
+    condition, params = customer_condition(scope, CustomerFilter(customer_ids=frozenset({customer_id})))
+    sql = f"""
+SELECT o.* FROM ({_open_items(GroupBy.NONE, condition, selective=True)}) o
+WHERE o.open_amount <> 0
+ORDER BY o.due_date, o.issue_date, o.number"""
+    return await fetch_all(sql, {**params, "as_of": as_of})
+
+
 async def cover_by_customer(scope: Scope, customer_ids: list[int], as_of: date) -> list[dict[str, Any]]:
     """(customer, currency, amount) of active letters of credit and guarantees covering ``as_of``."""
     condition, params = customer_condition(scope, CustomerFilter(customer_ids=frozenset(customer_ids)))

@@ -77,7 +77,7 @@ async def _download(request: Request, prepare) -> Response:
 
 async def invoice_pdf(request: Request) -> Response:
     async def prepare(scope: Scope):
-        invoice_id = document_id(request.path_params["id"])
+        invoice_id = document_id(request.path_params["id"], "Invoice")
         return await service.prepare_invoice(scope, invoice_id, tenants=request.app.state.tenants)
 
     return await _download(request, prepare)
@@ -85,7 +85,7 @@ async def invoice_pdf(request: Request) -> Response:
 
 async def statement_pdf(request: Request) -> Response:
     async def prepare(scope: Scope):
-        customer_id = document_id(request.path_params["id"])
+        customer_id = document_id(request.path_params["id"], "Customer")
         return await service.prepare_statement(
             scope,
             customer_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +18,7 @@ from app.collections import service as collections
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
+from app.documents.urls import statement_pdf_url
 from app.invoices import service as invoice_service
 from app.models import CustomerAccount
 from app.payments import service as payment_service
@@ -166,6 +168,22 @@ class Customer:
     as_of: date
     priority: PriorityScore | None
     _account: strawberry.Private[CustomerAccount]
+
+    @strawberry.field(
+        extensions=requires("ar.read"),
+        description="Where to download this customer's statement PDF: an activity statement for a period "
+        "(from .. to, default the month to date) or an open-item statement as of a date.",
+    )
+    def statement_pdf_url(
+        self,
+        kind: str = "activity",
+        period_from: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        currency: str | None = None,
+    ) -> str:
+        return statement_pdf_url(
+            self._account.id, kind=kind, period_from=period_from, period_to=to, currency=currency
+        )
 
     @strawberry.field(extensions=requires("ar.read"), description="Balances, aging, exposure, utilisation.")
     async def balances(self, info: Info) -> CustomerBalanceFigures:

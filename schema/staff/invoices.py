@@ -9,6 +9,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
+from app.documents.urls import invoice_pdf_url
 from app.invoices import prediction, service
 from app.invoices.items import OpenItem
 from app.receivables.repository import InvoiceOrder
@@ -73,6 +74,10 @@ class Invoice:
     days_past_due: int
     as_of: date
     _item: strawberry.Private[OpenItem]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Where to download the invoice PDF.")
+    def pdf_url(self) -> str:
+        return invoice_pdf_url(self._item.invoice_id)
 
     def _applied(self, info: Info):
         as_of = self.as_of

@@ -12,6 +12,7 @@ from schema.errors import LedgerportMaskErrors
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
+from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
@@ -30,7 +31,13 @@ QUERY_TYPES: tuple[type, ...] = (
     PaymentsQuery,
     SupportQueueQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (AlertsMutation, AccessMutation, PaymentsMutation, SupportQueueMutation)
+MUTATION_TYPES: tuple[type, ...] = (
+    IngestMutation,
+    AlertsMutation,
+    AccessMutation,
+    PaymentsMutation,
+    SupportQueueMutation,
+)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None

@@ -8,7 +8,7 @@ from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_auth_sessions')]
+    dependencies = [('models', '0003_support_attachments_and_dispute_threads')]
 
     initial = False
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Payment',
             name='invoice_ids',
-            field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='Payment',
