@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.auth.repositories import identities
+from app.auth.sessions import contact_scope_for
 from app.models.enums import ContactRole
 from app.tenancy.service import system_scope
 from tests import auth_data
@@ -68,3 +70,10 @@ async def world(today: date | None = None) -> World:
     await auth_data.contact(a, "yuri@yarrow.example", {y.id: ContactRole.ADMIN})
     await auth_data.contact(b, "zoe@zephyr.example", {z.id: ContactRole.ADMIN})
     return World(x, y, z, [old, soon, late, paid], y_invoice, z_invoice, today)
+
+
+async def contact_scope(email: str):
+    """The scope a Northwind contact's portal session would carry (for tests that call services)."""
+    a = await system_scope("northwind")
+    contact = await identities.contact_by_email(a.tenant_id, email)
+    return await contact_scope_for(a.tenant_id, "northwind", contact.id, email)

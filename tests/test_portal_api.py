@@ -6,6 +6,7 @@ import base64
 from datetime import timedelta
 
 from app.audit import service as audit
+from app.documents.urls import invoice_pdf_url
 from app.support import service as support
 from app.tenancy.service import system_scope
 from schema.common import ids
@@ -129,7 +130,7 @@ async def test_given_an_invoice_when_reading_it_then_lines_payments_credits_and_
         {"position": 1, "description": "Resistors, reel of 5000", "amount": {"amount": "1000.00"}}
     ]
     assert [p["amount"]["amount"] for p in one["payments"]] == ["400.00"]
-    assert one["pdfUrl"] == f"/documents/invoices/{old.id}.pdf"
+    assert one["pdfUrl"] == invoice_pdf_url(old.id)
     assert three["credits"] == [{"reference": "CN-X1", "amount": {"amount": "200.00"}}]
     pdf = await browser.get(one["pdfUrl"])
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
@@ -213,45 +214,19 @@ async def test_given_attachments_beyond_the_tenant_limits_then_the_request_is_re
 
 async def test_given_a_payer_or_viewer_when_disputing_then_roles_and_open_amount_decide(browser, providers):
     w = await world()
-    old = w.x_invoices[0]
+    invoice_id = ids.encode_id("Invoice", w.x_invoices[0].id)
+
+    async def dispute(amount: str, message: str = ""):
+        variables = {"invoiceId": invoice_id, "amount": amount, "reasonCode": "pricing", "message": message}
+        return (await ask(browser, DISPUTE, input=variables))["disputeInvoice"]
+
     await as_contact(browser, providers, "vera@xenon.example")
-    as_viewer = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "100.00",
-                "reasonCode": "pricing",
-            },
-        )
-    )["disputeInvoice"]
+    as_viewer = await dispute("100.00")
     assert as_viewer["userErrors"][0]["code"] == "forbidden"
 
     await as_contact(browser, providers, "carla@xenon.example")
-    too_much = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "600.01",
-                "reasonCode": "pricing",
-            },
-        )
-    )["disputeInvoice"]
-    opened = (
-        await ask(
-            browser,
-            DISPUTE,
-            input={
-                "invoiceId": ids.encode_id("Invoice", old.id),
-                "amount": "250.00",
-                "reasonCode": "pricing",
-                "message": "Wrong price",
-            },
-        )
-    )["disputeInvoice"]
+    too_much = await dispute("600.01")
+    opened = await dispute("250.00", "Wrong price")
     account = (await ask(browser, ACCOUNT, id=ids.encode_id("Account", w.x.id)))["account"]
 
     assert too_much["userErrors"][0]["field"] == ["amount"]
@@ -347,3 +322,75 @@ async def test_given_a_payer_when_promising_to_pay_then_the_promise_is_recorded(
         "status": "open",
     }
     assert past["userErrors"][0]["field"] == ["date"]
+
+
+async def test_given_a_contact_then_me_carries_the_tenant_branding(browser, providers):
+    await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+
+    me = (await ask(browser, "{ me { tenant { name branding { logoUrl primaryColor accentColor } } } }"))[
+        "me"
+    ]
+
+    assert me["tenant"]["name"] == "Northwind Components Ltd"
+    assert me["tenant"]["branding"]["primaryColor"] == "#0b5394"
+    assert me["tenant"]["branding"]["accentColor"] == "#e69138"
+    assert me["tenant"]["branding"]["logoUrl"].startswith("data:image/svg+xml")
+
+
+async def test_given_payments_then_each_lists_its_allocations_and_a_receipt(browser, providers):
+    w = await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+    query = """query($id: ID!) { account(id: $id) { payments {
+      reference amount { amount } receiptUrl allocations { invoiceNumber amount { amount } } } } }"""
+
+    payments = (await ask(browser, query, id=ids.encode_id("Account", w.x.id)))["account"]["payments"]
+    receipt = await browser.get(payments[0]["receiptUrl"])
+
+    assert [
+        (p["reference"], p["amount"]["amount"], [a["invoiceNumber"] for a in p["allocations"]])
+        for p in payments
+    ] == [
+        ("WIRE-150", "150.00", []),
+        (payments[1]["reference"], "300.00", ["INV-X4"]),
+        (payments[2]["reference"], "400.00", ["INV-X1"]),
+    ]
+    assert receipt.status_code == 200 and "credit on your account" in receipt.text
+
+
+REPLY = """
+mutation($input: ReplyToSupportRequestInput!) { replyToSupportRequest(input: $input) {
+  supportRequest { status messages { author body } } userErrors { field code }
+} }"""
+
+
+async def test_given_staff_asked_back_when_the_contact_replies_then_the_request_is_open_again(
+    browser, providers, registry
+):
+    w = await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+    created = (
+        await ask(
+            browser,
+            CREATE,
+            input={"accountId": ids.encode_id("Account", w.x.id), "subject": "Q", "message": "First"},
+        )
+    )["createSupportRequest"]["supportRequest"]
+    staff = await system_scope("northwind")
+    await support.staff_reply(
+        staff,
+        registry.require("northwind").config,
+        ids.decode_id("SupportRequest", created["id"]),
+        "Which invoice?",
+    )
+
+    empty = (await ask(browser, REPLY, input={"supportRequestId": created["id"], "message": "  "}))[
+        "replyToSupportRequest"
+    ]
+    replied = (await ask(browser, REPLY, input={"supportRequestId": created["id"], "message": "INV-X2"}))[
+        "replyToSupportRequest"
+    ]
+
+    assert empty["userErrors"] == [{"field": ["message"], "code": "invalid"}]
+    assert replied["supportRequest"]["status"] == "open"
+    assert [m["body"] for m in replied["supportRequest"]["messages"]] == ["First", "Which invoice?", "INV-X2"]

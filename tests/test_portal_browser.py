@@ -150,6 +150,10 @@ async def test_given_a_contact_in_chromium_then_the_whole_portal_journey_works_a
     ):
         await page.click(f"nav.sections >> text={nav}")
         await checked(page, name)
+        if name == "payments":
+            await page.click("text=WIRE-150")
+            assert await page.text_content("[data-figure=amount]") == "$150.00"
+            await checked(page, "receipt")
 
 
 async def test_given_a_phone_sized_screen_then_the_invoice_table_scrolls_inside_its_box(

@@ -10,15 +10,14 @@ import pytest
 
 from app.auth.repositories import identities
 from app.auth.sessions import contact_scope_for
-from app.models.enums import PaymentMethod
-from app.payments import service as payments
-from app.payments.service import PaymentRequest
+from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.support import service as support
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 from app.web.portal import pages, pay
 from schema.common import ids
 from schema.portal.schema import Mutation, Query
+from tests import documents_data as documents
 from tests.conftest import ROOT
 from tests.portal_data import world
 from tests.signin_flow import csrf, graphql, person, sign_in
@@ -92,10 +91,7 @@ async def _others():
             attachments=[("secret.txt", "text/plain", b"secret")],
         )
         attachment = (await support.attachments_of(theirs, request.id))[0]
-        paid = await payments.apply_payment(
-            scope,
-            PaymentRequest(account.id, 100, invoice.currency, w.today, PaymentMethod.WIRE, f"spy-{slug}"),
-        )
+        paid = await documents.payment(scope, account, w.today, 100, (invoice, 100, w.today))
         out[slug] = {
             "account": account.id,
             "invoice": invoice.id,
@@ -184,11 +180,13 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
         "/portal/accounts/{account}/statements": [("GET", f"/portal/accounts/{account}/statements")],
         "/portal/accounts/{account}/support": [("GET", f"/portal/accounts/{account}/support")],
         "/portal/accounts/{account}/support/new": [("POST", f"/portal/accounts/{account}/support/new")],
+        "/portal/accounts/{account}/invite": [("POST", f"/portal/accounts/{account}/invite")],
         "/portal/accounts/{account}/billing": [
             ("GET", f"/portal/accounts/{account}/billing"),
             ("POST", f"/portal/accounts/{account}/billing"),
         ],
         "/portal/invoices/{invoice}": [("GET", f"/portal/invoices/{invoice}")],
+        "/portal/payments/{payment}": [("GET", f"/portal/payments/{_opaque('Payment', theirs['payment'])}")],
         "/portal/invoices/{invoice}/ask": [("POST", f"/portal/invoices/{invoice}/ask")],
         "/portal/invoices/{invoice}/dispute": [("POST", f"/portal/invoices/{invoice}/dispute")],
         "/portal/support/{request}": [("GET", f"/portal/support/{request}")],
@@ -202,8 +200,9 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
             ("GET", f"/portal/payments/{_opaque('Payment', theirs['payment'])}/receipt")
         ],
         "documents": [
+            ("GET", invoice_pdf_url(theirs["invoice"])),
+            ("GET", statement_pdf_url(theirs["account"])),
             ("GET", f"/documents/invoices/{theirs['invoice']}.pdf"),
-            ("GET", f"/documents/statements/{theirs['account']}.pdf"),
         ],
     }
 

@@ -192,3 +192,31 @@ async def test_given_files_on_the_question_form_then_they_are_stored_within_the_
     assert sent.status_code == 303 and "advice.csv" in thread.text
     assert download.content == b"invoice,amount\nINV-X1,600.00\n"
     assert download.headers["content-disposition"] == "attachment; filename*=UTF-8''advice.csv"
+
+
+async def test_given_an_account_admin_then_the_profile_page_invites_a_colleague_and_viewers_cannot(
+    browser, providers
+):
+    w = await world()
+    token = await as_contact(browser, providers, "carla@xenon.example")
+    account = ids.encode_id("Account", w.x.id)
+
+    bad = await browser.post(
+        f"/portal/accounts/{account}/invite", data={"csrf_token": token, "email": "nobody", "role": "payer"}
+    )
+    good = await browser.post(
+        f"/portal/accounts/{account}/invite",
+        data={"csrf_token": token, "email": "pat@xenon.example", "role": "payer"},
+    )
+
+    assert bad.status_code == 400 and 'value="nobody"' in bad.text and 'id="email-error"' in bad.text
+    assert good.status_code == 200 and "/portal/join/northwind?invitation=" in good.text
+    events = await audit.recent(await system_scope("northwind"), action="invitation.created")
+    assert len(events) == 1
+
+    token = await as_contact(browser, providers, "vera@xenon.example")
+    profile = await browser.get(f"/portal/profile?account={account}")
+    refused = await browser.post(
+        f"/portal/accounts/{account}/invite", data={"csrf_token": token, "email": "x@xenon.example"}
+    )
+    assert "Invite a colleague" not in profile.text and refused.status_code == 403

@@ -13,7 +13,7 @@ from app.tenancy.service import system_scope
 from schema.common import ids
 from tests.helpers import gql, make_token
 from tests.mailbox import body_of
-from tests.portal_data import world
+from tests.portal_data import contact_scope, world
 
 QUEUE = """
 query($filter: SupportQueueFilter) { supportRequests(filter: $filter) {
@@ -34,15 +34,6 @@ mutation($input: DecideDisputeInput!) { decideDispute(input: $input) {
   dispute { status amount } creditNoteNumber userErrors { field code }
 } }"""
 OPEN_DISPUTES = "{ openDisputes { id invoiceNumber amount currencyCode status } }"
-
-
-async def contact_scope(email: str):
-    from app.auth.repositories import identities
-    from app.auth.sessions import contact_scope_for
-
-    a = await system_scope("northwind")
-    contact = await identities.contact_by_email(a.tenant_id, email)
-    return await contact_scope_for(a.tenant_id, "northwind", contact.id, email)
 
 
 async def data(client, query, token, **variables):
@@ -184,3 +175,86 @@ async def test_given_a_rejection_without_reason_then_it_is_refused_and_with_one_
     assert reasoned["decideDispute"]["creditNoteNumber"] is None
     assert reasoned["decideDispute"]["dispute"]["status"] == "rejected"
     assert (await portal.invoice(carla, w.x_invoices[0].id)).summary.open_amount == 60000
+
+
+async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open_is_refused(client, registry):
+    from datetime import date
+
+    from tests import documents_data as documents
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    old = w.x_invoices[0]
+    dispute = await disputes.open_dispute(carla, northwind, old.id, 50000, "pricing", "")
+    a = await system_scope("northwind")
+    await documents.payment(a, w.x, date.today(), 20000, (old, 20000, date.today()))
+    finance = await make_token("northwind", StaffRole.FINANCE)
+
+    refused = await data(
+        client,
+        DECIDE,
+        finance,
+        input={"disputeId": ids.encode_id("Dispute", dispute.id), "decision": "ACCEPT"},
+    )
+
+    assert refused["decideDispute"]["userErrors"] == [{"field": None, "code": "conflict"}]
+    assert (await portal.invoice(carla, old.id)).summary.open_amount == 40000
+
+
+async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert_while_the_dispute_is_open(
+    tenants, registry
+):
+    from app.alerts import rules
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    a = await system_scope("northwind")
+    old = w.x_invoices[0]
+
+    await disputes.open_dispute(carla, northwind, old.id, 10000, "pricing", "")
+    partly = {c.invoice_id: c.details["disputed"] for c in await rules.invoice_overdue(a, northwind, w.today)}
+    await disputes.open_dispute(carla, northwind, old.id, 50000, "quantity", "")
+    fully = await rules.invoice_overdue(a, northwind, w.today)
+
+    assert partly == {old.id: 10000}
+    assert fully == []
+
+
+ASSIGN = """
+mutation($input: AssignSupportRequestInput!) { assignSupportRequest(input: $input) {
+  supportRequest { assigneeId } userErrors { code }
+} }"""
+
+
+async def test_given_a_request_when_assigned_then_the_queue_filters_by_assignee_and_other_tenants_staff_are_not_found(
+    client, registry
+):
+    from app.auth import members
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    mine = await support.create(carla, northwind, w.x.id, "Mine", "Hello")
+    await support.create(carla, northwind, w.x.id, "Unassigned", "Hello")
+    a, b = await system_scope("northwind"), await system_scope("cloudly")
+    sam = await members.invite_staff(a, "sam@northwind.example", StaffRole.SUPPORT)
+    other = await members.invite_staff(b, "olga@cloudly.example", StaffRole.SUPPORT)
+    token = await make_token("northwind", StaffRole.SUPPORT)
+    rid = ids.encode_id("SupportRequest", mine.id)
+
+    assigned = await data(
+        client, ASSIGN, token, input={"supportRequestId": rid, "assigneeId": ids.encode_id("Member", sam.id)}
+    )
+    foreign = await data(
+        client,
+        ASSIGN,
+        token,
+        input={"supportRequestId": rid, "assigneeId": ids.encode_id("Member", other.id)},
+    )
+    queue = await data(client, QUEUE, token, filter={"assigneeId": ids.encode_id("Member", sam.id)})
+
+    assert assigned["assignSupportRequest"]["supportRequest"]["assigneeId"] == ids.encode_id("Member", sam.id)
+    assert foreign["assignSupportRequest"]["userErrors"] == [{"code": "not_found"}]
+    assert [r["subject"] for r in queue["supportRequests"]] == ["Mine"]

@@ -57,7 +57,12 @@ async def invoice_overdue(scope: Scope, config: TenantConfig, today: date) -> li
                 severity=AlertSeverity.CRITICAL if passed == thresholds[-1] else AlertSeverity.WARNING,
                 customer_id=row["customer_id"],
                 invoice_id=row["invoice_id"],
-                details={"days_past_due": days, "threshold": passed, "open_amount": int(row["open_amount"])},
+                details={
+                    "days_past_due": days,
+                    "threshold": passed,
+                    "open_amount": int(row["open_amount"]),
+                    "disputed": int(row["disputed"]),
+                },
             )
         )
     return out

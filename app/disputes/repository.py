@@ -5,7 +5,8 @@ from __future__ import annotations
 from tortoise.functions import Sum
 
 from app.db.scoping import new_row, scoped
-from app.models import CreditApplication, CreditNote, Dispute
+from app.errors import NotFound
+from app.models import CreditNote, CustomerAccount, Dispute, Invoice
 from app.models.enums import DisputeStatus
 from app.scope import Scope
 
@@ -44,20 +45,17 @@ async def update(scope: Scope, dispute_id: int, **values) -> int:
     return await scoped(Dispute, scope).filter(id=dispute_id).update(**values)
 
 
-async def add_credit_note(scope: Scope, invoice_id: int, **values) -> CreditNote:
-    """A credit note applied in full to ``invoice_id`` on its own date."""
-    note = new_row(CreditNote, scope, **values)
-    await note.save()
-    application = new_row(
-        CreditApplication,
-        scope,
-        credit_note_id=note.id,
-        invoice_id=invoice_id,
-        amount=note.amount,
-        date=note.date,
-    )
-    await application.save()
-    return note
+async def external_ids(scope: Scope, customer_id: int, invoice_id: int) -> tuple[str, str]:
+    """The ERP keys of a customer and one of its invoices, as the ingest batch names them."""
+    customer = await scoped(CustomerAccount, scope).filter(id=customer_id).first().values("external_id")
+    invoice = await scoped(Invoice, scope).filter(id=invoice_id).first().values("external_id")
+    if not customer or not invoice:
+        raise NotFound("invoice not found")
+    return customer["external_id"], invoice["external_id"]
+
+
+async def credit_note(scope: Scope, external_id: str) -> CreditNote | None:
+    return await scoped(CreditNote, scope).filter(external_id=external_id).first()
 
 
 async def add_staff_message(scope: Scope, request_id: int, body: str) -> None:

@@ -4,7 +4,7 @@ A payer or admin contact disputes an amount of an open invoice (never more than 
 disputed); the dispute holds that amount out of collection alerts while it is open or under review. Staff
 with ``disputes.decide`` accept it (a credit note for the whole amount), partially accept it (a credit note
 for the accepted part) or reject it with a reason. ``issue_credit_note`` is the one place a decision
-creates a credit note, applied to the invoice on the decision date; ERP ingest can call it too.
+creates a credit note, applied to the invoice on the decision date, written through the ERP ingest's rules.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
 from app.disputes import repository
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.ingest import service as ingest
 from app.models import CreditNote, Dispute
 from app.models.enums import DisputeStatus
 from app.money import format_decimal_string
@@ -101,19 +102,26 @@ async def open_dispute(
 
 
 async def issue_credit_note(scope: Scope, dispute: Dispute, amount: int, on: date, reason: str) -> CreditNote:
-    """A credit note of ``amount`` for the dispute's invoice, applied to it on ``on``."""
-    number = f"CN-D{dispute.id}"
-    return await repository.add_credit_note(
-        scope,
-        dispute.invoice_id,
-        customer_id=dispute.customer_id,
-        external_id=f"dispute:{dispute.id}",
-        number=number,
-        date=on,
-        currency=dispute.currency,
-        amount=amount,
-        reason=reason[:255],
-    )
+    """A credit note of ``amount`` for the dispute's invoice, applied to it on ``on``.
+
+    Written through the ERP ingest (``app.ingest.service.import_batch``) as one credit-note record, so the
+    same rules hold as for credit notes from the ERP: references, currency, and no invoice credited beyond
+    what is open. Re-deciding cannot duplicate it: the record is keyed ``dispute:<id>``."""
+    customer_ref, invoice_ref = await repository.external_ids(scope, dispute.customer_id, dispute.invoice_id)
+    external_id = f"dispute:{dispute.id}"
+    money = format_decimal_string(amount, dispute.currency)
+    record = {
+        "externalId": external_id,
+        "number": f"CN-D{dispute.id}",
+        "customer": customer_ref,
+        "date": on.isoformat(),
+        "currency": dispute.currency,
+        "amount": money,
+        "reason": reason[:255],
+        "appliesTo": [{"invoice": invoice_ref, "amount": money, "date": on.isoformat()}],
+    }
+    await ingest.import_batch(scope, {"creditNotes": [record]})
+    return await repository.credit_note(scope, external_id)
 
 
 async def decide(
@@ -149,6 +157,13 @@ async def decide(
     today = portal.today_in(tenant)
     credit = None
     if accepted and dispute.invoice_id is not None:
+        still_open = (await portal.invoice(scope, dispute.invoice_id)).summary.open_amount
+        if accepted > still_open:
+            # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
+            raise Conflict(
+                f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
+                "is still open; accept at most that"
+            )
         credit = await issue_credit_note(
             scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
         )

@@ -108,7 +108,7 @@ def _open_sql(as_of: date | None) -> RawSQL:
     return RawSQL(f'("invoice"."total" - {parts})')
 
 
-#: The open amount of the current invoice row (as of a date, or today's when None), for other repositories.
+#: The open amount of the current invoice row (as of a date, or today's when None), for the portal's lists.
 open_sql = _open_sql
 
 

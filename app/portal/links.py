@@ -1,19 +1,10 @@
-"""Links into the portal pages for emails and documents, with the same opaque ids the pages take.
-
-Services may not import ``schema/``, so the encoding (base64 of "Kind:pk", as ``schema.common.ids``) is
-spelled here once for links; a test checks that both agree.
-"""
+"""Links into the portal pages for emails, with the same opaque ids (``app.ids``) the pages take."""
 
 from __future__ import annotations
 
-import base64
-
 from app.documents.urls import portal_url
+from app.ids import encode_id as opaque
 from app.tenancy.config import TenantConfig
-
-
-def opaque(kind: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{pk}".encode()).decode().rstrip("=")
 
 
 def support_request(tenant: TenantConfig, request_id: int) -> str:

@@ -184,6 +184,17 @@ async def payments(scope: Scope, customer_id: int, limit: int, offset: int) -> l
     )
 
 
+async def payment(scope: Scope, payment_id: int) -> dict | None:
+    return (
+        await scoped(Payment, scope)
+        .filter(id=payment_id, status=PaymentStatus.SUCCEEDED)
+        .first()
+        .values(
+            "id", "customer_id", "received_date", "amount", "currency", "method", "reference", "external_id"
+        )
+    )
+
+
 async def allocations_of(scope: Scope, payment_ids: list[int]) -> list[dict]:
     return (
         await scoped(PaymentAllocation, scope)

@@ -218,18 +218,28 @@ async def payments(scope: Scope, customer_id: int, first: int = 20, offset: int 
     await _customer(scope, customer_id)
     rows = await repository.payments(scope, customer_id, max(1, min(first, MAX_PAGE)), max(0, offset))
     allocations = await repository.allocations_of(scope, [r["id"] for r in rows])
-    return [
-        PaymentView(
-            id=r["id"],
-            received_date=r["received_date"],
-            amount=r["amount"],
-            currency=r["currency"],
-            method=str(r["method"]),
-            reference=r["reference"] or r["external_id"],
-            allocations=[a for a in allocations if a["payment_id"] == r["id"]],
-        )
-        for r in rows
-    ]
+    return [_payment_view(r, allocations) for r in rows]
+
+
+async def payment(scope: Scope, payment_id: int) -> tuple[int, PaymentView]:
+    """(customer id, the payment with its allocations): the receipt of one payment."""
+    row = await repository.payment(scope, payment_id)
+    if row is None:
+        raise NotFound("payment not found")
+    check_read(scope, row["customer_id"])
+    return row["customer_id"], _payment_view(row, await repository.allocations_of(scope, [payment_id]))
+
+
+def _payment_view(r: dict, allocations: list[dict]) -> PaymentView:
+    return PaymentView(
+        id=r["id"],
+        received_date=r["received_date"],
+        amount=r["amount"],
+        currency=r["currency"],
+        method=str(r["method"]),
+        reference=r["reference"] or r["external_id"],
+        allocations=[a for a in allocations if a["payment_id"] == r["id"]],
+    )
 
 
 def _month_end(day: date) -> date:

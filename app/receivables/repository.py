@@ -674,11 +674,18 @@ ORDER BY {_INVOICE_ORDER_SQL[order]} LIMIT :limit OFFSET :offset"""
 
 
 async def open_invoices_due_before(scope: Scope, as_of: date, due_before: date) -> list[dict[str, Any]]:
-    """Invoices open as of ``as_of`` whose due date is before ``due_before`` (overdue alert candidates)."""
+    """Invoices open as of ``as_of`` whose due date is before ``due_before`` (overdue alert candidates).
+
+    An open dispute holds its amount out of collection: ``disputed`` is what open disputes hold on the
+    invoice, and an invoice whose whole open amount is disputed is no candidate."""
     condition, params = customer_condition(scope, CustomerFilter())
     sql = f"""
-SELECT o.* FROM ({_open_items(GroupBy.NONE, condition)}) o
-WHERE o.open_amount > 0 AND o.due_date < :due_before ORDER BY o.due_date, o.invoice_id"""
+SELECT o.*, COALESCE(d.held, 0) AS disputed FROM ({_open_items(GroupBy.NONE, condition)}) o
+LEFT JOIN (SELECT invoice_id, SUM(amount) AS held FROM dispute
+           WHERE tenant_id = :tenant_id AND invoice_id IS NOT NULL AND status IN ('open', 'under_review')
+           GROUP BY invoice_id) d ON d.invoice_id = o.invoice_id
+WHERE o.open_amount - COALESCE(d.held, 0) > 0 AND o.due_date < :due_before
+ORDER BY o.due_date, o.invoice_id"""
     return await fetch_all(sql, {**params, "as_of": as_of, "due_before": due_before})
 
 

@@ -146,6 +146,7 @@ class PortalPayment:
     method: str
     reference: str
     allocations: list[PaymentAllocation]
+    receipt_url: str = strawberry.field(description="The payment's receipt page in the portal.")
 
 
 @strawberry.type(description="A statement period and where to download its PDF.")
@@ -253,6 +254,7 @@ class AccountView:
                 amount=Money.of(p.amount, p.currency),
                 method=p.method,
                 reference=p.reference,
+                receipt_url=f"/portal/payments/{ids.encode_id('Payment', p.id)}",
                 allocations=[
                     PaymentAllocation(
                         invoice_id=strawberry.ID(ids.encode_id("Invoice", a["invoice_id"])),

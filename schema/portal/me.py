@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.contacts import service as contacts
+from app.documents.views import brand_of
 from schema.common import ids
 
 
@@ -15,10 +16,22 @@ class PortalContact:
     name: str
 
 
+@strawberry.type(description="How the tenant's portal looks: its logo (a data: URI) and colours.")
+class PortalBranding:
+    logo_url: str
+    primary_color: str
+    accent_color: str
+
+
 @strawberry.type(description="The company the contact's accounts are with.")
 class PortalTenant:
     slug: str
     name: str
+
+    @strawberry.field
+    def branding(self, info: Info) -> PortalBranding:
+        b = brand_of(info.context.tenants.require(self.slug))
+        return PortalBranding(logo_url=b.logo, primary_color=b.primary_color, accent_color=b.accent_color)
 
 
 @strawberry.type(description="A customer account the contact may act for, with its role there.")

@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.audit.service import Origin
+from app.auth import invitations
 from app.disputes import service as disputes
 from app.errors import LedgerportError, NotFound, PermissionDenied, ValidationFailed
+from app.models.enums import ContactRole
 from app.money import format_decimal_string, to_minor
 from app.portal import service as portal
 from app.support import service as support
@@ -270,6 +272,25 @@ async def payments(request: Request, session: PortalSession, form) -> Response:
         rows=rows[:PAGE_SIZE],
         next_offset=offset + PAGE_SIZE if len(rows) > PAGE_SIZE else None,
         invoice_link=lambda pk: ids.encode_id("Invoice", pk),
+        payment_link=lambda pk: ids.encode_id("Payment", pk),
+    )
+
+
+@portal_page
+async def receipt(request: Request, session: PortalSession, form) -> Response:
+    """A printable receipt of one payment and what it paid."""
+    customer_id, payment = await portal.payment(
+        session.scope, ids.decode_id("Payment", request.path_params["payment"])
+    )
+    account = next(a for a in session.accounts if a.pk == customer_id)
+    return page(
+        session,
+        "portal/receipt.html",
+        nav="payments",
+        account=account,
+        title="Payment receipt",
+        payment=payment,
+        invoice_link=lambda pk: ids.encode_id("Invoice", pk),
     )
 
 
@@ -424,6 +445,52 @@ async def billing(request: Request, session: PortalSession, form) -> Response:
 
 
 @portal_page
+async def invite(request: Request, session: PortalSession, form) -> Response:
+    """An account admin invites a colleague; the single-use link is shown once, to pass on."""
+    account = account_of(session, request)
+    values = {"email": str(form.get("email", "")), "role": str(form.get("role", "viewer"))}
+    try:
+        role = ContactRole(values["role"])
+    except ValueError:
+        role = ContactRole.VIEWER
+    try:
+        _, secret = await invitations.invite(
+            session.scope, account.pk, values["email"], role, origin(request)
+        )
+    except ValidationFailed as exc:
+        return await _profile(request, session, account, errors=field_errors(exc), form=values, status=400)
+    link = (
+        str(request.base_url).rstrip("/")
+        + f"/portal/join/{session.tenant.config.slug}?"
+        + urlencode({"invitation": secret})
+    )
+    return await _profile(request, session, account, invitation_link=link)
+
+
+async def _profile(
+    request, session, account, *, errors=None, form=None, status=200, flash="", invitation_link=""
+):
+    current = await portal.contact_details(session.scope)
+    values = form if errors and "name" in (form or {}) else {"name": current.name, "phone": current.phone}
+    invite_values = form if errors and "email" in (form or {}) else {}
+    return page(
+        session,
+        "portal/profile.html",
+        nav="profile",
+        account=account,
+        title="My profile",
+        form=values,
+        invite_form=invite_values,
+        errors=errors or {},
+        flash=flash,
+        email=current.email,
+        status=status,
+        invitation_link=invitation_link,
+        roles=[r.value for r in ContactRole],
+    )
+
+
+@portal_page
 async def profile(request: Request, session: PortalSession, form) -> Response:
     account = session.account(request.query_params.get("account", "")) or (session.accounts or [None])[0]
     errors, flash = {}, ""
@@ -435,19 +502,8 @@ async def profile(request: Request, session: PortalSession, form) -> Response:
             flash = "Your details are saved."
         except ValidationFailed as exc:
             errors = field_errors(exc)
-    current = await portal.contact_details(session.scope)
-    values = form if errors else {"name": current.name, "phone": current.phone}
-    return page(
-        session,
-        "portal/profile.html",
-        nav="profile",
-        account=account,
-        title="My profile",
-        form=values,
-        errors=errors,
-        flash=flash,
-        email=current.email,
-        status=400 if errors else 200,
+    return await _profile(
+        request, session, account, errors=errors, form=form, status=400 if errors else 200, flash=flash
     )
 
 
@@ -499,7 +555,9 @@ def routes():
         Route("/portal/accounts/{account}/support", support_list),
         Route("/portal/accounts/{account}/support/new", support_create, methods=["POST"]),
         Route("/portal/accounts/{account}/billing", billing, methods=both),
+        Route("/portal/accounts/{account}/invite", invite, methods=["POST"]),
         Route("/portal/invoices/{invoice}", invoice),
+        Route("/portal/payments/{payment}", receipt),
         Route("/portal/invoices/{invoice}/ask", ask_about_invoice, methods=["POST"]),
         Route("/portal/invoices/{invoice}/dispute", dispute_invoice, methods=["POST"]),
         Route("/portal/support/{request}", support_thread),

@@ -61,7 +61,7 @@ async def receipt(request: Request, session: PortalSession, form) -> Response:
     payment_id = ids.decode_id("Payment", request.path_params["payment"])
     found = await checkout.receipt(session.scope, payment_id)
     account = next((a for a in session.accounts if a.pk == found.payment.customer_id), None)
-    return page(session, "portal/receipt.html", title="Payment receipt", account=account, receipt=found)
+    return page(session, "portal/pay_receipt.html", title="Payment receipt", account=account, receipt=found)
 
 
 def routes() -> list[Route]:

@@ -66,7 +66,7 @@ def environment(directory: Path = PROJECT_ROOT / "templates") -> Environment:
 _brands: dict[Path, Brand] = {}
 
 
-def _brand(tenant: TenantFile) -> Brand:
+def brand(tenant: TenantFile) -> Brand:
     """The tenant's branding (its logo as a data URI), built once per tenant file."""
     if tenant.path not in _brands:
         _brands[tenant.path] = brand_of(tenant)
@@ -90,7 +90,7 @@ def page(
     tenant = tenant or (session.tenant if session else None)
     assert tenant is not None
     values = {
-        "brand": _brand(tenant),
+        "brand": brand(tenant),
         # The pages' words are English; numbers and dates follow the tenant's locale.
         "lang": "en",
         "contact": session.profile if session else None,
