@@ -290,6 +290,26 @@ def serve(host: str, port: int) -> None:
     uvicorn.run("app.web.app:create_server_app", factory=True, host=host, port=port, log_config=None)
 
 
+def _demo_stripe(registry, app_base: str) -> str:
+    """Start localstripe unless a Stripe API is configured; returns a line for the demo's banner."""
+    import os
+
+    from app.demo_payments import register_demo_webhooks, set_demo_stripe_env, start_demo_stripe
+    from app.payments.stripe_gateway import API_BASE_ENV
+
+    if os.environ.get(API_BASE_ENV):
+        return f"not started: {API_BASE_ENV} is set ({os.environ[API_BASE_ENV]})"
+    try:
+        _, api_base = start_demo_stripe()
+    except ImportError:
+        return "not started: install the dev extra (pip install -e '.[dev]')"
+    except OSError as exc:
+        return f"not started ({exc}); is another demo's localstripe on that port?"
+    set_demo_stripe_env(registry, api_base)
+    register_demo_webhooks(registry, api_base, app_base)
+    return f"{api_base} (test card 4242 4242 4242 4242, any date and CVC)"
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -303,6 +323,7 @@ def demo(host: str, port: int) -> None:
     info = run_with_db(settings, lambda: prepare_demo(registry))
     people = run_with_db(settings, lambda: invite_demo_people(registry))
     set_demo_secrets(registry)
+    stripe_note = _demo_stripe(registry, f"http://{host}:{port}")
     try:
         provider = start_demo_provider(people)
         provider_note = f"http://127.0.0.1:{provider.server_port}"
@@ -323,6 +344,7 @@ def demo(host: str, port: int) -> None:
         '  In GraphiQL, add the header  {"Authorization": "Bearer <token>"}  and run  { viewer { role } }'
     )
     click.echo(f"  Sign-in provider (oidc-provider-mock): {provider_note}")
+    click.echo(f"  Card payments (localstripe):           {stripe_note}")
     click.echo("  Sign in (pick the identity on the provider's page):")
     for person in people:
         login = f"{base}/auth/{person.tenant}/{person.audience}/login"

@@ -24,8 +24,9 @@ from app.tenancy.service import sync_tenants, system_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 # The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests); the live
-# server and Chromium for Playwright tests; an SMTP server that keeps the app's email.
-pytest_plugins = ["tests.oidc_fixtures", "tests.browser", "tests.mailbox"]
+# server and Chromium for Playwright tests; an SMTP server that keeps the app's email; localstripe and the
+# tenants' Stripe keys (payment tests).
+pytest_plugins = ["tests.oidc_fixtures", "tests.browser", "tests.mailbox", "tests.stripe_fixtures"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -122,23 +122,26 @@ def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_rev
 
 
 def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
-    port = free_port()
+    port, stripe_port = free_port(), free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
         cwd=ROOT,
-        env=cli_env,
+        env=cli_env | {"LEDGERPORT_DEMO_STRIPE_PORT": str(stripe_port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
         tokens: dict[str, str] = {}
+        stripe_line = ""
         deadline = time.monotonic() + 300
-        while len(tokens) < 2 and time.monotonic() < deadline:
+        while (len(tokens) < 2 or not stripe_line) and time.monotonic() < deadline:
             line = server.stdout.readline()
             if "admin token:" in line:
                 slug, _, token = line.strip().partition(" admin token:")
                 tokens[slug.strip()] = token.strip()
+            if "Card payments (localstripe):" in line:
+                stripe_line = line
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -155,6 +158,8 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
             )
             assert answer.json() == {"data": {"viewer": {"tenant": {"slug": slug}, "role": "admin"}}}
         assert sorted(tokens) == ["cloudly", "northwind"]
+        assert f"http://127.0.0.1:{stripe_port}" in stripe_line
+        assert httpx.get(f"http://127.0.0.1:{stripe_port}/js.stripe.com/v3/").status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=10)

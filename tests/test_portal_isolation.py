@@ -14,7 +14,7 @@ from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.support import service as support
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
-from app.web.portal import pages
+from app.web.portal import pages, pay
 from schema.common import ids
 from schema.portal.schema import Mutation, Query
 from tests import documents_data as documents
@@ -37,6 +37,8 @@ MUTATIONS = {
     "promiseToPay": ("promise", {"date": "2099-01-01", "amount": "1.00"}),
     "createSupportRequest": ("account", {"subject": "Spy", "message": "Spy"}),
     "replyToSupportRequest": ("request", {"message": "Spy"}),
+    "startPayment": ("invoices", {"idempotencyKey": "spy"}),
+    "confirmPayment": ("payment", {"cardToken": "tok_spy"}),
 }
 INPUT_TYPES = {
     "inviteContact": "InviteContactInput",
@@ -45,6 +47,8 @@ INPUT_TYPES = {
     "promiseToPay": "PromiseToPayInput",
     "createSupportRequest": "CreateSupportRequestInput",
     "replyToSupportRequest": "ReplyToSupportRequestInput",
+    "startPayment": "StartPaymentInput",
+    "confirmPayment": "ConfirmPaymentInput",
 }
 
 
@@ -116,6 +120,7 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
             "account": _opaque("Account", theirs["account"]),
             "invoice": _opaque("Invoice", theirs["invoice"]),
             "request": _opaque("SupportRequest", theirs["request"]),
+            "payment": _opaque("Payment", theirs["payment"]),
         }
         for field, query in QUERIES.items():
             if query is None:
@@ -137,6 +142,8 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
                 "account": [{"accountId": targets["account"]}],
                 "invoice": [{"invoiceId": targets["invoice"]}],
                 "request": [{"supportRequestId": targets["request"]}],
+                "invoices": [{"invoiceIds": [targets["invoice"]]}],
+                "payment": [{"paymentId": targets["payment"]}],
                 "promise": [
                     {"accountId": targets["account"], "invoiceIds": [targets["invoice"]]},
                     {"accountId": mine, "invoiceIds": [targets["invoice"]]},
@@ -159,7 +166,7 @@ async def test_given_a_contact_of_x_then_every_portal_query_and_mutation_of_y_or
                     answer,
                 )
                 checked += 1
-    assert checked == 2 * (4 + 8)
+    assert checked == 2 * (4 + 10)
 
 
 def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
@@ -188,6 +195,10 @@ def _page_urls(theirs: dict) -> dict[str, list[tuple[str, str]]]:
             ("GET", f"/portal/attachments/{_opaque('Attachment', theirs['attachment'])}")
         ],
         "/portal/switch": [("GET", f"/portal/switch?account={account}")],
+        "/portal/accounts/{account}/pay": [("GET", f"/portal/accounts/{account}/pay")],
+        "/portal/payments/{payment}/receipt": [
+            ("GET", f"/portal/payments/{_opaque('Payment', theirs['payment'])}/receipt")
+        ],
         "documents": [
             ("GET", invoice_pdf_url(theirs["invoice"])),
             ("GET", statement_pdf_url(theirs["account"])),
@@ -218,7 +229,7 @@ async def test_given_a_contact_of_x_then_every_portal_page_form_and_download_of_
     }
     for slug, theirs in others.items():
         urls = _page_urls(theirs)
-        assert {r.path for r in pages.routes()} - OWN_ONLY == set(urls) - {"documents"}
+        assert {r.path for r in [*pages.routes(), *pay.routes()]} - OWN_ONLY == set(urls) - {"documents"}
         for _template, calls in urls.items():
             for method, url in calls:
                 response = await (browser.get(url) if method == "GET" else browser.post(url, data=form))

@@ -24,6 +24,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "credit.read": _READERS,
     # Data import from ERP / billing systems.
     "ingest.write": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
+    # Recording manual payments (wire, check, ACH) and refunding card payments through Stripe.
+    "payments.write": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
     # Alerts: acknowledge and resolve.
     "alerts.manage": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT}),
     # API tokens, memberships, sessions.

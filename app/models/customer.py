@@ -37,6 +37,8 @@ class CustomerAccount(TenantOwned, Timestamped):
     billing_address = fields.TextField(default="")
     billing_email = fields.CharField(max_length=254, default="")
     tax_id = fields.CharField(max_length=64, default="")
+    # The Stripe customer on the tenant's Stripe account, created on the first card payment and reused.
+    stripe_customer_id = fields.CharField(max_length=255, null=True)
 
     customer_path: ClassVar[str | None] = "id"
 

@@ -23,12 +23,29 @@ class Payment(TenantOwned, Timestamped):
     reference = fields.CharField(max_length=255, default="")
     stripe_payment_intent_id = fields.CharField(max_length=255, null=True)
     status = fields.CharEnumField(PaymentStatus, max_length=12, default=PaymentStatus.SUCCEEDED)
+    # The portal's key for one "pay" click: a repeated click finds this row instead of a second intent.
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    # How the payment is spread over invoices when it succeeds: "oldest_first" or "as_selected", over these ids.
+    allocation_plan = fields.CharField(max_length=16, default="oldest_first")
+    # Null, not an empty list, for rows that did not come through the payment service: ERP ingest inserts
+    # payments in bulk without the ORM, so a callable default would never reach the database.
+    invoice_ids = fields.JSONField(null=True)
+    failure_message = fields.CharField(max_length=500, default="")
+    # A refund is its own negative payment row pointing at the payment it gives back, so every figure
+    # as of a date before the refund still shows the money received.
+    refund_of = fields.ForeignKeyField(
+        "models.Payment", related_name="refunds", null=True, on_delete=fields.RESTRICT
+    )
 
     customer_path: ClassVar[str | None] = "customer_id"
 
     class Meta:
         table = "payment"
-        unique_together = (("tenant", "external_id"), ("tenant", "stripe_payment_intent_id"))
+        unique_together = (
+            ("tenant", "external_id"),
+            ("tenant", "stripe_payment_intent_id"),
+            ("tenant", "idempotency_key"),
+        )
         indexes = (("tenant_id", "customer_id", "received_date"), ("tenant_id", "received_date"))
 
 

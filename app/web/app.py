@@ -18,11 +18,12 @@ from app.db import lifecycle
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import auth_routes, documents
+from app.web import auth_routes, documents, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
 from app.web.portal import pages as portal_pages
+from app.web.portal import pay as portal_pay
 from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
 
@@ -84,7 +85,9 @@ def create_app(
         Route("/portal/graphql", portal_graphql, methods=["GET", "POST"]),
         *auth_routes.routes(),
         *documents.routes,
+        *stripe_webhooks.routes,
         *portal_pages.routes(),
+        *portal_pay.routes(),
         *export_routes,
     ]
     app = Starlette(

@@ -12,10 +12,17 @@ from schema.portal.account import AccountQuery
 from schema.portal.invitations import InvitationMutation
 from schema.portal.me import MeQuery
 from schema.portal.mutations import AccountMutation
+from schema.portal.payments import ConfirmPaymentMutation, PaymentMutation
 from schema.portal.support import SupportMutation, SupportQuery
 
 QUERY_TYPES: tuple[type, ...] = (MeQuery, AccountQuery, SupportQuery)
-MUTATION_TYPES: tuple[type, ...] = (InvitationMutation, AccountMutation, SupportMutation)
+MUTATION_TYPES: tuple[type, ...] = (
+    InvitationMutation,
+    AccountMutation,
+    SupportMutation,
+    PaymentMutation,
+    ConfirmPaymentMutation,
+)
 
 Query = merge_types("PortalQuery", QUERY_TYPES)
 Mutation = merge_types("PortalMutation", MUTATION_TYPES)

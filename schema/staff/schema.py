@@ -14,6 +14,7 @@ from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
+from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
@@ -27,9 +28,16 @@ QUERY_TYPES: tuple[type, ...] = (
     AlertsQuery,
     TrendQuery,
     AccessQuery,
+    PaymentsQuery,
     SupportQueueQuery,
 )
-MUTATION_TYPES: tuple[type, ...] = (IngestMutation, AlertsMutation, AccessMutation, SupportQueueMutation)
+MUTATION_TYPES: tuple[type, ...] = (
+    IngestMutation,
+    AlertsMutation,
+    AccessMutation,
+    PaymentsMutation,
+    SupportQueueMutation,
+)
 
 Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
