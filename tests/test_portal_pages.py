@@ -220,3 +220,13 @@ async def test_given_an_account_admin_then_the_profile_page_invites_a_colleague_
         f"/portal/accounts/{account}/invite", data={"csrf_token": token, "email": "x@xenon.example"}
     )
     assert "Invite a colleague" not in profile.text and refused.status_code == 403
+
+
+async def test_given_any_account_page_then_the_navigation_leads_to_the_pay_page(browser, providers):
+    w = await world()
+    await as_contact(browser, providers, "carla@xenon.example")
+    account = ids.encode_id("Account", w.x.id)
+
+    pages = [await browser.get(f"/portal/accounts/{account}{path}") for path in ("", "/invoices", "/support")]
+
+    assert all(f'<a href="/portal/accounts/{account}/pay">Pay</a>' in page.text for page in pages)
