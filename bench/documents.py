@@ -172,6 +172,7 @@ async def main(quick: bool) -> None:
 
     # A cached re-download, through the real route with a real token, as a client sees it.
     from app.auth import tokens
+    from app.documents.urls import invoice_pdf_url
     from app.web.app import create_app
 
     _, secret = await tokens.create_token(scope, name="bench", role=StaffRole.FINANCE)
@@ -180,12 +181,12 @@ async def main(quick: bool) -> None:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         headers = {"Authorization": f"Bearer {secret}"}
-        first = await client.get(f"/documents/invoices/{invoice_id}.pdf", headers=headers)
+        first = await client.get(invoice_pdf_url(invoice_id), headers=headers)
         assert first.status_code == 200
 
         async def download():
             assert (
-                await client.get(f"/documents/invoices/{invoice_id}.pdf", headers=headers)
+                await client.get(invoice_pdf_url(invoice_id), headers=headers)
             ).status_code == 200
 
         cached = p50(await timed(50, download))
