@@ -7,7 +7,8 @@ aging buckets; every customer has invoices, so a leak of another's data would sh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from app.auth.repositories import identities
 from app.auth.sessions import contact_scope_for
@@ -29,7 +30,9 @@ class World:
 
 
 async def world(today: date | None = None) -> World:
-    today = today or date.today()
+    # The portal's "today" is the date in northwind's time zone (America/Chicago), which is yesterday's
+    # UTC date for six hours a day: building the world on the UTC date made ages off by one then.
+    today = today or datetime.now(ZoneInfo("America/Chicago")).date()
     a, b = await system_scope("northwind"), await system_scope("cloudly")
     x = await data.customer(a, "X-100", "Xenon Retail", billing_address="1 Xenon Way\nSpringfield")
     y = await data.customer(a, "Y-200", "Yarrow Labs")
