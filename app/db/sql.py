@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
@@ -53,6 +54,13 @@ async def fetch_all(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     conn = connections.get("default")
     text, values = compile_params(sql, params, conn.capabilities.dialect)
     return list(await conn.execute_query_dict(text, values))
+
+
+async def execute(sql: str, params: dict[str, Any], conn: BaseDBAsyncClient | None = None) -> None:
+    """Run a repository's write statement on ``conn`` (a transaction's client) or the default one."""
+    conn = conn or connections.get("default")
+    text, values = compile_params(sql, params, conn.capabilities.dialect)
+    await conn.execute_query(text, values)
 
 
 def as_int(value: Any) -> int:

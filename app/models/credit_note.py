@@ -20,13 +20,21 @@ class CreditNote(TenantOwned, Timestamped):
     currency = currency_field()
     amount = money_field()
     reason = fields.CharField(max_length=255, default="")
+    # Sum and latest date of this note's applications, all dates (maintained by
+    # app.receivables.settlement with every application write): unapplied now = amount - applied.
+    applied = money_field(default=0, db_default=0)
+    last_applied_on = fields.DateField(null=True)
 
     customer_path: ClassVar[str | None] = "customer_id"
 
     class Meta:
         table = "credit_note"
         unique_together = (("tenant", "number"), ("tenant", "external_id"))
-        indexes = (("tenant_id", "customer_id", "date"),)
+        indexes = (
+            ("tenant_id", "customer_id", "date"),
+            ("tenant_id", "last_applied_on"),
+            ("customer_id", "last_applied_on"),
+        )
 
 
 class CreditApplication(TenantOwned):
@@ -44,4 +52,4 @@ class CreditApplication(TenantOwned):
 
     class Meta:
         table = "credit_application"
-        indexes = (("invoice_id", "date"),)
+        indexes = (("invoice_id", "date"), ("tenant_id", "date"))

@@ -1,4 +1,11 @@
-"""Invoices and their lines. Totals are stored as issued; what is still open is derived, never stored."""
+"""Invoices and their lines. Totals are stored as issued.
+
+What is open as of a date is total - settlements dated on or before it. ``settled`` and
+``last_settlement_on`` keep the sum and the latest date of ALL settlements (succeeded payments'
+allocations, credit applications, write-offs), maintained by ``app.receivables.settlement`` in the same
+transaction as every write of them, so as-of figures start from what is open now and add back only the
+settlements dated after the as-of date (few, for a recent date) instead of summing every movement.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,10 @@ class Invoice(TenantOwned, Timestamped):
     total = money_field(default=0)
     status = fields.CharEnumField(InvoiceStatus, max_length=12, default=InvoiceStatus.OPEN)
     po_number = fields.CharField(max_length=100, default="")
+    # Sum of all settlements of this invoice (maintained, see the module docstring). Open now = total - settled.
+    settled = money_field(default=0, db_default=0)
+    # Date of the latest settlement, null when none: an as-of date on or after it needs no adding back.
+    last_settlement_on = fields.DateField(null=True)
 
     customer_path: ClassVar[str | None] = "customer_id"
 
@@ -35,6 +46,8 @@ class Invoice(TenantOwned, Timestamped):
             ("tenant_id", "status", "due_date"),
             ("tenant_id", "customer_id"),
             ("tenant_id", "issue_date"),
+            ("tenant_id", "last_settlement_on"),
+            ("customer_id", "last_settlement_on"),
         )
 
 

@@ -31,6 +31,10 @@ class Payment(TenantOwned, Timestamped):
     # payments in bulk without the ORM, so a callable default would never reach the database.
     invoice_ids = fields.JSONField(null=True)
     failure_message = fields.CharField(max_length=500, default="")
+    # Sum and latest date of this payment's allocations, all dates (maintained by
+    # app.receivables.settlement with every allocation write): unapplied now = amount - applied.
+    applied = money_field(default=0, db_default=0)
+    last_applied_on = fields.DateField(null=True)
     # A refund is its own negative payment row pointing at the payment it gives back, so every figure
     # as of a date before the refund still shows the money received.
     refund_of = fields.ForeignKeyField(
@@ -46,7 +50,12 @@ class Payment(TenantOwned, Timestamped):
             ("tenant", "stripe_payment_intent_id"),
             ("tenant", "idempotency_key"),
         )
-        indexes = (("tenant_id", "customer_id", "received_date"), ("tenant_id", "received_date"))
+        indexes = (
+            ("tenant_id", "customer_id", "received_date"),
+            ("tenant_id", "received_date"),
+            ("tenant_id", "last_applied_on"),
+            ("customer_id", "last_applied_on"),
+        )
 
 
 class PaymentAllocation(TenantOwned):
@@ -60,4 +69,4 @@ class PaymentAllocation(TenantOwned):
 
     class Meta:
         table = "payment_allocation"
-        indexes = (("invoice_id", "date"), ("payment_id",))
+        indexes = (("invoice_id", "date"), ("payment_id",), ("tenant_id", "date"))

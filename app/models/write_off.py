@@ -22,4 +22,4 @@ class WriteOff(TenantOwned, Timestamped):
     class Meta:
         table = "write_off"
         unique_together = (("tenant", "external_id"),)
-        indexes = (("invoice_id", "date"),)
+        indexes = (("invoice_id", "date"), ("tenant_id", "date"))
