@@ -27,6 +27,7 @@ from app.ingest import records, repository, validation
 from app.ingest.format import RECORD_TYPES, Batch
 from app.ingest.tables import CHILDREN, CONTACTS, TABLES, nested_sort_key
 from app.ingest.validation import Resolved, Stored
+from app.receivables import settlement
 from app.scope import Scope
 from app.tenancy.service import current_tenant
 
@@ -209,7 +210,33 @@ async def _write(
                 await repository.delete_children(scope, target, rows)
             advance(len(rows))
     result.rows_written = done
+    await _refresh_settlements(conn, scope, resolved, stored)
     return result
+
+
+async def _refresh_settlements(
+    conn: BaseDBAsyncClient, scope: Scope, resolved: Resolved, stored: Stored
+) -> None:
+    """Bring the maintained settlement sums (app.receivables.settlement) in line with what the batch
+    wrote, in its transaction: every invoice, payment and credit note of the customers whose payments or
+    credit notes the batch holds (allocations and applications only reach the same customer's invoices,
+    which validation enforces), and the invoices its write-offs are (and were) on."""
+    customers: set[int] = set()
+    for record_type in ("payments", "creditNotes"):
+        column = TABLES[record_type].columns.index("customer_id")
+        for row in resolved.rows.get(record_type, []):
+            customers.add(row.values[column])
+            before = stored.of(record_type).get(row.key)
+            if before is not None:
+                customers.add(before["customer_id"])
+    invoices: set[int] = set()
+    column = TABLES["writeOffs"].columns.index("invoice_id")
+    for row in resolved.rows.get("writeOffs", []):
+        invoices.add(row.values[column])
+        before = stored.of("writeOffs").get(row.key)
+        if before is not None:
+            invoices.add(before["invoice_id"])
+    await settlement.refresh(scope.tenant_id, customer_ids=customers, invoice_ids=invoices, conn=conn)
 
 
 def _contacts_plan(resolved: Resolved, stored: Stored, new_ids: dict[str, dict[Any, int]]) -> list[tuple]:

@@ -23,17 +23,16 @@ from tortoise.transactions import in_transaction
 from app.db.scoping import new_row, scoped
 from app.models import (
     Alert,
-    CreditApplication,
     CustomerAccount,
     Dispute,
     Invoice,
     Payment,
     PaymentAllocation,
     StripeEvent,
-    WriteOff,
 )
 from app.models.enums import InvoiceStatus, PaymentStatus
 from app.payments.allocation import Allocation, OpenInvoice
+from app.receivables import settlement
 from app.scope import Scope
 
 _sqlite_writer = asyncio.Lock()
@@ -55,21 +54,11 @@ async def writing() -> AsyncIterator[None]:
         yield
 
 
-async def _sums(model, scope: Scope, invoice_ids: list[int], **conditions) -> dict[int, int]:
-    rows = (
-        await scoped(model, scope)
-        .filter(invoice_id__in=invoice_ids, **conditions)
-        .annotate(total=Sum("amount"))
-        .group_by("invoice_id")
-        .values("invoice_id", "total")
-    )
-    return {row["invoice_id"]: int(row["total"] or 0) for row in rows}
-
-
 async def open_invoices(
     scope: Scope, *, invoice_ids: list[int] | None = None, customer_id: int | None = None, lock: bool = False
 ) -> list[OpenInvoice]:
-    """Receivable invoices with what is open on them today (all allocations, credits and write-offs).
+    """Receivable invoices with what is open on them today: total - the maintained ``settled`` (all
+    allocations of succeeded payments, credits and write-offs, app.receivables.settlement).
 
     ``lock`` takes row locks on PostgreSQL; call it inside ``writing()``."""
     query = scoped(Invoice, scope).exclude(status__in=NOT_RECEIVABLE)
@@ -80,12 +69,6 @@ async def open_invoices(
     if lock and _is_postgres():
         query = query.select_for_update()
     invoices = await query.order_by("due_date", "id")
-    ids = [i.id for i in invoices]
-    if not ids:
-        return []
-    paid = await _sums(PaymentAllocation, scope, ids, payment__status=PaymentStatus.SUCCEEDED)
-    credited = await _sums(CreditApplication, scope, ids)
-    written_off = await _sums(WriteOff, scope, ids)
     return [
         OpenInvoice(
             id=i.id,
@@ -94,7 +77,7 @@ async def open_invoices(
             due_date=i.due_date,
             currency=i.currency,
             total=i.total,
-            open_amount=i.total - paid.get(i.id, 0) - credited.get(i.id, 0) - written_off.get(i.id, 0),
+            open_amount=i.total - i.settled,
         )
         for i in invoices
     ]
@@ -133,7 +116,12 @@ async def insert_payment(scope: Scope, **values) -> Payment:
 
 
 async def save(row) -> None:
+    """Save a payment (or event) row; a payment's status decides whether its allocations settle its
+    invoices, so their maintained sums are refreshed with it."""
     await row.save()
+    if isinstance(row, Payment):
+        invoice_ids = await settlement.invoices_of_payments(row.tenant_id, [row.id])
+        await settlement.refresh(row.tenant_id, invoice_ids=invoice_ids, payment_ids=[row.id])
 
 
 async def insert_allocations(scope: Scope, payment_id: int, allocations: list[Allocation], on: date) -> None:
@@ -145,6 +133,9 @@ async def insert_allocations(scope: Scope, payment_id: int, allocations: list[Al
     ]
     if rows:
         await PaymentAllocation.bulk_create(rows)
+        await settlement.refresh(
+            scope.tenant_id, invoice_ids=[a.invoice_id for a in allocations], payment_ids=[payment_id]
+        )
 
 
 async def net_allocations(scope: Scope, payment_id: int) -> dict[int, int]:
