@@ -2,11 +2,14 @@
 
 All queries share two building blocks:
 
-- ``_OPEN_ITEMS``: one row per invoice with open(D) = total - allocations of succeeded payments dated <= D
-  - credit applications dated <= D - write-offs dated <= D, for invoices issued <= D that are neither void
-  nor draft. Later payments therefore never change an earlier date's figure.
-- ``_UNAPPLIED``: payments (succeeded, received <= D) minus their allocations dated <= D, plus credit notes
-  dated <= D minus their applications dated <= D.
+- ``_open_items``: invoices issued <= D, neither void nor draft, with open(D) = total - allocations of
+  succeeded payments dated <= D - credit applications dated <= D - write-offs dated <= D. It is computed
+  as what is open now (``total - settled``, maintained by ``app.receivables.settlement`` with every write)
+  plus the settlements dated after D, and only for invoices that can be open as of D: open now, or
+  settled by a settlement after D. Later payments therefore never change an earlier date's figure, and a
+  recent date reads the open items alone (a partial index) instead of every invoice and movement.
+- ``_unapplied``: payments (succeeded, received <= D) minus their allocations dated <= D, plus credit notes
+  dated <= D minus their applications dated <= D, computed the same way from ``applied``.
 
 Each joins ``customer_account cu`` and puts ``customer_condition`` (tenant, access rule, filter) in its
 WHERE; the tenant id is also repeated on every sub-select. Sums come back per group and currency: the
@@ -49,72 +52,100 @@ def _group_expr(group: GroupBy, doc: str) -> str:
     return f"cu.{group.value}"
 
 
-def _applied_sums(selective: bool) -> tuple[str, str, str]:
-    """SQL of the allocations, credit applications and write-offs dated <= :as_of per invoice.
+# What is open now (``total - settled``) is maintained with every write (app.receivables.settlement);
+# what was open as of :as_of adds back the settlements dated after it. Only an invoice whose last
+# settlement is after :as_of has any, so the add-back is skipped (CASE) for every other row.
+_LATER_SETTLED = """CASE WHEN i.last_settlement_on > :as_of THEN
+  COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+            WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date > :as_of
+              AND p.status = 'succeeded'), 0)
+  + COALESCE((SELECT SUM(c.amount) FROM credit_application c
+              WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date > :as_of), 0)
+  + COALESCE((SELECT SUM(w.amount) FROM write_off w
+              WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date > :as_of), 0)
+  ELSE 0 END"""
 
-    ``selective`` (a few customers or invoices): correlated sub-selects that use the (invoice_id, date)
-    indexes, touching only the rows of the invoices asked for. Otherwise (a portfolio): each table is
-    aggregated once per invoice and hash-joined, which beats a million index probes. Same figures."""
-    if selective:
-        return (
-            """COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                   WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date <= :as_of
-                     AND p.status = 'succeeded'), 0)""",
-            """COALESCE((SELECT SUM(c.amount) FROM credit_application c
-                   WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date <= :as_of), 0)""",
-            """COALESCE((SELECT SUM(w.amount) FROM write_off w
-                   WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date <= :as_of), 0)""",
-        )
-    return ("COALESCE(pa.amount, 0)", "COALESCE(ca.amount, 0)", "COALESCE(wo.amount, 0)")
+# The same add-back for a portfolio: every settlement dated after :as_of, grouped once per invoice
+# (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per invoice.
+_LATER_SETTLED_JOIN = """
+LEFT JOIN (SELECT m.invoice_id, SUM(m.amount) AS amount FROM (
+             SELECT a.invoice_id, a.amount FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+             WHERE a.tenant_id = :tenant_id AND a.date > :as_of AND p.status = 'succeeded'
+             UNION ALL
+             SELECT c.invoice_id, c.amount FROM credit_application c
+             WHERE c.tenant_id = :tenant_id AND c.date > :as_of
+             UNION ALL
+             SELECT w.invoice_id, w.amount FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date > :as_of
+           ) m GROUP BY m.invoice_id) lt ON lt.invoice_id = i.id"""
 
 
-_APPLIED_JOINS = """
-LEFT JOIN (SELECT a.invoice_id, SUM(a.amount) AS amount FROM payment_allocation a
-           JOIN payment p ON p.id = a.payment_id
-           WHERE a.tenant_id = :tenant_id AND p.tenant_id = :tenant_id AND a.date <= :as_of
-             AND p.status = 'succeeded'
-           GROUP BY a.invoice_id) pa ON pa.invoice_id = i.id
-LEFT JOIN (SELECT c.invoice_id, SUM(c.amount) AS amount FROM credit_application c
-           WHERE c.tenant_id = :tenant_id AND c.date <= :as_of GROUP BY c.invoice_id) ca ON ca.invoice_id = i.id
-LEFT JOIN (SELECT w.invoice_id, SUM(w.amount) AS amount FROM write_off w
-           WHERE w.tenant_id = :tenant_id AND w.date <= :as_of GROUP BY w.invoice_id) wo ON wo.invoice_id = i.id"""
+def _invoices_as_of(group: GroupBy, condition: str, selective: bool, which: str) -> str:
+    """Invoices issued by :as_of, neither void nor draft, with ``open_amount`` as of :as_of.
+
+    ``which`` narrows the rows in SQL: "" (all), "i.total <> i.settled" (open now: the partial index
+    ``invoice_open_now``) or "i.total = i.settled AND i.last_settlement_on > :as_of" (settled now, but
+    by a settlement after :as_of)."""
+    later = _LATER_SETTLED if selective else "COALESCE(lt.amount, 0)"
+    return f"""
+SELECT i.id AS invoice_id, i.customer_id, i.number, i.status, i.currency, i.due_date, i.issue_date, i.total,
+       i.last_settlement_on, {_group_expr(group, "i")} AS grp,
+       i.total - i.settled + {later} AS open_amount
+FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id{"" if selective else _LATER_SETTLED_JOIN}
+WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
+  AND {condition}{f" AND {which}" if which else ""}"""
+
+
+_OPEN_NOW = "i.total <> i.settled"
+_SETTLED_LATER = "i.total = i.settled AND i.last_settlement_on > :as_of"
 
 
 def _open_items(group: GroupBy, condition: str, selective: bool = False) -> str:
-    allocated, credited, written_off = _applied_sums(selective)
+    """Invoices that may be open as of :as_of (callers keep ``open_amount <> 0``): those open now, and
+    those settled now by a settlement dated after :as_of. Every other invoice was settled by then."""
+    return f"""{_invoices_as_of(group, condition, selective, _OPEN_NOW)}
+UNION ALL{_invoices_as_of(group, condition, selective, _SETTLED_LATER)}"""
+
+
+def _cash_as_of(doc: str, group: GroupBy, condition: str, selective: bool, which: str) -> str:
+    """Payments (``doc`` = "p") or credit notes ("n") of :as_of with what was unapplied then: the
+    maintained ``amount - applied`` plus applications dated after :as_of (only rows whose last
+    application is after it have any)."""
+    if doc == "p":
+        table, dated, moves, owner = "payment", "p.received_date", "payment_allocation", "payment_id"
+        only = " AND p.status = 'succeeded'"
+    else:
+        table, dated, moves, owner = "credit_note", "n.date", "credit_application", "credit_note_id"
+        only = ""
+    if selective:
+        later = f"""CASE WHEN {doc}.last_applied_on > :as_of THEN
+  COALESCE((SELECT SUM(x.amount) FROM {moves} x
+            WHERE x.{owner} = {doc}.id AND x.tenant_id = :tenant_id AND x.date > :as_of), 0) ELSE 0 END"""
+        join = ""
+    else:
+        later = "COALESCE(lt.amount, 0)"
+        join = f"""
+LEFT JOIN (SELECT x.{owner}, SUM(x.amount) AS amount FROM {moves} x
+           WHERE x.tenant_id = :tenant_id AND x.date > :as_of GROUP BY x.{owner}) lt ON lt.{owner} = {doc}.id"""
     return f"""
-SELECT i.id AS invoice_id, i.customer_id, i.number, i.status, i.currency, i.due_date, i.issue_date, i.total,
-       {_group_expr(group, "i")} AS grp,
-       i.total - {allocated} - {credited} - {written_off} AS open_amount
-FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id{"" if selective else _APPLIED_JOINS}
-WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
-  AND {condition}"""
+SELECT {doc}.customer_id, {doc}.currency, {_group_expr(group, doc)} AS grp,
+       {doc}.amount - {doc}.applied + {later} AS amount
+FROM {table} {doc} JOIN customer_account cu ON cu.id = {doc}.customer_id{join}
+WHERE {doc}.tenant_id = :tenant_id{only} AND {dated} <= :as_of AND {condition} AND {which.format(d=doc)}"""
 
 
 def _unapplied(group: GroupBy, condition: str, selective: bool = False) -> str:
-    if selective:
-        allocated = """COALESCE((SELECT SUM(a.amount) FROM payment_allocation a
-                            WHERE a.payment_id = p.id AND a.tenant_id = :tenant_id AND a.date <= :as_of), 0)"""
-        applied = """COALESCE((SELECT SUM(c.amount) FROM credit_application c
-                            WHERE c.credit_note_id = n.id AND c.tenant_id = :tenant_id AND c.date <= :as_of), 0)"""
-        payment_join = note_join = ""
-    else:
-        allocated, applied = "COALESCE(pa.amount, 0)", "COALESCE(na.amount, 0)"
-        payment_join = """
-LEFT JOIN (SELECT a.payment_id, SUM(a.amount) AS amount FROM payment_allocation a
-           WHERE a.tenant_id = :tenant_id AND a.date <= :as_of GROUP BY a.payment_id) pa ON pa.payment_id = p.id"""
-        note_join = """
-LEFT JOIN (SELECT c.credit_note_id, SUM(c.amount) AS amount FROM credit_application c
-           WHERE c.tenant_id = :tenant_id AND c.date <= :as_of GROUP BY c.credit_note_id) na
-       ON na.credit_note_id = n.id"""
-    return f"""
-SELECT p.customer_id, p.currency, {_group_expr(group, "p")} AS grp, p.amount - {allocated} AS amount
-FROM payment p JOIN customer_account cu ON cu.id = p.customer_id{payment_join}
-WHERE p.tenant_id = :tenant_id AND p.status = 'succeeded' AND p.received_date <= :as_of AND {condition}
-UNION ALL
-SELECT n.customer_id, n.currency, {_group_expr(group, "n")} AS grp, n.amount - {applied} AS amount
-FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id{note_join}
-WHERE n.tenant_id = :tenant_id AND n.date <= :as_of AND {condition}"""
+    """Cash and credit that may be unapplied as of :as_of: unapplied now (partial indexes
+    ``payment_unapplied_now``, ``credit_note_unapplied_now``), or applied in full by an application
+    dated after :as_of."""
+    parts = [
+        _cash_as_of(doc, group, condition, selective, which)
+        for doc in ("p", "n")
+        for which in (
+            "{d}.amount <> {d}.applied",
+            "{d}.amount = {d}.applied AND {d}.last_applied_on > :as_of",
+        )
+    ]
+    return "\nUNION ALL".join(parts)
 
 
 def _selective(flt: CustomerFilter) -> bool:
@@ -512,37 +543,33 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-_MOVES = """
-  SELECT a.invoice_id, a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-  WHERE a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'{only}
+_MOVES_BY_DATE = """
+  SELECT a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+  WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'
   UNION ALL
-  SELECT c.invoice_id, c.date FROM credit_application c
-  WHERE c.tenant_id = :tenant_id AND c.date <= :as_of{only_c}
+  SELECT c.date FROM credit_application c WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date <= :as_of
   UNION ALL
-  SELECT w.invoice_id, w.date FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date <= :as_of{only_w}"""
+  SELECT w.date FROM write_off w WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date <= :as_of"""
 
 
 def _settled_invoices(condition: str, selective: bool) -> str:
     """Invoices whose open amount is 0 as of :as_of, with the date of the movement that settled them
-    (the latest allocation, credit application or write-off dated <= :as_of). Selective callers look the
-    movements up per invoice (indexes); portfolios join all movements once."""
-    if selective:
-        moves = _MOVES.format(
-            only=" AND a.invoice_id = o.invoice_id",
-            only_c=" AND c.invoice_id = o.invoice_id",
-            only_w=" AND w.invoice_id = o.invoice_id",
-        )
-        return f"""
-SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
-       (SELECT MAX(m.date) FROM ({moves}) m) AS settled_on
-FROM ({_open_items(GroupBy.NONE, condition, selective)}) o
-WHERE o.open_amount = 0 AND o.total > 0"""
+    (the latest allocation, credit application or write-off dated <= :as_of).
+
+    An invoice settled now whose last settlement is on or before :as_of was settled then, on that date
+    (the maintained ``last_settlement_on``). Only invoices with a settlement after :as_of need their
+    movements looked up (few for a recent date)."""
     return f"""
-SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date, MAX(m.date) AS settled_on
-FROM ({_open_items(GroupBy.NONE, condition, selective)}) o
-JOIN ({_MOVES.format(only="", only_c="", only_w="")}) m ON m.invoice_id = o.invoice_id
-WHERE o.open_amount = 0 AND o.total > 0
-GROUP BY o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date"""
+SELECT i.id AS invoice_id, i.customer_id, i.currency, i.total, i.issue_date, i.due_date,
+       i.last_settlement_on AS settled_on
+FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
+  AND {condition} AND i.total = i.settled AND i.total > 0 AND i.last_settlement_on <= :as_of
+UNION ALL
+SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
+       (SELECT MAX(m.date) FROM ({_MOVES_BY_DATE.replace("i.id", "o.invoice_id")}) m) AS settled_on
+FROM ({_invoices_as_of(GroupBy.NONE, condition, selective, "i.last_settlement_on > :as_of")}) o
+WHERE o.open_amount = 0 AND o.total > 0"""
 
 
 async def payment_behaviour(
@@ -666,9 +693,15 @@ async def invoice_page(
         extra.append("LOWER(o.number) LIKE :number")
         params["number"] = f"%{number.lower()}%"
     where = f"WHERE {' AND '.join(extra)}" if extra else ""
+    selective = _selective(flt) or invoice_ids is not None
+    rows = (
+        _open_items(GroupBy.NONE, condition, selective)
+        if open_only or overdue_only
+        else _invoices_as_of(GroupBy.NONE, condition, selective, "")
+    )
     sql = f"""
 SELECT o.*, COUNT(*) OVER () AS total_rows
-FROM ({_open_items(GroupBy.NONE, condition, _selective(flt) or invoice_ids is not None)}) o {where}
+FROM ({rows}) o {where}
 ORDER BY {_INVOICE_ORDER_SQL[order]} LIMIT :limit OFFSET :offset"""
     return await fetch_all(sql, {**params, "as_of": as_of, "limit": limit, "offset": offset})
 
