@@ -1,5 +1,5 @@
 """The ``ledgerport`` command line: migrate, tenants, tokens, import, export, seed, serve, demo, schema,
-statements, alerts.
+statements, alerts, balances.
 
 Every command reads the same settings as the server and talks to the database through the same services,
 with a system scope for the tenant named by ``--tenant``. Errors print one clear message and exit non-zero;
@@ -376,6 +376,54 @@ def alerts_evaluate(tenant_slug: str) -> None:
 
     result = run_with_db(settings, work)
     click.echo(f"{tenant_slug}: {result.created} new alerts ({result.candidates} conditions found)")
+
+
+@main.group()
+def balances() -> None:
+    """The maintained settlement sums behind every as-of figure (app/receivables/settlement.py)."""
+
+
+def _balances_run(tenant_slug: str, repair: bool) -> list[dict]:
+    from tortoise.transactions import in_transaction
+
+    from app.receivables import settlement
+
+    settings, registry = load()
+    require_tenant(registry, tenant_slug)
+
+    async def work():
+        scope = await system_scope(tenant_slug, principal="cli")
+        if repair:
+            async with in_transaction() as conn:
+                await settlement.refresh(scope.tenant_id, whole_tenant=True, conn=conn)
+        return await settlement.drift(scope.tenant_id)
+
+    return run_with_db(settings, work)
+
+
+@balances.command("verify")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+def balances_verify(tenant_slug: str) -> None:
+    """Check that every invoice's, payment's and credit note's sums agree with its movements; exit 1
+    listing the rows that do not (a writer that skipped the refresh, or a hand edit of the database)."""
+    drifted = _balances_run(tenant_slug, repair=False)
+    for row in drifted[:20]:
+        click.echo(f"{row['table']} {row['id']}: stored {row['stored']}, movements say {row['actual']}")
+    if drifted:
+        fail(
+            f"{len(drifted)} row(s) disagree with their movements; `ledgerport balances rebuild` repairs them"
+        )
+    click.echo(f"{tenant_slug}: every maintained sum agrees with its movements")
+
+
+@balances.command("rebuild")
+@click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
+def balances_rebuild(tenant_slug: str) -> None:
+    """Recompute every maintained sum of a tenant from its movements, in one transaction."""
+    drifted = _balances_run(tenant_slug, repair=True)
+    if drifted:
+        fail(f"{len(drifted)} row(s) still disagree after the rebuild")
+    click.echo(f"{tenant_slug}: maintained sums rebuilt from the movements")
 
 
 @main.group()

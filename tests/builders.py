@@ -22,6 +22,7 @@ from app.models import (
     WriteOff,
 )
 from app.models.enums import DisputeStatus, InvoiceStatus, PaymentStatus
+from app.receivables import settlement
 from app.scope import Scope
 
 _seq = itertools.count(1)
@@ -99,6 +100,10 @@ async def payment(
         await new_row(
             PaymentAllocation, scope, payment_id=row.id, invoice_id=inv.id, amount=part, date=d(when)
         ).save()
+    # As every writer of allocations does (app.receivables.settlement).
+    await settlement.refresh(
+        scope.tenant_id, invoice_ids=[i.id for i, _, _ in allocate], payment_ids=[row.id]
+    )
     return row
 
 
@@ -126,6 +131,9 @@ async def credit_note(
         await new_row(
             CreditApplication, scope, credit_note_id=row.id, invoice_id=inv.id, amount=part, date=d(when)
         ).save()
+    await settlement.refresh(
+        scope.tenant_id, invoice_ids=[i.id for i, _, _ in apply], credit_note_ids=[row.id]
+    )
     return row
 
 
@@ -134,6 +142,7 @@ async def write_off(scope: Scope, inv: Invoice, amount: int, dated: str) -> Writ
         WriteOff, scope, invoice_id=inv.id, external_id=f"W{next(_seq)}", date=d(dated), amount=amount
     )
     await row.save()
+    await settlement.refresh(scope.tenant_id, invoice_ids=[inv.id])
     return row
 
 

@@ -17,6 +17,8 @@ from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from app.db import lifecycle, scratch
+from app.db.sql import fetch_all
+from app.receivables import settlement
 from app.scope import Scope
 from app.settings import Environment, Settings
 from app.tenancy.registry import TenantRegistry
@@ -80,9 +82,19 @@ async def _empty_all_tables() -> None:
 
 @pytest.fixture
 async def db(database_url) -> AsyncIterator[str]:
-    """An open database with empty tables; yields its URL."""
+    """An open database with empty tables; yields its URL.
+
+    Afterwards, whatever the test wrote through whichever path, the maintained settlement sums
+    (app.receivables.settlement) must still agree with the movements: a writer that forgot to refresh
+    them fails the test that used it."""
     await _empty_all_tables()
     yield database_url
+    drifted = [
+        row
+        for tenant in await fetch_all("SELECT id FROM tenant", {})
+        for row in await settlement.drift(tenant["id"])
+    ]
+    assert not drifted, f"maintained settlement sums drifted from their movements: {drifted[:5]}"
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from app.models import (
     PaymentAllocation,
     WriteOff,
 )
+from app.receivables import settlement
 from app.scope import Scope
 
 _ids = count(1)
@@ -107,6 +108,9 @@ async def payment(
         reference=reference,
     )
     await _link(scope, PaymentAllocation, "payment", row, allocations)
+    await settlement.refresh(
+        scope.tenant_id, invoice_ids=[a[0].id for a in allocations], payment_ids=[row.id]
+    )
     return row
 
 
@@ -124,13 +128,18 @@ async def credit_note(
         amount=amount,
     )
     await _link(scope, CreditApplication, "credit_note", row, applications)
+    await settlement.refresh(
+        scope.tenant_id, invoice_ids=[a[0].id for a in applications], credit_note_ids=[row.id]
+    )
     return row
 
 
 async def write_off(scope: Scope, inv: Invoice, when: date, amount: int) -> WriteOff:
-    return await WriteOff.create(
+    row = await WriteOff.create(
         tenant_id=scope.tenant_id, invoice=inv, external_id=_next("wo"), date=when, amount=amount
     )
+    await settlement.refresh(scope.tenant_id, invoice_ids=[inv.id])
+    return row
 
 
 async def worked_example(scope: Scope, account: str = "A-100", name: str = "Customer A") -> CustomerAccount:

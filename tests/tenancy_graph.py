@@ -13,6 +13,7 @@ from app.models.enums import (
     MessageAuthor,
     StaffRole,
 )
+from app.receivables import settlement
 from app.scope import Scope
 
 
@@ -160,4 +161,6 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.StripeEvent] = await m.StripeEvent.create(
         **t, event_id=f"evt_{tag}", type="payment_intent.succeeded"
     )
+    # As every writer of movements does: keep the maintained settlement sums exact.
+    await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

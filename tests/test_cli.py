@@ -163,3 +163,25 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_balances_verify_finds_a_drifted_sum_and_rebuild_repairs_it(cli_env):
+    assert ledgerport(cli_env, "migrate").returncode == 0
+    seeded = ledgerport(cli_env, "seed", "--tenant", "northwind", "--customers", "3", "--months", "3")
+    assert seeded.returncode == 0, seeded.stderr
+    assert ledgerport(cli_env, "balances", "verify", "--tenant", "northwind").returncode == 0
+    db = sqlite3.connect(cli_env["LEDGERPORT_DATABASE_URL"].removeprefix("sqlite://"))
+    with db:
+        (invoice_id,) = db.execute("SELECT MIN(id) FROM invoice WHERE settled > 0").fetchone()
+        db.execute("UPDATE invoice SET settled = settled + 1 WHERE id = ?", (invoice_id,))
+
+    broken = ledgerport(cli_env, "balances", "verify", "--tenant", "northwind")
+    repaired = ledgerport(cli_env, "balances", "rebuild", "--tenant", "northwind")
+    after = ledgerport(cli_env, "balances", "verify", "--tenant", "northwind")
+
+    assert broken.returncode == 1
+    assert f"invoice {invoice_id}: stored" in broken.stdout
+    assert "1 row(s) disagree with their movements" in broken.stderr
+    assert repaired.returncode == 0, repaired.stderr
+    assert after.returncode == 0 and "every maintained sum agrees" in after.stdout
+    assert ledgerport(cli_env, "balances", "verify", "--tenant", "nowhere").returncode == 2
