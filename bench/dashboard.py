@@ -162,6 +162,8 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                     "wire",
                     "",
                     "succeeded",
+                    "oldest_first",
+                    "",
                     now,
                     now,
                 )
@@ -203,6 +205,8 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                 "method",
                 "reference",
                 "status",
+                "allocation_plan",
+                "failure_message",
                 "created_at",
                 "updated_at",
             ],

@@ -34,48 +34,53 @@ _CHUNK = 1_000
 
 
 @dataclass(frozen=True)
-class _Summary:
-    """One maintained pair: ``table.sum_column`` / ``table.date_column`` over ``movements``.
+class _Source:
+    """A table of movements: ``source`` aliased ``x`` (with any join), its owner column and condition."""
 
-    ``movements`` selects (owner_id, amount, date) of the tenant for the owners in ``{owners}`` (a
-    sub-select of owner ids)."""
+    source: str
+    owner: str
+    condition: str = ""
+
+    def rows(self, owners: str) -> str:
+        """(owner_id, amount, date) of the tenant's movements whose owner is among ``owners``."""
+        return f"""
+  SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.source}
+  WHERE x.tenant_id = :tenant_id AND x.{self.owner} IN ({owners}){self.condition}"""
+
+    def none_for(self, table: str) -> str:
+        """SQL true when a row of ``table`` has no movement here (an anti-join, index-probed)."""
+        return f"NOT EXISTS (SELECT 1 FROM {self.source} WHERE x.{self.owner} = {table}.id{self.condition})"
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """One maintained pair: ``table.sum_column`` / ``table.date_column`` over its ``sources``."""
 
     table: str
     sum_column: str
     date_column: str
-    movements: str
+    sources: tuple[_Source, ...]
+
+    def movements(self, owners: str) -> str:
+        return "\n  UNION ALL".join(source.rows(owners) for source in self.sources)
 
 
+_SUCCEEDED_ALLOCATIONS = _Source(
+    "payment_allocation x JOIN payment p ON p.id = x.payment_id", "invoice_id", " AND p.status = 'succeeded'"
+)
 _INVOICE = _Summary(
     "invoice",
     "settled",
     "last_settlement_on",
-    """
-  SELECT a.invoice_id AS owner_id, a.amount, a.date FROM payment_allocation a
-  JOIN payment p ON p.id = a.payment_id
-  WHERE a.tenant_id = :tenant_id AND p.status = 'succeeded' AND a.invoice_id IN ({owners})
-  UNION ALL
-  SELECT c.invoice_id, c.amount, c.date FROM credit_application c
-  WHERE c.tenant_id = :tenant_id AND c.invoice_id IN ({owners})
-  UNION ALL
-  SELECT w.invoice_id, w.amount, w.date FROM write_off w
-  WHERE w.tenant_id = :tenant_id AND w.invoice_id IN ({owners})""",
+    (
+        _SUCCEEDED_ALLOCATIONS,
+        _Source("credit_application x", "invoice_id"),
+        _Source("write_off x", "invoice_id"),
+    ),
 )
-_PAYMENT = _Summary(
-    "payment",
-    "applied",
-    "last_applied_on",
-    """
-  SELECT a.payment_id AS owner_id, a.amount, a.date FROM payment_allocation a
-  WHERE a.tenant_id = :tenant_id AND a.payment_id IN ({owners})""",
-)
+_PAYMENT = _Summary("payment", "applied", "last_applied_on", (_Source("payment_allocation x", "payment_id"),))
 _CREDIT_NOTE = _Summary(
-    "credit_note",
-    "applied",
-    "last_applied_on",
-    """
-  SELECT c.credit_note_id AS owner_id, c.amount, c.date FROM credit_application c
-  WHERE c.tenant_id = :tenant_id AND c.credit_note_id IN ({owners})""",
+    "credit_note", "applied", "last_applied_on", (_Source("credit_application x", "credit_note_id"),)
 )
 SUMMARIES = (_INVOICE, _PAYMENT, _CREDIT_NOTE)
 
@@ -83,7 +88,7 @@ SUMMARIES = (_INVOICE, _PAYMENT, _CREDIT_NOTE)
 def _grouped(summary: _Summary, owners: str) -> str:
     return f"""
 SELECT m.owner_id, SUM(m.amount) AS amount, MAX(m.date) AS last_on
-FROM ({summary.movements.format(owners=owners)}) m GROUP BY m.owner_id"""
+FROM ({summary.movements(owners)}) m GROUP BY m.owner_id"""
 
 
 def _refresh_sql(summary: _Summary, owners: str) -> tuple[str, str]:
@@ -94,11 +99,11 @@ UPDATE {t} SET {total} = s.amount, {last} = s.last_on
 FROM ({_grouped(summary, owners)}) s
 WHERE {t}.id = s.owner_id AND {t}.tenant_id = :tenant_id
   AND ({t}.{total} <> s.amount OR {t}.{last} IS DISTINCT FROM s.last_on)"""
+    none = " AND ".join(source.none_for(t) for source in summary.sources)
     reset = f"""
 UPDATE {t} SET {total} = 0, {last} = NULL
 WHERE {t}.tenant_id = :tenant_id AND {t}.id IN ({owners})
-  AND ({t}.{total} <> 0 OR {t}.{last} IS NOT NULL)
-  AND {t}.id NOT IN (SELECT m.owner_id FROM ({summary.movements.format(owners=owners)}) m)"""
+  AND ({t}.{total} <> 0 OR {t}.{last} IS NOT NULL) AND {none}"""
     return update, reset
 
 

@@ -1,0 +1,52 @@
+"""The benchmark scripts still run against the current schema (tiny data, one run, no timings asserted).
+
+bench/dashboard.py COPYs rows straight into the tables, so a new NOT NULL column broke it silently once
+(``payment.allocation_plan``); this runs it, and bench/ingest.py, end to end at a toy size.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import require_or_skip
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        require_or_skip("the benchmarks need PostgreSQL: set TEST_DATABASE_URL")
+    return url
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
+    )
+
+
+def test_the_dashboard_bench_loads_rebuilds_the_sums_and_prints_every_query():
+    done = _run(
+        "-m", "bench.dashboard", "--database-url", _postgres_url(), "--customers", "40", "--invoices", "400",
+        "--runs", "1",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("arSummary", "arBreakdown(REGION)", "customers(first: 50) nested, by name", "customer(id)"):
+        assert f"| {name} |" in done.stdout
+    assert "maintained settlement sums rebuilt in" in done.stdout
+
+
+def test_the_ingest_bench_imports_and_compares_with_copy():
+    env = {**os.environ, "BENCH_DATABASE_URL": _postgres_url()}
+    done = _run(
+        "bench/ingest.py", "--customers", "20", "--invoices", "200", "--customers-per-batch", "10",
+        "--workers", "1", env=env,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "COPY" in done.stdout
