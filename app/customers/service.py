@@ -7,6 +7,7 @@ so the GraphQL DataLoaders batch a whole page into a fixed number of queries.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -150,13 +151,19 @@ async def get_customer(scope: Scope, customer_id: int) -> CustomerAccount:
     return found
 
 
+async def _no_rows() -> list:
+    return []
+
+
 async def balances_for(
     scope: Scope, config: TenantConfig, customers: list[CustomerAccount], as_of: date
 ) -> dict[int, CustomerBalances]:
     """Balances, exposure and utilisation of many customers at once (a DataLoader batch)."""
     ids = [c.id for c in customers]
-    balances, fx = await receivables.balances_by_customer(scope, config, ids, as_of)
-    cover_rows = await ar_repository.cover_by_customer(scope, ids, as_of) if ids else []
+    (balances, fx), cover_rows = await asyncio.gather(
+        receivables.balances_by_customer(scope, config, ids, as_of),
+        ar_repository.cover_by_customer(scope, ids, as_of) if ids else _no_rows(),
+    )
     cover_fx = await receivables.converter_for(scope, config, {r["currency"] for r in cover_rows}, as_of, fx)
     cover: dict[int, int] = defaultdict(int)
     for row in cover_rows:

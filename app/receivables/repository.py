@@ -66,17 +66,17 @@ _LATER_SETTLED = """CASE WHEN i.last_settlement_on > :as_of THEN
   ELSE 0 END"""
 
 # The same add-back for a portfolio: every settlement dated after :as_of, grouped once per invoice
-# (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per invoice.
-_LATER_SETTLED_JOIN = """
-LEFT JOIN (SELECT m.invoice_id, SUM(m.amount) AS amount FROM (
-             SELECT a.invoice_id, a.amount FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-             WHERE a.tenant_id = :tenant_id AND a.date > :as_of AND p.status = 'succeeded'
-             UNION ALL
-             SELECT c.invoice_id, c.amount FROM credit_application c
-             WHERE c.tenant_id = :tenant_id AND c.date > :as_of
-             UNION ALL
-             SELECT w.invoice_id, w.amount FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date > :as_of
-           ) m GROUP BY m.invoice_id) lt ON lt.invoice_id = i.id"""
+# (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per invoice. A CTE, so the
+# two halves of ``_open_items`` share one grouping.
+_LATER_SETTLED_CTE = """lt AS (
+  SELECT m.invoice_id, SUM(m.amount) AS amount FROM (
+    SELECT a.invoice_id, a.amount FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+    WHERE a.tenant_id = :tenant_id AND a.date > :as_of AND p.status = 'succeeded'
+    UNION ALL
+    SELECT c.invoice_id, c.amount FROM credit_application c WHERE c.tenant_id = :tenant_id AND c.date > :as_of
+    UNION ALL
+    SELECT w.invoice_id, w.amount FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date > :as_of
+  ) m GROUP BY m.invoice_id)"""
 
 
 def _invoices_as_of(group: GroupBy, condition: str, selective: bool, which: str) -> str:
@@ -86,13 +86,19 @@ def _invoices_as_of(group: GroupBy, condition: str, selective: bool, which: str)
     ``invoice_open_now``) or "i.total = i.settled AND i.last_settlement_on > :as_of" (settled now, but
     by a settlement after :as_of)."""
     later = _LATER_SETTLED if selective else "COALESCE(lt.amount, 0)"
+    joined = "" if selective else "\nLEFT JOIN lt ON lt.invoice_id = i.id"
     return f"""
 SELECT i.id AS invoice_id, i.customer_id, i.number, i.status, i.currency, i.due_date, i.issue_date, i.total,
        i.last_settlement_on, {_group_expr(group, "i")} AS grp,
        i.total - i.settled + {later} AS open_amount
-FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id{"" if selective else _LATER_SETTLED_JOIN}
+FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id{joined}
 WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
   AND {condition}{f" AND {which}" if which else ""}"""
+
+
+def _with_later(selective: bool, body: str) -> str:
+    """``body`` (which may use ``lt``), preceded by the portfolio add-back CTE when it needs it."""
+    return body if selective else f"WITH {_LATER_SETTLED_CTE}\n{body}"
 
 
 _OPEN_NOW = "i.total <> i.settled"
@@ -102,8 +108,11 @@ _SETTLED_LATER = "i.total = i.settled AND i.last_settlement_on > :as_of"
 def _open_items(group: GroupBy, condition: str, selective: bool = False) -> str:
     """Invoices that may be open as of :as_of (callers keep ``open_amount <> 0``): those open now, and
     those settled now by a settlement dated after :as_of. Every other invoice was settled by then."""
-    return f"""{_invoices_as_of(group, condition, selective, _OPEN_NOW)}
-UNION ALL{_invoices_as_of(group, condition, selective, _SETTLED_LATER)}"""
+    return _with_later(
+        selective,
+        f"""{_invoices_as_of(group, condition, selective, _OPEN_NOW)}
+UNION ALL{_invoices_as_of(group, condition, selective, _SETTLED_LATER)}""",
+    )
 
 
 def _cash_as_of(doc: str, group: GroupBy, condition: str, selective: bool, which: str) -> str:
@@ -568,7 +577,7 @@ WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('
 UNION ALL
 SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
        (SELECT MAX(m.date) FROM ({_MOVES_BY_DATE.replace("i.id", "o.invoice_id")}) m) AS settled_on
-FROM ({_invoices_as_of(GroupBy.NONE, condition, selective, "i.last_settlement_on > :as_of")}) o
+FROM ({_with_later(selective, _invoices_as_of(GroupBy.NONE, condition, selective, "i.last_settlement_on > :as_of"))}) o
 WHERE o.open_amount = 0 AND o.total > 0"""
 
 
@@ -697,7 +706,7 @@ async def invoice_page(
     rows = (
         _open_items(GroupBy.NONE, condition, selective)
         if open_only or overdue_only
-        else _invoices_as_of(GroupBy.NONE, condition, selective, "")
+        else _with_later(selective, _invoices_as_of(GroupBy.NONE, condition, selective, ""))
     )
     sql = f"""
 SELECT o.*, COUNT(*) OVER () AS total_rows

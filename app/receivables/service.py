@@ -8,6 +8,7 @@ end, as metrics.md says. Nothing here is cached, so a newer payment is always re
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -173,22 +174,29 @@ async def _collect(
     known = await all_rates(scope, config.base_currency, as_of)
     factors = {c: known.factor(c) for c in known.rates}
     raws: dict[str, _Raw] = defaultdict(_Raw)
-    now = await repository.as_of_aggregates(scope, flt, as_of, buckets, factors, group, by_issue_date)
+    first_day = ratios.first_countback_day(as_of)
+    # Independent statements: on PostgreSQL each takes its own pooled connection, so they overlap
+    # (inside a transaction, or on SQLite, the one connection runs them in turn).
+    now, before, sales, monthly, disputes = await asyncio.gather(
+        repository.as_of_aggregates(scope, flt, as_of, buckets, factors, group, by_issue_date),
+        repository.as_of_aggregates(scope, flt, start, buckets, {}, group, with_customers=False),
+        repository.credit_sales(scope, flt, start, as_of, group),
+        repository.monthly_credit_sales(scope, flt, first_day - timedelta(days=1), as_of, group),
+        repository.open_disputes(scope, flt, as_of, group),
+    )
     for row in now["aging"]:
         raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
     for row in now["unapplied"]:
         raws[row["grp"]].unapplied[row["currency"]] += row["amount"]
-    before = await repository.as_of_aggregates(scope, flt, start, buckets, {}, group, with_customers=False)
     for row in before["aging"]:
         raws[row["grp"]].start_open[row["currency"]] += row["amount"]
     for row in before["unapplied"]:
         raws[row["grp"]].start_unapplied[row["currency"]] += row["amount"]
-    for row in await repository.credit_sales(scope, flt, start, as_of, group):
+    for row in sales:
         raws[row["grp"]].sales[row["currency"]] += row["amount"]
-    first_day = ratios.first_countback_day(as_of)
-    for row in await repository.monthly_credit_sales(scope, flt, first_day - timedelta(days=1), as_of, group):
+    for row in monthly:
         raws[row["grp"]].monthly[row["month"]][row["currency"]] += row["amount"]
-    for row in await repository.open_disputes(scope, flt, as_of, group):
+    for row in disputes:
         raws[row["grp"]].disputes[row["currency"]] = (row["count"], row["amount"])
     currencies = set().union(*(r.currencies() for r in raws.values())) if raws else set()
     fx = await converter_for(scope, config, currencies, as_of, known)
@@ -254,9 +262,13 @@ async def balances_by_customer(
     flt = CustomerFilter(customer_ids=frozenset(customer_ids))
     raws: dict[str, _Raw] = defaultdict(_Raw)
     if customer_ids:
-        for row in await repository.open_by_bucket(scope, flt, as_of, buckets, GroupBy.CUSTOMER):
+        aging, unapplied = await asyncio.gather(
+            repository.open_by_bucket(scope, flt, as_of, buckets, GroupBy.CUSTOMER),
+            repository.unapplied(scope, flt, as_of, GroupBy.CUSTOMER),
+        )
+        for row in aging:
             raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
-        for row in await repository.unapplied(scope, flt, as_of, GroupBy.CUSTOMER):
+        for row in unapplied:
             raws[row["grp"]].unapplied[row["currency"]] += row["amount"]
     currencies = set().union(*(r.currencies() for r in raws.values())) if raws else set()
     fx = await converter(scope, config.base_currency, currencies, as_of)
