@@ -185,8 +185,10 @@ async def _write(
     result = ImportResult()
     contact_id = {email: row["id"] for email, row in stored.contacts.items()} | new_ids["contacts"]
     plans = [_contacts_plan(resolved, stored, new_ids)]
+    sums = _sums_of_new_rows(resolved, stored)
     for record_type in RECORD_TYPES:
-        plans.append(_plan(record_type, resolved, stored, contact_id, result.counts[record_type]))
+        plan = _plan(record_type, resolved, stored, contact_id, result.counts[record_type])
+        plans.append(_with_sums(plan, *sums[record_type]) if record_type in sums else plan)
     total = sum(len(rows) for plan in plans for _, _, rows, _ in plan)
     done = 0
 
@@ -212,6 +214,52 @@ async def _write(
     result.rows_written = done
     await _refresh_settlements(conn, scope, resolved, stored)
     return result
+
+
+#: The maintained settlement columns (app.receivables.settlement) of each record type, sum then date.
+_SUM_COLUMNS = {
+    "invoices": ("settled", "last_settlement_on"),
+    "payments": ("applied", "last_applied_on"),
+    "creditNotes": ("applied", "last_applied_on"),
+}
+
+
+def _sums_of_new_rows(resolved: Resolved, stored: Stored) -> dict[str, tuple[tuple[str, str], dict]]:
+    """The settlement sums of the rows this batch creates, from the batch alone, so a bulk import
+    inserts them right instead of updating every row afterwards (``_refresh_settlements`` still
+    checks and corrects, e.g. for a new invoice paid by a stored payment that has not succeeded).
+
+    A new payment's or credit note's movements are all its own nested rows; a new invoice can only be
+    settled by movements in this batch, since nothing stored could name it before."""
+    moved: dict[str, dict[int, tuple[int, Any]]] = {t: {} for t in _SUM_COLUMNS}
+
+    def add(record_type: str, owner: int, amount: int, on: Any) -> None:
+        total, last = moved[record_type].get(owner, (0, None))
+        moved[record_type][owner] = (total + amount, on if last is None or on > last else last)
+
+    fresh = {t: {r.id for r in resolved.rows.get(t, []) if r.key not in stored.of(t)} for t in _SUM_COLUMNS}
+    for record_type in ("payments", "creditNotes"):
+        column = CHILDREN[record_type].columns
+        invoice, amount, on = (column.index(c) for c in ("invoice_id", "amount", "date"))
+        for row in resolved.rows.get(record_type, []):
+            for item in row.children or ():
+                if row.id in fresh[record_type]:
+                    add(record_type, row.id, item[amount], item[on])
+                    if item[invoice] in fresh["invoices"]:
+                        add("invoices", item[invoice], item[amount], item[on])
+    columns = TABLES["writeOffs"].columns
+    invoice, amount, on = (columns.index(c) for c in ("invoice_id", "amount", "date"))
+    for row in resolved.rows.get("writeOffs", []):
+        if row.values[invoice] in fresh["invoices"]:
+            add("invoices", row.values[invoice], row.values[amount], row.values[on])
+    return {t: (_SUM_COLUMNS[t], moved[t]) for t in _SUM_COLUMNS}
+
+
+def _with_sums(plan: list[tuple], columns: tuple[str, str], sums: dict[int, tuple[int, Any]]) -> list[tuple]:
+    """``plan`` with its inserted parent rows carrying their settlement sums (0 and null without any)."""
+    action, table, rows, names = plan[0]
+    rows = [(*row, *sums.get(row[0], (0, None))) for row in rows]
+    return [(action, table, rows, (*names, *columns)), *plan[1:]]
 
 
 async def _refresh_settlements(
