@@ -136,6 +136,8 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                     total,
                     "open",
                     "",
+                    0,
+                    None,
                     now,
                     now,
                 )
@@ -164,11 +166,15 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                     "succeeded",
                     "oldest_first",
                     "",
+                    amount,
+                    paid_on,
                     now,
                     now,
                 )
             )
             alloc_rows.append((pay_id, tenant_id, pay_id, i, amount, paid_on))
+            # The maintained settlement sums, written with the rows as the ingest path does.
+            inv_rows[-1] = (*inv_rows[-1][:13], amount, paid_on, now, now)
         await _copy(
             conn,
             "invoice",
@@ -186,6 +192,8 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                 "total",
                 "status",
                 "po_number",
+                "settled",
+                "last_settlement_on",
                 "created_at",
                 "updated_at",
             ],
@@ -207,6 +215,8 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
                 "status",
                 "allocation_plan",
                 "failure_message",
+                "applied",
+                "last_applied_on",
                 "created_at",
                 "updated_at",
             ],
@@ -303,8 +313,9 @@ async def main() -> None:
         t0 = time.perf_counter()
         counts = await load(url, ids["northwind"], args.customers, args.invoices)
         load_s = time.perf_counter() - t0
-        # COPY bypasses the writers, so bring the maintained settlement sums in line as a bulk import
-        # does (one whole-tenant refresh), then vacuum and analyse as autovacuum eventually would.
+        # The rows were COPYed with their settlement sums, as the ingest path writes them; a
+        # whole-tenant refresh confirms them (it rewrites only rows that disagree), then vacuum and
+        # analyse as autovacuum eventually would.
         t0 = time.perf_counter()
         async with in_transaction() as conn:
             await settlement.refresh(ids["northwind"], whole_tenant=True, conn=conn)
@@ -349,7 +360,7 @@ async def main() -> None:
         print(
             f"Data: {counts['customers']:,} customers, {counts['invoices']:,} invoices, "
             f"{counts['payments']:,} payments/allocations; loaded in {load_s:.0f} s; maintained settlement "
-            f"sums rebuilt in {refresh_s:.1f} s; {args.runs} runs each."
+            f"sums checked by a whole-tenant refresh in {refresh_s:.1f} s; {args.runs} runs each."
         )
         print()
         print(

@@ -266,25 +266,29 @@ async def _refresh_settlements(
     conn: BaseDBAsyncClient, scope: Scope, resolved: Resolved, stored: Stored
 ) -> None:
     """Bring the maintained settlement sums (app.receivables.settlement) in line with what the batch
-    wrote, in its transaction: every invoice, payment and credit note of the customers whose payments or
-    credit notes the batch holds (allocations and applications only reach the same customer's invoices,
-    which validation enforces), and the invoices its write-offs are (and were) on."""
-    customers: set[int] = set()
-    for record_type in ("payments", "creditNotes"):
-        column = TABLES[record_type].columns.index("customer_id")
-        for row in resolved.rows.get(record_type, []):
-            customers.add(row.values[column])
-            before = stored.of(record_type).get(row.key)
-            if before is not None:
-                customers.add(before["customer_id"])
+    wrote, in its transaction: the batch's payments and credit notes, and every invoice their movements
+    and its write-offs reach now or reached before the batch replaced them. Named ids, so the refresh
+    probes indexes for exactly those rows whatever the size of the tenant."""
     invoices: set[int] = set()
+    for record_type in ("payments", "creditNotes"):
+        invoice = CHILDREN[record_type].columns.index("invoice_id")
+        before = stored.children.get(record_type, {})
+        for row in resolved.rows.get(record_type, []):
+            invoices.update(item[invoice] for item in row.children or ())
+            invoices.update(item[invoice] for item in before.get(row.id, ()))
     column = TABLES["writeOffs"].columns.index("invoice_id")
     for row in resolved.rows.get("writeOffs", []):
         invoices.add(row.values[column])
-        before = stored.of("writeOffs").get(row.key)
-        if before is not None:
-            invoices.add(before["invoice_id"])
-    await settlement.refresh(scope.tenant_id, customer_ids=customers, invoice_ids=invoices, conn=conn)
+        previous = stored.of("writeOffs").get(row.key)
+        if previous is not None:
+            invoices.add(previous["invoice_id"])
+    await settlement.refresh(
+        scope.tenant_id,
+        invoice_ids=invoices,
+        payment_ids=[r.id for r in resolved.rows.get("payments", [])],
+        credit_note_ids=[r.id for r in resolved.rows.get("creditNotes", [])],
+        conn=conn,
+    )
 
 
 def _contacts_plan(resolved: Resolved, stored: Stored, new_ids: dict[str, dict[Any, int]]) -> list[tuple]:

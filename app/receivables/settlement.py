@@ -107,13 +107,10 @@ WHERE {t}.tenant_id = :tenant_id AND {t}.id IN ({owners})
     return update, reset
 
 
-def _owners(summary: _Summary, column: str, ids: list[int]) -> tuple[str, dict[str, Any]]:
+def _owners(ids: list[int]) -> tuple[str, dict[str, Any]]:
+    """A list of the ids (bound), kept to the tenant's rows where the statements use it."""
     names = {f"own{n}": value for n, value in enumerate(ids)}
-    placeholders = ", ".join(f":{name}" for name in names)
-    return (
-        f"SELECT o.id FROM {summary.table} o WHERE o.tenant_id = :tenant_id AND o.{column} IN ({placeholders})",
-        names,
-    )
+    return ", ".join(f":{name}" for name in names), names
 
 
 async def _run(
@@ -129,12 +126,11 @@ async def refresh(
     invoice_ids: Iterable[int] = (),
     payment_ids: Iterable[int] = (),
     credit_note_ids: Iterable[int] = (),
-    customer_ids: Iterable[int] = (),
     whole_tenant: bool = False,
     conn: BaseDBAsyncClient | None = None,
 ) -> None:
-    """Recompute the sums of the rows named (and of every invoice, payment and credit note of the
-    customers named, or of the whole tenant), from their movements, in the caller's transaction.
+    """Recompute the sums of the rows named (or of the whole tenant) from their movements, in the
+    caller's transaction.
 
     A payment's allocations settle invoices only while it has succeeded, so a writer that changes a
     payment's status passes the payment's invoices too (``invoices_of_payments``)."""
@@ -146,12 +142,11 @@ async def refresh(
             )
         return
     named = {_INVOICE: invoice_ids, _PAYMENT: payment_ids, _CREDIT_NOTE: credit_note_ids}
-    customers = sorted(set(customer_ids))
     for summary in SUMMARIES:
-        for column, ids in (("id", sorted(set(named[summary]))), ("customer_id", customers)):
-            for start in range(0, len(ids), _CHUNK):
-                owners, params = _owners(summary, column, ids[start : start + _CHUNK])
-                await _run(conn, summary, owners, {**base, **params})
+        ids = sorted(set(named[summary]))
+        for start in range(0, len(ids), _CHUNK):
+            owners, params = _owners(ids[start : start + _CHUNK])
+            await _run(conn, summary, owners, {**base, **params})
 
 
 async def invoices_of_payments(tenant_id: int, payment_ids: Iterable[int]) -> list[int]:
@@ -159,7 +154,7 @@ async def invoices_of_payments(tenant_id: int, payment_ids: Iterable[int]) -> li
     ids = sorted(set(payment_ids))
     if not ids:
         return []
-    owners, params = _owners(_PAYMENT, "id", ids)
+    owners, params = _owners(ids)
     rows = await fetch_all(
         f"""SELECT DISTINCT a.invoice_id FROM payment_allocation a
 WHERE a.tenant_id = :tenant_id AND a.payment_id IN ({owners})""",
