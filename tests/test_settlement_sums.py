@@ -335,3 +335,20 @@ async def test_a_fresh_import_inserts_its_rows_with_their_sums_already_right(sco
 
     assert await settlement.drift(scope_a.tenant_id) == []
     assert await sums(Invoice, scope_a, number="INV-2") == (500, date(2026, 6, 30))
+
+
+async def test_given_a_stored_payment_moved_to_a_new_invoice_then_the_new_invoice_is_settled(scope_a):
+    """The one case where a new invoice's sum is not known from new rows alone: a stored payment."""
+    await import_batch(scope_a, worked_example())
+    batch = worked_example()
+    batch["invoices"].append(
+        {**batch["invoices"][0], "externalId": "INV-9", "number": "INV-9", "total": "500.00",
+         "lines": [{"description": "Fuses", "quantity": "1", "unitPrice": "500.00"}]}
+    )  # fmt: skip
+    batch["payments"][0]["allocations"] = [{"invoice": "INV-9", "amount": "400.00", "date": "2026-05-02"}]
+
+    await import_batch(scope_a, batch)
+
+    assert await sums(Invoice, scope_a, number="INV-9") == (40000, date(2026, 5, 2))
+    assert await sums(Invoice, scope_a, number="INV-1") == (0, None)
+    assert await settlement.drift(scope_a.tenant_id) == []

@@ -266,27 +266,38 @@ async def _refresh_settlements(
     conn: BaseDBAsyncClient, scope: Scope, resolved: Resolved, stored: Stored
 ) -> None:
     """Bring the maintained settlement sums (app.receivables.settlement) in line with what the batch
-    wrote, in its transaction: the batch's payments and credit notes, and every invoice their movements
-    and its write-offs reach now or reached before the batch replaced them. Named ids, so the refresh
-    probes indexes for exactly those rows whatever the size of the tenant."""
+    wrote, in its transaction, for the rows whose sums were not written with them
+    (``_sums_of_new_rows``): stored payments and credit notes of the batch, the invoices their movements
+    reach now or reached before the batch replaced them, stored invoices that new movements reach, and
+    the invoices a write-off moved from. Named ids, so the refresh probes indexes for exactly those rows;
+    a fresh import refreshes nothing."""
+    fresh_invoices = {r.id for r in resolved.rows.get("invoices", []) if r.key not in stored.of("invoices")}
     invoices: set[int] = set()
+    parents: dict[str, list[int]] = {}
     for record_type in ("payments", "creditNotes"):
         invoice = CHILDREN[record_type].columns.index("invoice_id")
         before = stored.children.get(record_type, {})
+        parents[record_type] = []
         for row in resolved.rows.get(record_type, []):
-            invoices.update(item[invoice] for item in row.children or ())
+            stored_parent = row.key in stored.of(record_type)
+            for item in row.children or ():
+                if stored_parent or item[invoice] not in fresh_invoices:
+                    invoices.add(item[invoice])
             invoices.update(item[invoice] for item in before.get(row.id, ()))
+            if stored_parent:
+                parents[record_type].append(row.id)
     column = TABLES["writeOffs"].columns.index("invoice_id")
     for row in resolved.rows.get("writeOffs", []):
-        invoices.add(row.values[column])
+        if row.values[column] not in fresh_invoices:
+            invoices.add(row.values[column])
         previous = stored.of("writeOffs").get(row.key)
         if previous is not None:
             invoices.add(previous["invoice_id"])
     await settlement.refresh(
         scope.tenant_id,
         invoice_ids=invoices,
-        payment_ids=[r.id for r in resolved.rows.get("payments", [])],
-        credit_note_ids=[r.id for r in resolved.rows.get("creditNotes", [])],
+        payment_ids=parents["payments"],
+        credit_note_ids=parents["creditNotes"],
         conn=conn,
     )
 
