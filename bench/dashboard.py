@@ -46,7 +46,10 @@ COUNTRIES = ["US", "CA", "MX", "GB", "DE", "FR", "JP", "BR"]
 
 SUMMARY = '{ arSummary(asOf: "2026-06-30") { totalOpen { amount } overdue { amount } netBalance { amount } aging { buckets { label amount { amount } count } } dso countbackDso bestPossibleDso averageDaysDelinquent cei customersWithBalance customersOverLimit openDisputes { count } } }'
 BREAKDOWN = '{ arBreakdown(by: REGION, asOf: "2026-06-30") { key totalOpen { amount } overdue { amount } netBalance { amount } dso cei aging { buckets { amount { amount } } } } }'
-CUSTOMERS = '{ customers(first: 50, asOf: "2026-06-30", orderBy: ORDER) { totalCount edges { node { name priority { score } balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation aging { buckets { amount { amount } } } } openInvoices(first: 5) { number openAmount { amount } daysPastDue } } } } }'
+# The nested figures: balances, aging, utilisation and five open invoices per customer.
+CUSTOMERS = '{ customers(first: 50, asOf: "2026-06-30", orderBy: ORDER) { totalCount edges { node { name balances { totalOpen { amount } overdue { amount } netBalance { amount } utilisation aging { buckets { amount { amount } } } } openInvoices(first: 5) { number openAmount { amount } daysPastDue } } } } }'
+# The same with each customer's collection priority score (computed for the page when selected).
+CUSTOMERS_PRIORITY = CUSTOMERS.replace("node { name", "node { name priority { score }")
 CUSTOMER = 'query ($id: ID!) { customer(id: $id, asOf: "2026-06-30") { name priority { score } balances { totalOpen { amount } netBalance { amount } exposure { amount } utilisation aging { buckets { amount { amount } } } } openInvoices { number openAmount { amount } } paymentBehaviour { averageDaysToPay averageDaysLate onTimeRate } profitability { revenue { amount } growth } } }'
 
 
@@ -346,8 +349,13 @@ async def main() -> None:
                 ("arBreakdown(REGION)", BREAKDOWN, {}),
                 ("customers(first: 50) nested, by name", CUSTOMERS.replace("ORDER", "NAME"), {}),
                 (
-                    "customers(first: 50) nested, by net balance",
-                    CUSTOMERS.replace("ORDER", "NET_BALANCE"),
+                    "customers(first: 50) nested + priority, by name",
+                    CUSTOMERS_PRIORITY.replace("ORDER", "NAME"),
+                    {},
+                ),
+                (
+                    "customers(first: 50) nested + priority, by net balance",
+                    CUSTOMERS_PRIORITY.replace("ORDER", "NET_BALANCE"),
                     {},
                 ),
                 ("customer(id)", CUSTOMER, {"id": encode_id("Customer", 1)}),

@@ -189,3 +189,30 @@ async def test_given_cover_from_a_letter_of_credit_then_summary_and_list_agree_o
     assert [e["node"] for e in data["customers"]["edges"]] == [
         {"name": "Exposed", "balances": {"exposure": {"amount": "1500.00"}}}
     ]
+
+
+async def test_priority_is_computed_only_when_selected_and_then_equals_the_ranked_score(
+    client, scope_a, count_queries
+):
+    """A name-ordered page reads accounts only; selecting priority loads it for the page in one batch,
+    the very score the priority ordering ranks by."""
+    example = await builders.worked_example(scope_a, credit_limit=300000)
+    other = await builders.customer(scope_a, "Beta Ltd", risk_rating="E")
+    await builders.invoice(scope_a, other, 5_000_000, "2026-03-01", "2026-03-31")
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    await gql(client, "{ viewer { role } }", token)
+    scored = """query ($orderBy: CustomerOrderBy) { customers(asOf: "2026-06-30", orderBy: $orderBy) {
+        edges { node { name priority { score weightedOverdue { amount } oldestDaysPastDue } } } } }"""
+
+    count_queries.reset()
+    await names(client, token, orderBy="NAME")
+    without_priority = len(count_queries)
+    count_queries.reset()
+    by_name = (await gql(client, scored, token, {"orderBy": "NAME"})).json()["data"]["customers"]["edges"]
+    with_priority = len(count_queries)
+    by_priority = (await gql(client, scored, token, {"orderBy": "PRIORITY"})).json()["data"]["customers"]
+
+    assert without_priority < with_priority
+    ranked = {e["node"]["name"]: e["node"]["priority"] for e in by_priority["edges"]}
+    assert {e["node"]["name"]: e["node"]["priority"] for e in by_name} == ranked
+    assert [e["node"]["name"] for e in by_priority["edges"]] == ["Beta Ltd", example["customer"].legal_name]

@@ -7,7 +7,6 @@ so the GraphQL DataLoaders batch a whole page into a fixed number of queries.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -48,8 +47,10 @@ class PriorityParts:
 
 @dataclass(frozen=True)
 class CustomerListItem:
+    """A customer of a page, with its priority when the page computed it (None: not asked for)."""
+
     customer: CustomerAccount
-    priority: PriorityParts
+    priority: PriorityParts | None
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,12 @@ async def list_customers(
     limit: int = 50,
     has_overdue: bool | None = None,
     over_limit: bool | None = None,
+    with_priority: bool = True,
 ) -> tuple[list[CustomerListItem], int]:
-    """A page of customers and the number of customers matching in total."""
+    """A page of customers and the number of customers matching in total.
+
+    Ordered by name with no figure filter and ``with_priority`` False, it reads accounts only: the
+    GraphQL list loads priorities (``priorities_for``) only when a query selects them."""
     require(scope, "ar.read")
     name_total = None
     if order == CustomerOrder.NAME and has_overdue is None and over_limit is None:
@@ -92,21 +97,46 @@ async def list_customers(
         ids, name_total = await repository.page_by_name(scope, flt, offset, limit)
         if not ids:
             return [], name_total
+        if not with_priority:
+            accounts = await repository.by_ids(scope, ids)
+            return [CustomerListItem(customer=accounts[i], priority=None) for i in ids], name_total
         flt, offset = replace(flt, customer_ids=frozenset(ids)), 0
+    rows = await _figure_rows(
+        scope, config, flt, as_of, order, offset, limit, has_overdue=has_overdue, over_limit=over_limit
+    )
+    accounts = await repository.by_ids(scope, [r["id"] for r in rows]) if rows else {}
+    items = [
+        CustomerListItem(customer=accounts[r["id"]], priority=_priority_of(r, config, as_of)) for r in rows
+    ]
+    if name_total is not None:
+        return items, name_total
+    return items, int(rows[0]["total"]) if rows else 0
+
+
+async def _figure_rows(
+    scope: Scope,
+    config: TenantConfig,
+    flt: CustomerFilter,
+    as_of: date,
+    order: CustomerOrder,
+    offset: int,
+    limit: int,
+    **filters: bool | None,
+) -> list[dict]:
+    """One page of customers with the figures they are ordered and filtered by (one SQL statement)."""
     fx = await all_rates(scope, config.base_currency, as_of)
-    factors = {c: fx.factor(c) for c in fx.rates}
+    buckets = buckets_from_edges(config.aging.buckets)
     rows = await ar_repository.customer_page(
         scope,
         flt,
         as_of,
-        buckets_from_edges(config.aging.buckets),
-        factors,
+        buckets,
+        {c: fx.factor(c) for c in fx.rates},
         order=order,
         offset=offset,
         limit=limit,
-        has_overdue=has_overdue,
-        over_limit=over_limit,
-        age_weights=priority.age_weights_sql(buckets_from_edges(config.aging.buckets)),
+        **filters,
+        age_weights=priority.age_weights_sql(buckets),
         risk_weight_sql=priority.risk_weight_sql("r.risk_rating"),
         over_limit_bonus=priority.OVER_LIMIT_BONUS,
         broken_promise_bonus=priority.BROKEN_PROMISE_BONUS,
@@ -116,30 +146,37 @@ async def list_customers(
             f"no {rows[0]['missing_currency']} to {config.base_currency} exchange rate on or before {as_of}",
             field="asOf",
         )
-    accounts = await repository.by_ids(scope, [r["id"] for r in rows]) if rows else {}
+    return rows
+
+
+def _priority_of(row: dict, config: TenantConfig, as_of: date) -> PriorityParts:
     base = config.base_currency
-    items = [
-        CustomerListItem(
-            customer=accounts[r["id"]],
-            priority=PriorityParts(
-                score=_major(r["priority"], base).quantize(Decimal("0.01")),
-                weighted_overdue=round_half_even(Decimal(str(r["weighted_overdue"]))),
-                overdue=round_half_even(Decimal(str(r["overdue"]))),
-                risk_rating=str(r["risk_rating"]),
-                risk_weight=priority.RISK_WEIGHTS.get(str(r["risk_rating"]), Decimal(1)),
-                over_limit=bool(r["is_over_limit"]),
-                broken_promise=bool(r["has_broken_promise"]),
-                disputed=round_half_even(Decimal(str(r["disputed"]))),
-                oldest_days_past_due=(as_of - as_date(r["oldest_overdue_due"])).days
-                if r["oldest_overdue_due"]
-                else 0,
-            ),
-        )
-        for r in rows
-    ]
-    if name_total is not None:
-        return items, name_total
-    return items, int(rows[0]["total"]) if rows else 0
+    return PriorityParts(
+        score=_major(row["priority"], base).quantize(Decimal("0.01")),
+        weighted_overdue=round_half_even(Decimal(str(row["weighted_overdue"]))),
+        overdue=round_half_even(Decimal(str(row["overdue"]))),
+        risk_rating=str(row["risk_rating"]),
+        risk_weight=priority.RISK_WEIGHTS.get(str(row["risk_rating"]), Decimal(1)),
+        over_limit=bool(row["is_over_limit"]),
+        broken_promise=bool(row["has_broken_promise"]),
+        disputed=round_half_even(Decimal(str(row["disputed"]))),
+        oldest_days_past_due=(as_of - as_date(row["oldest_overdue_due"])).days
+        if row["oldest_overdue_due"]
+        else 0,
+    )
+
+
+async def priorities_for(
+    scope: Scope, config: TenantConfig, customer_ids: list[int], as_of: date
+) -> dict[int, PriorityParts]:
+    """The priority scores of many customers at once (a DataLoader batch of a customer list that
+    did not compute them): the page's figure statement alone, for those customers."""
+    require(scope, "ar.read")
+    if not customer_ids:
+        return {}
+    flt = CustomerFilter(customer_ids=frozenset(customer_ids))
+    rows = await _figure_rows(scope, config, flt, as_of, CustomerOrder.NAME, 0, len(customer_ids))
+    return {r["id"]: _priority_of(r, config, as_of) for r in rows}
 
 
 async def get_customer(scope: Scope, customer_id: int) -> CustomerAccount:
@@ -151,19 +188,13 @@ async def get_customer(scope: Scope, customer_id: int) -> CustomerAccount:
     return found
 
 
-async def _no_rows() -> list:
-    return []
-
-
 async def balances_for(
     scope: Scope, config: TenantConfig, customers: list[CustomerAccount], as_of: date
 ) -> dict[int, CustomerBalances]:
     """Balances, exposure and utilisation of many customers at once (a DataLoader batch)."""
     ids = [c.id for c in customers]
-    (balances, fx), cover_rows = await asyncio.gather(
-        receivables.balances_by_customer(scope, config, ids, as_of),
-        ar_repository.cover_by_customer(scope, ids, as_of) if ids else _no_rows(),
-    )
+    balances, fx = await receivables.balances_by_customer(scope, config, ids, as_of)
+    cover_rows = await ar_repository.cover_by_customer(scope, ids, as_of) if ids else []
     cover_fx = await receivables.converter_for(scope, config, {r["currency"] for r in cover_rows}, as_of, fx)
     cover: dict[int, int] = defaultdict(int)
     for row in cover_rows:

@@ -25,8 +25,8 @@ _BACKFILL = (
 # the model Meta cannot express; the same statement on SQLite and PostgreSQL).
 _OPEN_INDEXES = (
     "CREATE INDEX invoice_open_now ON invoice (tenant_id, customer_id) WHERE total <> settled",
-    "CREATE INDEX payment_unapplied_now ON payment (tenant_id, customer_id) WHERE amount <> applied",
-    "CREATE INDEX credit_note_unapplied_now ON credit_note (tenant_id, customer_id) WHERE amount <> applied",
+    "CREATE INDEX payment_unapplied_now ON payment (tenant_id, customer_id, received_date) WHERE amount <> applied",
+    "CREATE INDEX credit_note_unapplied_now ON credit_note (tenant_id, customer_id, date) WHERE amount <> applied",
 )
 _DROP_OPEN_INDEXES = tuple(
     f"DROP INDEX {name}" for name in ("invoice_open_now", "payment_unapplied_now", "credit_note_unapplied_now")

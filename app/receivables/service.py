@@ -262,10 +262,8 @@ async def balances_by_customer(
     flt = CustomerFilter(customer_ids=frozenset(customer_ids))
     raws: dict[str, _Raw] = defaultdict(_Raw)
     if customer_ids:
-        aging, unapplied = await asyncio.gather(
-            repository.open_by_bucket(scope, flt, as_of, buckets, GroupBy.CUSTOMER),
-            repository.unapplied(scope, flt, as_of, GroupBy.CUSTOMER),
-        )
+        aging = await repository.open_by_bucket(scope, flt, as_of, buckets, GroupBy.CUSTOMER)
+        unapplied = await repository.unapplied(scope, flt, as_of, GroupBy.CUSTOMER)
         for row in aging:
             raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
         for row in unapplied:

@@ -137,6 +137,16 @@ def balances_loader(info: Info, as_of: date):
     return batch_loader(info, f"CustomerBalancesByCustomerLoader:{as_of}", fetch)
 
 
+def priority_loader(info: Info, as_of: date):
+    """PriorityByCustomerLoader: priority scores of the customers of a page that did not compute them."""
+    ctx = info.context
+    return batch_loader(
+        info,
+        f"PriorityByCustomerLoader:{as_of}",
+        lambda ids: service.priorities_for(ctx.scope, ctx.tenant_config, ids, as_of),
+    )
+
+
 def open_invoices_loader(info: Info, as_of: date, first: int):
     """OpenInvoicesByCustomerLoader: the ``first`` oldest-due open invoices per customer, batched."""
     return batch_loader(
@@ -166,8 +176,17 @@ class Customer:
     sales_owner: str
     payment_terms_days: int
     as_of: date
-    priority: PriorityScore | None
     _account: strawberry.Private[CustomerAccount]
+    # The priority when the list that produced this node computed it; otherwise loaded on demand.
+    _priority_parts: strawberry.Private[PriorityParts | None] = None
+
+    @strawberry.field(
+        extensions=requires("ar.read"),
+        description="The collection priority score and its parts, as of the date asked.",
+    )
+    async def priority(self, info: Info) -> PriorityScore | None:
+        parts = self._priority_parts or await priority_loader(info, self.as_of).load(self._account.id)
+        return _priority(parts, info.context.tenant_config.base_currency) if parts else None
 
     @strawberry.field(
         extensions=requires("ar.read"),
@@ -308,8 +327,8 @@ def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: s
         sales_owner=account.sales_owner,
         payment_terms_days=account.payment_terms_days,
         as_of=as_of,
-        priority=_priority(item.priority, base) if isinstance(item, CustomerListItem) else None,
         _account=account,
+        _priority_parts=item.priority if isinstance(item, CustomerListItem) else None,
     )
 
 
@@ -340,6 +359,7 @@ class CustomersQuery:
             limit=page.limit,
             has_overdue=filter.has_overdue if filter else None,
             over_limit=filter.over_limit if filter else None,
+            with_priority=False,
         )
         base = ctx.tenant_config.base_currency
         return connection_of(items, page, total, lambda item: customer_node(item, as_of, base))
@@ -393,9 +413,10 @@ class CollectionsQuery:
         base = ctx.tenant_config.base_currency
 
         def node(entry) -> WorklistEntryNode:
-            customer = customer_node(entry.item, as_of, base)
             return WorklistEntryNode(
-                customer=customer, priority=customer.priority, suggested_action=entry.action
+                customer=customer_node(entry.item, as_of, base),
+                priority=_priority(entry.item.priority, base),
+                suggested_action=entry.action,
             )
 
         return connection_of(entries, page, total, node)
