@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from app.db import lifecycle  # noqa: E402
-from app.documents import batch, render, service  # noqa: E402
+from app.documents import batch, pool, render, service  # noqa: E402
 from app.documents.cache import rendered  # noqa: E402
 from app.models import CustomerAccount, Invoice, InvoiceLine, Payment  # noqa: E402
 from app.models.enums import StaffRole  # noqa: E402
@@ -199,7 +199,7 @@ async def main(quick: bool) -> None:
     row("cached invoice re-download (HTTP)", cached, p50(weasyprint_alone(html, 5)), "< 5 ms")
 
     prepared = [await service.prepare_statement(scope, cid, "activity", start, AS_OF) for cid in batch_ids]
-    workers = batch.default_workers()
+    workers = pool.default_size()
     started = time.perf_counter()
     batch.render_all(prepared, workdir / "batch", workers=workers)
     ours_rate = len(prepared) / (time.perf_counter() - started) / workers

@@ -1,9 +1,10 @@
 """From a view model to PDF bytes: Jinja fills ``templates/pdf/``, WeasyPrint lays it out.
 
 Layout is CPU-bound (tens of milliseconds for an invoice, seconds for a long statement), so the web
-process runs it in a small thread pool behind a semaphore: the event loop keeps serving other requests
-and a burst of downloads cannot start more renders than there are workers. The batch command renders
-in a process pool instead, to use every core.
+process runs it off the event loop behind a semaphore: the event loop keeps serving other requests and a
+burst of downloads cannot start more renders than ``MAX_CONCURRENT_RENDERS``. A short document renders in
+a small thread pool; a long statement is cut into sections (``sections.py``) laid out on every core by
+the process pool (``pool.py``) and joined (``pages.py``). The batch command renders in a process pool.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from app.documents import pages, pool, sections
 from app.settings import get_settings
 
 #: Bump when a template or the CSS changes how the same data looks; part of every ETag.
-TEMPLATE_VERSION = "2026-11-23.1"
+TEMPLATE_VERSION = "2026-11-30.1"
 #: Renders allowed at once in one server process (``LEDGERPORT_PDF_RENDERS``, default 2).
 MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("LEDGERPORT_PDF_RENDERS", "2")))
 CSS_FILE = "documents.css"
@@ -65,15 +67,17 @@ def fingerprint(template: str, view) -> str:
     """The ETag of a document: a hash of its view-model data, its template and the template version."""
     payload = json.dumps(asdict(view), sort_keys=True, default=str, ensure_ascii=False)
     digest = hashlib.sha256()
-    for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), template, payload):
+    layout = f"sections of {sections.SECTION_ROWS}"
+    for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), layout, template, payload):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()[:32]
 
 
-def render_html(template: str, view) -> str:
-    """The filled template; every field of the view model is a template variable."""
-    env = _environment(templates_dir())
-    return env.get_template(template).render(**{f: getattr(view, f) for f in view.__dataclass_fields__})
+def render_html(template: str, view, part: sections.Part = sections.WHOLE) -> str:
+    """The filled template; every field of the view model is a template variable, and so is ``part``
+    (which section of the document this is)."""
+    fields = {f: getattr(view, f) for f in view.__dataclass_fields__}
+    return _environment(templates_dir()).get_template(template).render(part=part, **fields)
 
 
 #: Rules of WeasyPrint's user-agent stylesheet that style a pseudo-element of *every* element (footnote and
@@ -107,7 +111,23 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def render_pdf(template: str, view) -> bytes:
+    """The document in one piece, in this thread (the batch's processes, tests, short documents)."""
     return html_to_pdf(render_html(template, view))
+
+
+def render_section(template: str, view, part: sections.Part) -> bytes:
+    """One section of a long statement, without page numbers (a job of the process pool)."""
+    return html_to_pdf(render_html(template, view, part))
+
+
+def page_numbers(count: int) -> bytes:
+    """``count`` blank pages with only the "Page i of N" footer of ``documents.css``."""
+    return html_to_pdf(_environment(templates_dir()).get_template("page_numbers.html").render(pages=count))
+
+
+def join_sections(rendered_sections: list[bytes]) -> bytes:
+    """The sections' pages as one document numbered throughout (a job of the process pool)."""
+    return pages.join_numbered(rendered_sections, page_numbers)
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -118,7 +138,7 @@ _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaph
 )
 
 
-def _pool() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
+def _threads() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(MAX_CONCURRENT_RENDERS, thread_name_prefix="pdf-render")
@@ -130,11 +150,18 @@ def _pool() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
 
 
 async def render_pdf_async(template: str, view) -> bytes:
-    """``render_pdf`` off the event loop, at most ``MAX_CONCURRENT_RENDERS`` at a time."""
-    executor, semaphore = _pool()
+    """The PDF off the event loop, at most ``MAX_CONCURRENT_RENDERS`` documents at a time.
+
+    A document of one section renders in a thread (``render_pdf``); a long statement's sections render in
+    the process pool, on every core, and are joined there too."""
+    executor, semaphore = _threads()
+    parts = sections.split(view)
     async with semaphore:
-        # Looked up at call time so tests can substitute a slow stand-in for WeasyPrint.
-        return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
+        if len(parts) == 1:
+            # Looked up at call time so tests can substitute a slow stand-in for WeasyPrint.
+            return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
+        jobs = (pool.run(render_section, template, section, part) for section, part in parts)
+        return await pool.run(join_sections, list(await asyncio.gather(*jobs)))
 
 
 def _render_entry(template: str, view) -> bytes:
