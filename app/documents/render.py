@@ -16,7 +16,7 @@ import os
 import re
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,9 +63,17 @@ def _templates_digest(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _plain(value):
+    """A view model's dataclasses as JSON objects, field by field (``asdict`` would deep-copy them first,
+    which was most of the ETag's cost); anything else, like a date, as its string."""
+    if is_dataclass(value):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
+
+
 def fingerprint(template: str, view) -> str:
     """The ETag of a document: a hash of its view-model data, its template and the template version."""
-    payload = json.dumps(asdict(view), sort_keys=True, default=str, ensure_ascii=False)
+    payload = json.dumps(view, sort_keys=True, default=_plain, ensure_ascii=False)
     digest = hashlib.sha256()
     layout = f"sections of {sections.SECTION_ROWS}"
     for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), layout, template, payload):
