@@ -12,7 +12,6 @@ import asyncio
 import io
 import os
 import re
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
@@ -150,29 +149,6 @@ async def test_given_the_worked_example_when_split_into_sections_then_it_prints_
         assert expected in text, expected
     assert len(pages) == 3
     assert [re.findall(r"Page \d+ of \d+", page) for page in pages] == [[f"Page {n} of 3"] for n in (1, 2, 3)]
-
-
-async def test_given_the_pool_when_used_again_and_again_then_it_keeps_the_same_bounded_processes():
-    started = pool.warm()
-
-    rounds = [
-        set(await asyncio.gather(*(pool.run(pool._pid_after_pause) for _ in range(3 * pool.default_size()))))
-        for _ in range(2)
-    ]
-
-    assert 1 <= len(started) <= pool.default_size() <= pool.MAX_PROCESSES
-    assert all(pids <= started for pids in rounds)
-    assert pool.shared() is pool.shared()
-
-
-async def test_given_a_process_of_the_pool_dies_then_the_next_job_gets_a_fresh_pool():
-    broken = pool.shared()
-
-    with pytest.raises(BrokenProcessPool):
-        await pool.run(os._exit, 1)
-
-    assert pool.shared() is not broken
-    assert await pool.run(os.getpid) != os.getpid()
 
 
 async def test_given_many_long_statements_at_once_then_sections_run_in_parallel_within_the_document_bound(

@@ -3,7 +3,7 @@
 Layout is CPU-bound Python, so threads would share one core under the GIL; processes use them all. They
 are spawned, not forked: the parent holds database connections and threads a fork would copy half-alive.
 A new process takes about a second to import WeasyPrint and load fonts, so each process does that once,
-before its first job (``_load_weasyprint``), and the web process keeps one shared pool for its lifetime:
+before its first job (``_start_process``), and the web process keeps one shared pool for its lifetime:
 created on first use or by ``warm()`` at server start-up, sized to the cores (at most ``MAX_PROCESSES``),
 and shut down with the server. The batch makes its own pool for its run (``new``).
 """
@@ -29,11 +29,20 @@ def default_size() -> int:
     return max(1, min(os.cpu_count() or 1, MAX_PROCESSES))
 
 
-def _load_weasyprint() -> None:
-    """Pay WeasyPrint's import and font loading when the process starts, not in its first real job."""
+def _start_process(parent: int) -> None:
+    """Each process, as it starts: pay WeasyPrint's import and font loading now rather than in its first
+    real job, and exit if the parent goes away without shutting the pool down (killed, ``os._exit``),
+    instead of waiting for work forever."""
     from app.documents import render
 
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     render.html_to_pdf("<p>Ledgerport</p>")
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def new(processes: int | None = None) -> ProcessPoolExecutor:
@@ -41,7 +50,8 @@ def new(processes: int | None = None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         processes or default_size(),
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_load_weasyprint,
+        initializer=_start_process,
+        initargs=(os.getpid(),),
     )
 
 
