@@ -151,6 +151,24 @@ async def test_given_the_worked_example_when_split_into_sections_then_it_prints_
     assert [re.findall(r"Page \d+ of \d+", page) for page in pages] == [[f"Page {n} of 3"] for n in (1, 2, 3)]
 
 
+async def test_given_an_open_item_statement_when_split_into_sections_then_its_running_total_carries_on(
+    scope_a, monkeypatch
+):
+    monkeypatch.setattr(sections, "SECTION_ROWS", 2)  # its three open invoices become two sections
+    a = await data.worked_example(scope_a)
+
+    document = await service.statement_pdf(scope_a, a.id, "open_item", as_of=date(2026, 6, 30))
+    pages = pdf_pages(document.content)
+
+    assert len(pages) == 2
+    assert "Open item statement" in pages[0] and "Open item statement" not in pages[1]
+    assert "May 1, 2026 INV-3 May 31, 2026 30 $800.00 $600.00 $1,200.00 Carried forward $1,200.00" in pages[0]
+    assert (
+        "Brought forward $1,200.00 Jun 1, 2026 INV-2 Jul 1, 2026 -1 $2,500.00 $2,500.00 $3,700.00" in pages[1]
+    )
+    assert "Balance due as of Jun 30, 2026 $3,550.00" in pages[1] and "Opening balance" not in pages[0]
+
+
 async def test_given_many_long_statements_at_once_then_sections_run_in_parallel_within_the_document_bound(
     monkeypatch, small_sections
 ):

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 
 from app.documents.views import StatementView
 
-#: Most lines in one section. Part of every ETag (render.fingerprint): a change moves the page breaks.
+#: Most lines in one section; even (see ``split``). Part of every ETag (render.fingerprint): a change
+#: moves the page breaks.
 SECTION_ROWS = 250
 
 
