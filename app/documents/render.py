@@ -72,20 +72,21 @@ def _plain(value):
 
 
 def fingerprint(template: str, view) -> str:
-    """The ETag of a document: a hash of its view-model data, its template and the template version."""
+    """The ETag of a document: a hash of its view-model data, its template, the template version and the
+    section size (which moves a long statement's page breaks)."""
     payload = json.dumps(view, sort_keys=True, default=_plain, ensure_ascii=False)
     digest = hashlib.sha256()
     layout = f"sections of {sections.SECTION_ROWS}"
-    for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), layout, template, payload):
-        digest.update(part.encode("utf-8") + b"\0")
+    for item in (TEMPLATE_VERSION, _templates_digest(templates_dir()), layout, template, payload):
+        digest.update(item.encode("utf-8") + b"\0")
     return digest.hexdigest()[:32]
 
 
 def render_html(template: str, view, part: sections.Part = sections.WHOLE) -> str:
     """The filled template; every field of the view model is a template variable, and so is ``part``
     (which section of the document this is)."""
-    fields = {f: getattr(view, f) for f in view.__dataclass_fields__}
-    return _environment(templates_dir()).get_template(template).render(part=part, **fields)
+    variables = {f: getattr(view, f) for f in view.__dataclass_fields__}
+    return _environment(templates_dir()).get_template(template).render(part=part, **variables)
 
 
 #: Rules of WeasyPrint's user-agent stylesheet that style a pseudo-element of *every* element (footnote and
