@@ -57,9 +57,9 @@ def test_given_more_lines_than_a_section_holds_then_the_statement_is_cut_evenly_
 
     parts = sections.split(view)
 
-    assert [len(section.rows) for section, _ in parts] == [202, 202, 202, 202, 193]
-    assert [section.rows for section, _ in parts] == [view.rows[i : i + 202] for i in range(0, 1001, 202)]
-    assert [(p.first, p.last) for _, p in parts] == [(True, False), *[(False, False)] * 3, (False, True)]
+    assert [len(section.rows) for section, _ in parts] == [334, 334, 333]
+    assert [section.rows for section, _ in parts] == [view.rows[i : i + 334] for i in range(0, 1001, 334)]
+    assert [(p.first, p.last) for _, p in parts] == [(True, False), (False, False), (False, True)]
     for (before, part_before), (_, part_after) in pairwise(parts):
         assert part_before.carried_forward == part_after.brought_forward == before.rows[-1].balance
     assert not any(part.page_numbers for _, part in parts)
