@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 
 from pypdf import PdfReader
 
+from app.documents import views
+from app.documents.formatting import Formatter
+from app.documents.repository import ActivityRow, CustomerRow
 from app.models import (
     CreditApplication,
     CreditNote,
@@ -26,6 +30,7 @@ from app.models import (
 )
 from app.receivables import settlement
 from app.scope import Scope
+from app.tenancy.registry import TenantRegistry
 
 _ids = count(1)
 
@@ -164,3 +169,52 @@ def pdf_pages(content: bytes) -> list[str]:
 
 def pdf_text(content: bytes) -> str:
     return " ".join(pdf_pages(content))
+
+
+#: The table header of an activity statement, as text extraction reads it.
+STATEMENT_HEADER = "Date Document Due date Charges Credits Balance"
+#: The reference of a line of ``long_statement_view``.
+LONG_ROW_REFERENCE = r"\b(?:INV|PAY|REM)-\d{4}\b"
+
+
+def _long_reference(i: int) -> str:
+    # Every tenth payment carries a long remittance text that wraps over several lines of its cell.
+    if i % 10 == 7:
+        return f"REM-{i:04d} remittance advice for several invoices paid together by the customer's bank"
+    return f"{'INV' if i % 2 == 0 else 'PAY'}-{i:04d}"
+
+
+def long_statement_view(rows: int) -> views.StatementView:
+    """A northwind activity statement of ``rows`` lines, built without a database (layout needs none):
+    invoices and payments alternate, and every tenth line wraps."""
+    tenant = TenantRegistry.load(Path(__file__).resolve().parent.parent / "tenants").require("northwind")
+    start = date(2026, 1, 1)
+    activity = [
+        ActivityRow(
+            start + timedelta(days=i // 3),
+            "invoice" if i % 2 == 0 else "payment",
+            _long_reference(i),
+            start + timedelta(days=i // 3 + 30) if i % 2 == 0 else None,
+            10000 + i if i % 2 == 0 else -(9000 + i),
+        )
+        for i in range(rows)
+    ]
+    customer = CustomerRow(1, "NW-LONG", "Long Statement Ltd", "1 Long Road", "", "", "USD")
+    figures = views.StatementFigures(date(2026, 6, 30), "USD", 0, 0, {})
+    return views.activity_statement_view(
+        views.brand_of(tenant),
+        Formatter("en_US"),
+        customer,
+        start,
+        0,
+        activity,
+        figures,
+        [30, 60, 90, 120],
+        "",
+    )
+
+
+def row_text(row: views.StatementRow) -> str:
+    """A statement line as text extraction reads it: its non-empty cells, space-separated."""
+    cells = (row.date, row.kind, row.reference, row.due_date, row.charge, row.credit, row.balance)
+    return " ".join(c for c in cells if c)

@@ -29,6 +29,15 @@ def test_given_a_locale_when_formatting_money_then_it_uses_the_currencys_own_dec
     assert Formatter(locale).money(minor, currency) == expected
 
 
+def test_given_the_same_figures_in_two_locales_by_turns_when_formatting_then_each_keeps_its_own():
+    # Results are cached per (locale, value, currency): a figure once formatted for one locale must never
+    # come back for another.
+    figures = [(Formatter(locale).money(123456, "EUR"), Formatter(locale).date(date(2026, 3, 1)))
+               for locale in ("en_US", "de_DE", "en_US", "de_DE")]  # fmt: skip
+
+    assert figures == [("€1,234.56", "Mar 1, 2026"), ("1.234,56\xa0€", "01.03.2026")] * 2
+
+
 def test_given_two_locales_when_formatting_dates_and_quantities_then_each_follows_its_conventions():
     assert Formatter("en_US").date(date(2026, 3, 1)) == "Mar 1, 2026"
     assert Formatter("de_DE").date(date(2026, 3, 1)) == "01.03.2026"

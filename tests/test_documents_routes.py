@@ -104,6 +104,23 @@ async def test_given_changed_data_when_downloading_with_the_old_etag_then_a_fres
     assert renders == ["invoice.html", "invoice.html"]
 
 
+async def test_given_a_renamed_customer_when_downloading_the_invoice_again_then_the_cached_pdf_is_not_served(
+    client, scope_a, scope_b, renders
+):
+    from app.models import CustomerAccount
+
+    a, inv, _, _ = await _given_data_in_both_tenants(scope_a, scope_b)
+    token = await make_token("northwind")
+    first = await client.get(invoice_pdf_url(inv.id), headers=_auth(token))
+    await CustomerAccount.filter(id=a.id).update(legal_name="Customer A Holdings")
+
+    after = await client.get(invoice_pdf_url(inv.id), headers=_auth(token))
+
+    assert after.status_code == 200 and after.headers["etag"] != first.headers["etag"]
+    assert "Customer A Holdings" in pdf_text(after.content)
+    assert rendered.hits == 0 and renders == ["invoice.html", "invoice.html"]
+
+
 async def test_given_a_statement_url_when_downloading_then_the_name_carries_account_and_date(
     client, scope_a, scope_b
 ):

@@ -1,21 +1,21 @@
 """Month-end statements for every customer with a balance, rendered on every core.
 
 Reading the data is quick and needs the database, so it happens first, in the calling process; laying
-out PDFs is the slow part and needs nothing but the view model, so it fans out to a process pool (threads
-would share one core under the GIL). Each worker writes its file and returns only the path and size.
+out PDFs is the slow part and needs nothing but the view model, so it fans out to a process pool of its
+own (``pool.new``; threads would share one core under the GIL). Each statement is one job, rendered in
+one piece: the batch already keeps every core busy. Each worker writes its file and returns only the path
+and size.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from app.documents import render, repository, service
+from app.documents import pool, render, repository, service
 from app.errors import NotFound
 from app.receivables import customer_figures
 from app.scope import Scope
@@ -26,10 +26,6 @@ from app.tenancy.registry import TenantRegistry
 class RenderedFile:
     path: Path
     size: int
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 async def customers_to_render(
@@ -81,11 +77,9 @@ def render_all(
     """Render every prepared statement into ``out_dir`` with ``workers`` processes (default: the cores)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[RenderedFile] = []
-    # spawn, not fork: the parent holds database connections and threads a fork would copy half-alive.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers or default_workers(), mp_context=context) as pool:
+    with pool.new(workers) as processes:
         futures = [
-            pool.submit(_render_to_file, p.template, p.view, str(out_dir / p.filename)) for p in prepared
+            processes.submit(_render_to_file, p.template, p.view, str(out_dir / p.filename)) for p in prepared
         ]
         for future in as_completed(futures):
             path, size = future.result()

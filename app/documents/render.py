@@ -1,9 +1,10 @@
 """From a view model to PDF bytes: Jinja fills ``templates/pdf/``, WeasyPrint lays it out.
 
 Layout is CPU-bound (tens of milliseconds for an invoice, seconds for a long statement), so the web
-process runs it in a small thread pool behind a semaphore: the event loop keeps serving other requests
-and a burst of downloads cannot start more renders than there are workers. The batch command renders
-in a process pool instead, to use every core.
+process runs it off the event loop behind a semaphore: the event loop keeps serving other requests and a
+burst of downloads cannot start more renders than ``MAX_CONCURRENT_RENDERS``. A short document renders in
+a small thread pool; a long statement is cut into sections (``sections.py``) laid out on every core by
+the process pool (``pool.py``) and joined (``pages.py``). The batch command renders in a process pool.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from app.documents import pages, pool, sections
 from app.settings import get_settings
 
 #: Bump when a template or the CSS changes how the same data looks; part of every ETag.
-TEMPLATE_VERSION = "2026-11-23.1"
+TEMPLATE_VERSION = "2026-11-30.1"
 #: Renders allowed at once in one server process (``LEDGERPORT_PDF_RENDERS``, default 2).
 MAX_CONCURRENT_RENDERS = max(1, int(os.environ.get("LEDGERPORT_PDF_RENDERS", "2")))
 CSS_FILE = "documents.css"
@@ -60,30 +63,80 @@ def _templates_digest(directory: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _plain(value):
+    """A view model's dataclasses as JSON objects, field by field (``asdict`` would deep-copy them first,
+    which was most of the ETag's cost); anything else, like a date, as its string."""
+    if is_dataclass(value):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return str(value)
+
+
 def fingerprint(template: str, view) -> str:
-    """The ETag of a document: a hash of its view-model data, its template and the template version."""
-    payload = json.dumps(asdict(view), sort_keys=True, default=str, ensure_ascii=False)
+    """The ETag of a document: a hash of its view-model data, its template, the template version and the
+    section size (which moves a long statement's page breaks)."""
+    payload = json.dumps(view, sort_keys=True, default=_plain, ensure_ascii=False)
     digest = hashlib.sha256()
-    for part in (TEMPLATE_VERSION, _templates_digest(templates_dir()), template, payload):
-        digest.update(part.encode("utf-8") + b"\0")
+    layout = f"sections of {sections.SECTION_ROWS}"
+    for item in (TEMPLATE_VERSION, _templates_digest(templates_dir()), layout, template, payload):
+        digest.update(item.encode("utf-8") + b"\0")
     return digest.hexdigest()[:32]
 
 
-def render_html(template: str, view) -> str:
-    """The filled template; every field of the view model is a template variable."""
-    env = _environment(templates_dir())
-    return env.get_template(template).render(**{f: getattr(view, f) for f in view.__dataclass_fields__})
+def render_html(template: str, view, part: sections.Part = sections.WHOLE) -> str:
+    """The filled template; every field of the view model is a template variable, and so is ``part``
+    (which section of the document this is)."""
+    variables = {f: getattr(view, f) for f in view.__dataclass_fields__}
+    return _environment(templates_dir()).get_template(template).render(part=part, **variables)
+
+
+#: Rules of WeasyPrint's user-agent stylesheet that style a pseudo-element of *every* element (footnote and
+#: note calls and markers, list markers). Our documents have no footnotes, notes or lists, yet each of these
+#: rules makes WeasyPrint compute five extra styles per element: a third of a long statement's time.
+UNUSED_UA_RULES = re.compile(r"^::(?:footnote|note|marker)[-\w]*\s*\{[^}]*\}", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _lean_html_class():
+    """WeasyPrint's ``HTML`` with its user-agent stylesheet less ``UNUSED_UA_RULES``.
+
+    ``_ua_stylesheets`` is WeasyPrint's own hook for that sheet (it has no public option); a test checks
+    the hook is still called and that the rules were found, so an upgrade that moves either fails loudly
+    instead of silently costing the time again."""
+    from weasyprint import CSS, HTML  # imported late: loading Pango costs ~0.5 s, most commands need none
+    from weasyprint.html import UA, UA_COUNTER_STYLE
+
+    lean = CSS(string=UNUSED_UA_RULES.sub("", UA), counter_style=UA_COUNTER_STYLE)
+
+    class LeanHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [lean]
+
+    return LeanHTML
 
 
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint and nothing else (the benchmark compares our whole path with this)."""
-    from weasyprint import HTML  # imported late: loading Pango costs ~0.5 s, not needed by most commands
-
-    return HTML(string=html, base_url=str(templates_dir())).write_pdf()
+    """WeasyPrint on our HTML (with the lean user-agent stylesheet) and nothing else."""
+    return _lean_html_class()(string=html, base_url=str(templates_dir())).write_pdf()
 
 
 def render_pdf(template: str, view) -> bytes:
+    """The document in one piece, in this thread (the batch's processes, tests, short documents)."""
     return html_to_pdf(render_html(template, view))
+
+
+def render_section(template: str, view, part: sections.Part) -> bytes:
+    """One section of a long statement, without page numbers (a job of the process pool)."""
+    return html_to_pdf(render_html(template, view, part))
+
+
+def page_numbers(count: int) -> bytes:
+    """``count`` blank pages with only the "Page i of N" footer of ``documents.css``."""
+    return html_to_pdf(_environment(templates_dir()).get_template("page_numbers.html").render(pages=count))
+
+
+def join_sections(rendered_sections: list[bytes]) -> bytes:
+    """The sections' pages as one document numbered throughout (a job of the process pool)."""
+    return pages.join_numbered(rendered_sections, page_numbers)
 
 
 _executor: ThreadPoolExecutor | None = None
@@ -94,7 +147,7 @@ _semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaph
 )
 
 
-def _pool() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
+def _threads() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
     global _executor
     if _executor is None:
         _executor = ThreadPoolExecutor(MAX_CONCURRENT_RENDERS, thread_name_prefix="pdf-render")
@@ -106,11 +159,18 @@ def _pool() -> tuple[ThreadPoolExecutor, asyncio.Semaphore]:
 
 
 async def render_pdf_async(template: str, view) -> bytes:
-    """``render_pdf`` off the event loop, at most ``MAX_CONCURRENT_RENDERS`` at a time."""
-    executor, semaphore = _pool()
+    """The PDF off the event loop, at most ``MAX_CONCURRENT_RENDERS`` documents at a time.
+
+    A document of one section renders in a thread (``render_pdf``); a long statement's sections render in
+    the process pool, on every core, and are joined there too."""
+    executor, semaphore = _threads()
+    parts = sections.split(view)
     async with semaphore:
-        # Looked up at call time so tests can substitute a slow stand-in for WeasyPrint.
-        return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
+        if len(parts) == 1:
+            # Looked up at call time so tests can substitute a slow stand-in for WeasyPrint.
+            return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
+        jobs = (pool.run(render_section, template, section, part) for section, part in parts)
+        return await pool.run(join_sections, list(await asyncio.gather(*jobs)))
 
 
 def _render_entry(template: str, view) -> bytes:

@@ -144,23 +144,26 @@ async def customer(scope: Scope, customer_id: int) -> CustomerRow | None:
     return CustomerRow(**row) if row else None
 
 
-async def invoice(scope: Scope, invoice_id: int) -> tuple[InvoiceRow, Settlement] | None:
+async def invoice(scope: Scope, invoice_id: int) -> tuple[InvoiceRow, Settlement, CustomerRow] | None:
     """The invoice if the caller may see it (drafts are not documents yet), with everything that reduced
-    it so far, in one query: a download's ETag is computed on every request, so fewer round trips matter.
-    """
+    it so far and its customer's billing details, in one query: a download's ETag is computed on every
+    request, even one answered from the cache, so fewer round trips matter. The customer is joined within
+    the caller's tenant too, as ``customer()`` would read it."""
     annotations = {name: _settled_sql(table, None) for name, table in _SETTLEMENT_TABLES.items()}
+    billed = {f"customer__{name}": name for name in CustomerRow.__dataclass_fields__}
     row = (
         await scoped(Invoice, scope)
-        .filter(id=invoice_id)
+        .filter(id=invoice_id, customer__tenant_id=scope.tenant_id)
         .exclude(status=InvoiceStatus.DRAFT)
         .annotate(**annotations)
         .first()
-        .values(*InvoiceRow.__dataclass_fields__, *annotations)
+        .values(*InvoiceRow.__dataclass_fields__, *annotations, *billed)
     )
     if not row:
         return None
     settled = Settlement(**{name: int(row.pop(name)) for name in annotations})
-    return InvoiceRow(**row), settled
+    customer = CustomerRow(**{name: row.pop(path) for path, name in billed.items()})
+    return InvoiceRow(**row), settled, customer
 
 
 async def invoice_lines(scope: Scope, invoice_id: int) -> list[LineRow]:

@@ -84,11 +84,8 @@ async def prepare_invoice(
     found = await repository.invoice(scope, invoice_id)
     if found is None:
         raise NotFound("no such invoice")
-    row, settled = found
+    row, settled, customer = found
     tenant = _tenant(scope, tenants)
-    customer = await repository.customer(scope, row.customer_id)
-    if customer is None:  # a contact scope never reaches here without access; kept for safety
-        raise NotFound("no such invoice")
     view = views.invoice_view(
         views.brand_of(tenant),
         Formatter(tenant.config.locale),

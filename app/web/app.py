@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from contextlib import asynccontextmanager
 
@@ -15,6 +17,7 @@ from app.alerts import scheduler as alert_scheduler
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
+from app.documents import pool as pdf_pool
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
@@ -64,11 +67,22 @@ def create_app(
         await sync_tenants(tenants)
         # Periodic alert evaluation; tests evaluate explicitly instead of racing a background task.
         alert_tasks = [] if settings.env == Environment.TEST else alert_scheduler.start(tenants)
+        # Long statements are laid out by a process pool; its processes load WeasyPrint (~1 s each) while
+        # the server already serves, not in the first such download. Tests start it when they need it.
+        warming = (
+            None
+            if settings.env == Environment.TEST
+            else asyncio.create_task(asyncio.to_thread(pdf_pool.warm))
+        )
         try:
             yield
         finally:
             for task in alert_tasks:
                 task.cancel()
+            if warming is not None:
+                with contextlib.suppress(Exception):
+                    await warming
+            pdf_pool.shutdown()
             if manage_database:
                 await lifecycle.close_database()
 
