@@ -7,7 +7,7 @@ Amounts live as ``int`` minor units beside an ISO 4217 code (USD 12.34 -> 1234, 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -22,8 +22,10 @@ def is_known_currency(code: str) -> bool:
 
 
 @lru_cache(maxsize=512)
+@cache
 def exponent(currency: str) -> int:
-    """Digits after the decimal point of the currency's minor unit (USD 2, JPY 0, BHD 3)."""
+    """Digits after the decimal point of the currency's minor unit (USD 2, JPY 0, BHD 3); cached, as
+    every amount the API returns asks (Babel's lookup is the slow part of formatting a list)."""
     return get_currency_precision(currency)
 
 
@@ -48,8 +50,14 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 
 def format_decimal_string(minor: int, currency: str) -> str:
-    """The API's money string: ``"1234.50"`` for USD, ``"1234"`` for JPY."""
-    return str(from_minor(minor, currency))
+    """The API's money string: ``"1234.50"`` for USD, ``"1234"`` for JPY, ``"-0.05"``. Integer
+    arithmetic, exact like ``from_minor`` and several times faster (a page formats thousands)."""
+    digits = exponent(currency)
+    minor = int(minor)
+    if digits == 0:
+        return str(minor)
+    whole, part = divmod(abs(minor), 10**digits)
+    return f"{'-' if minor < 0 else ''}{whole}.{part:0{digits}d}"
 
 
 def round_half_even(value: Decimal) -> int:
