@@ -61,7 +61,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_given_the_server_dies_without_shutting_the_pool_down_then_its_processes_exit(tmp_path):
     script, pids = tmp_path / "orphaning.py", tmp_path / "pids"
     script.write_text(ORPHANING)

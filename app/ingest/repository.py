@@ -15,12 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.functions import Sum
 from tortoise.models import Model
 
 from app.db.scoping import scoped
 from app.ingest.tables import CHILDREN, Children, Table, nested_sort_key
-from app.models import CreditApplication, PaymentAllocation, WriteOff
+from app.models import Invoice
 from app.scope import Scope
 
 #: Keys per ``IN (...)`` list: well under SQLite's and asyncpg's parameter limits.
@@ -93,20 +92,13 @@ async def children_of(scope: Scope, children: Children, parent_ids: Iterable[int
 
 
 async def settled_amounts(scope: Scope, invoice_ids: Iterable[int]) -> dict[int, int]:
-    """Per stored invoice: payments allocated + credit applied + written off, all dates (SUM in SQL)."""
+    """Per stored invoice: what settles it (succeeded payments allocated + credit applied + written off,
+    all dates), the sum every writer maintains (app.receivables.settlement)."""
     invoice_ids = sorted(set(invoice_ids))
-    settled: dict[int, int] = defaultdict(int)
-    for model in (PaymentAllocation, CreditApplication, WriteOff):
-        for part in chunks(invoice_ids, READ_CHUNK):
-            query = (
-                scoped(model, scope)
-                .filter(invoice_id__in=part)
-                .annotate(settled=Sum("amount"))
-                .group_by("invoice_id")
-                .values_list("invoice_id", "settled")
-            )
-            for invoice_id, amount in await query:
-                settled[invoice_id] += int(amount or 0)
+    settled: dict[int, int] = {}
+    for part in chunks(invoice_ids, READ_CHUNK):
+        query = scoped(Invoice, scope).filter(id__in=part, settled__not=0).values_list("id", "settled")
+        settled.update({invoice_id: int(amount) for invoice_id, amount in await query})
     return settled
 
 

@@ -27,6 +27,7 @@ from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import as_int, dialect, fetch_all
 from app.receivables.buckets import Bucket, bucket_case
+from app.receivables.settlement import invoice_settlements
 from app.scope import Scope
 
 
@@ -55,28 +56,16 @@ def _group_expr(group: GroupBy, doc: str) -> str:
 # What is open now (``total - settled``) is maintained with every write (app.receivables.settlement);
 # what was open as of :as_of adds back the settlements dated after it. Only an invoice whose last
 # settlement is after :as_of has any, so the add-back is skipped (CASE) for every other row.
-_LATER_SETTLED = """CASE WHEN i.last_settlement_on > :as_of THEN
-  COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-            WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date > :as_of
-              AND p.status = 'succeeded'), 0)
-  + COALESCE((SELECT SUM(c.amount) FROM credit_application c
-              WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date > :as_of), 0)
-  + COALESCE((SELECT SUM(w.amount) FROM write_off w
-              WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date > :as_of), 0)
+_LATER_SETTLED = f"""CASE WHEN i.last_settlement_on > :as_of THEN
+  COALESCE((SELECT SUM(m.amount) FROM ({invoice_settlements("x.invoice_id = i.id AND x.date > :as_of")}) m), 0)
   ELSE 0 END"""
 
 # The same add-back for a portfolio: every settlement dated after :as_of, grouped once per invoice
 # (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per invoice. A CTE, so the
 # two halves of ``_open_items`` share one grouping.
-_LATER_SETTLED_CTE = """lt AS (
-  SELECT m.invoice_id, SUM(m.amount) AS amount FROM (
-    SELECT a.invoice_id, a.amount FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-    WHERE a.tenant_id = :tenant_id AND a.date > :as_of AND p.status = 'succeeded'
-    UNION ALL
-    SELECT c.invoice_id, c.amount FROM credit_application c WHERE c.tenant_id = :tenant_id AND c.date > :as_of
-    UNION ALL
-    SELECT w.invoice_id, w.amount FROM write_off w WHERE w.tenant_id = :tenant_id AND w.date > :as_of
-  ) m GROUP BY m.invoice_id)"""
+_LATER_SETTLED_CTE = f"""lt AS (
+  SELECT m.owner_id AS invoice_id, SUM(m.amount) AS amount
+  FROM ({invoice_settlements("x.date > :as_of")}) m GROUP BY m.owner_id)"""
 
 
 def _invoices_as_of(group: GroupBy, condition: str, selective: bool, which: str) -> str:
@@ -552,13 +541,7 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-_MOVES_BY_DATE = """
-  SELECT a.date FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-  WHERE a.invoice_id = i.id AND a.tenant_id = :tenant_id AND a.date <= :as_of AND p.status = 'succeeded'
-  UNION ALL
-  SELECT c.date FROM credit_application c WHERE c.invoice_id = i.id AND c.tenant_id = :tenant_id AND c.date <= :as_of
-  UNION ALL
-  SELECT w.date FROM write_off w WHERE w.invoice_id = i.id AND w.tenant_id = :tenant_id AND w.date <= :as_of"""
+_SETTLED_BY_AS_OF = invoice_settlements("x.invoice_id = o.invoice_id AND x.date <= :as_of")
 
 
 def _settled_invoices(condition: str, selective: bool) -> str:
@@ -576,7 +559,7 @@ WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('
   AND {condition} AND i.total = i.settled AND i.total > 0 AND i.last_settlement_on <= :as_of
 UNION ALL
 SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
-       (SELECT MAX(m.date) FROM ({_MOVES_BY_DATE.replace("i.id", "o.invoice_id")}) m) AS settled_on
+       (SELECT MAX(m.date) FROM ({_SETTLED_BY_AS_OF}) m) AS settled_on
 FROM ({_with_later(selective, _invoices_as_of(GroupBy.NONE, condition, selective, "i.last_settlement_on > :as_of"))}) o
 WHERE o.open_amount = 0 AND o.total > 0"""
 

@@ -41,11 +41,11 @@ class _Source:
     owner: str
     condition: str = ""
 
-    def rows(self, owners: str) -> str:
-        """(owner_id, amount, date) of the tenant's movements whose owner is among ``owners``."""
+    def rows(self, where: str) -> str:
+        """(owner_id, amount, date) of the tenant's movements meeting ``where`` (``x`` is the movement)."""
         return f"""
   SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.source}
-  WHERE x.tenant_id = :tenant_id AND x.{self.owner} IN ({owners}){self.condition}"""
+  WHERE x.tenant_id = :tenant_id AND {where}{self.condition}"""
 
     def none_for(self, table: str) -> str:
         """SQL true when a row of ``table`` has no movement here (an anti-join, index-probed)."""
@@ -62,7 +62,12 @@ class _Summary:
     sources: tuple[_Source, ...]
 
     def movements(self, owners: str) -> str:
-        return "\n  UNION ALL".join(source.rows(owners) for source in self.sources)
+        """The movements of the owners whose ids ``owners`` lists (or sub-selects)."""
+        return self.movements_where(lambda source: f"x.{source.owner} IN ({owners})")
+
+    def movements_where(self, where) -> str:
+        """Every source's movements meeting ``where(source)``, as one (owner_id, amount, date) union."""
+        return "\n  UNION ALL".join(source.rows(where(source)) for source in self.sources)
 
 
 _SUCCEEDED_ALLOCATIONS = _Source(
@@ -83,6 +88,13 @@ _CREDIT_NOTE = _Summary(
     "credit_note", "applied", "last_applied_on", (_Source("credit_application x", "credit_note_id"),)
 )
 SUMMARIES = (_INVOICE, _PAYMENT, _CREDIT_NOTE)
+
+
+def invoice_settlements(where: str) -> str:
+    """(owner_id = invoice_id, amount, date) of what settles invoices (allocations of succeeded payments,
+    credit applications, write-offs) meeting ``where`` on the movement ``x``: the one definition the
+    as-of queries and the maintained ``settled`` share."""
+    return _INVOICE.movements_where(lambda _source: where)
 
 
 def _grouped(summary: _Summary, owners: str) -> str:
