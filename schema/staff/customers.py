@@ -23,6 +23,7 @@ from app.invoices import service as invoice_service
 from app.models import CustomerAccount
 from app.payments import service as payment_service
 from app.receivables.repository import CustomerOrder
+from app.receivables.service import Totals
 from schema.common.connections import Connection, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
@@ -86,12 +87,17 @@ class CustomerBalanceFigures:
     unapplied: Money
     net_balance: Money
     aging: Aging
-    by_currency: list[CurrencyTotals]
     credit_limit: Money | None
     cover: Money = strawberry.field(description="Active letters of credit and guarantees.")
     exposure: Money = strawberry.field(description="Net balance - cover (metrics.md Credit).")
     utilisation: float | None = strawberry.field(description="Exposure / credit limit, 4 decimals.")
     over_limit: bool
+    _by_currency: strawberry.Private[list[Totals]]
+
+    @strawberry.field(description="The same totals per original currency (no conversion).")
+    def by_currency(self) -> list[CurrencyTotals]:
+        # Built only when asked for: a page of 50 customers rarely selects it.
+        return [_currency_totals(t) for t in self._by_currency]
 
 
 def _priority(p: PriorityParts, base: str) -> PriorityScore:
@@ -117,12 +123,12 @@ def _balances(b: CustomerBalances) -> CustomerBalanceFigures:
         unapplied=Money.of(base.unapplied, cur),
         net_balance=Money.of(base.net_balance, cur),
         aging=_aging(base),
-        by_currency=[_currency_totals(t) for t in b.balances.by_currency],
         credit_limit=None if b.credit_limit is None else Money.of(b.credit_limit, cur),
         cover=Money.of(b.cover, cur),
         exposure=Money.of(b.exposure, cur),
         utilisation=rounded(b.utilisation, 4),
         over_limit=b.utilisation is not None and b.utilisation > Decimal(1),
+        _by_currency=b.balances.by_currency,
     )
 
 
