@@ -166,6 +166,43 @@ async def test_pages_follow_cursors_and_the_page_size_is_capped(client, scope_a,
     assert too_many["errors"][0]["extensions"]["code"] == "page_size"
 
 
+COUNT_ONLY = """
+query ($first: Int, $after: String, $orderBy: CustomerOrderBy, $filter: CustomerListFilter) {
+  customers(first: $first, after: $after, asOf: "2026-06-30", orderBy: $orderBy, filter: $filter) {
+    totalCount edges { node { name } }
+  }
+  invoices(first: $first, after: $after, asOf: "2026-06-30") { totalCount edges { node { number } } }
+}
+"""
+
+
+@pytest.mark.parametrize("order_by", ["NAME", "NET_BALANCE"])
+async def test_total_count_does_not_depend_on_the_page_asked_for(client, scope_a, scope_b, order_by):
+    """A dashboard asks ``first: 0`` for a count badge, and a stale cursor can point past the end:
+    neither page has a row, and the count of what matches is still the count."""
+    for n in range(3):
+        c = await builders.customer(scope_a, f"Counted {n}")
+        await builders.invoice(scope_a, c, 10000, "2026-05-01", "2026-06-01")
+    await builders.invoice(
+        scope_b, await builders.customer(scope_b, "Elsewhere"), 500, "2026-05-01", "2026-06-01"
+    )
+    token = await make_token("northwind")
+    past_end = (await gql(client, NAMES, token, {"first": 3})).json()["data"]["customers"]["pageInfo"]
+    asks = [
+        {"first": 0},
+        {"first": 2, "after": past_end["endCursor"]},
+        {"first": 0, "filter": {"hasOverdue": True}},
+    ]
+
+    answers = [
+        (await gql(client, COUNT_ONLY, token, {**ask, "orderBy": order_by})).json()["data"] for ask in asks
+    ]
+
+    for answer in answers:
+        assert answer["customers"] == {"totalCount": 3, "edges": []}
+        assert answer["invoices"] == {"totalCount": 3, "edges": []}
+
+
 OVER_LIMIT = """
 { arSummary(asOf: "2026-06-30") { customersOverLimit }
   customers(asOf: "2026-06-30", filter: {overLimit: true}) { edges { node { name balances { exposure { amount } } } } } }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.customers.filters import CustomerFilter
+from app.db.paging import page_and_total
 from app.db.scoping import scoped
 from app.db.sql import fetch_all
 from app.models import CustomerAccount
@@ -73,13 +74,21 @@ async def related_by_customer(
     return grouped
 
 
-async def page_by_name(scope: Scope, flt: CustomerFilter, offset: int, limit: int) -> tuple[list[int], int]:
-    """Ids of one page of the accounts ordered by name, and how many match: no figures needed."""
+async def page_by_name(
+    scope: Scope, flt: CustomerFilter, offset: int, limit: int
+) -> tuple[list[CustomerAccount], int]:
+    """One page of the accounts ordered by name, and how many match, in one statement: no figures
+    needed. The page is chosen on the narrow name and id columns; only its own rows are read whole."""
     condition, params = customer_condition(scope, flt)
-    rows = await fetch_all(
-        f"""
-SELECT cu.id, COUNT(*) OVER () AS total FROM customer_account cu WHERE {condition}
-ORDER BY cu.legal_name, cu.id LIMIT :limit OFFSET :offset""",
-        {**params, "limit": limit, "offset": offset},
+    sql = f"""
+WITH page AS (
+  SELECT cu.id, cu.legal_name, COUNT(*) OVER () AS page_total FROM customer_account cu WHERE {condition}
+  ORDER BY cu.legal_name, cu.id LIMIT :limit OFFSET :offset
+)
+SELECT c.*, page.page_total FROM page JOIN customer_account c ON c.id = page.id
+ORDER BY page.legal_name, page.id"""
+    rows, total = await page_and_total(
+        lambda o, n: fetch_all(sql, {**params, "limit": n, "offset": o}), offset, limit, "page_total"
     )
-    return [r["id"] for r in rows], int(rows[0]["total"]) if rows else 0
+    # Built as Tortoise builds the rows of its own SELECT (the extra page_total column is ignored).
+    return [CustomerAccount._init_from_db(**r) for r in rows], total

@@ -15,6 +15,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers import priority, repository
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.paging import page_and_total
 from app.db.sql import as_date
 from app.errors import NotFound
 from app.fx.service import MissingRate, all_rates
@@ -94,23 +95,28 @@ async def list_customers(
     if order == CustomerOrder.NAME and has_overdue is None and over_limit is None:
         # Nothing depends on figures: page the accounts by name first, then compute the figures of
         # that page only (index probes for 50 customers instead of aggregating the whole portfolio).
-        ids, name_total = await repository.page_by_name(scope, flt, offset, limit)
-        if not ids:
+        page, name_total = await repository.page_by_name(scope, flt, offset, limit)
+        if not page:
             return [], name_total
         if not with_priority:
-            accounts = await repository.by_ids(scope, ids)
-            return [CustomerListItem(customer=accounts[i], priority=None) for i in ids], name_total
-        flt, offset = replace(flt, customer_ids=frozenset(ids)), 0
-    rows = await _figure_rows(
-        scope, config, flt, as_of, order, offset, limit, has_overdue=has_overdue, over_limit=over_limit
+            return [CustomerListItem(customer=account, priority=None) for account in page], name_total
+        flt, offset = replace(flt, customer_ids=frozenset(a.id for a in page)), 0
+    rows, total = await page_and_total(
+        lambda o, n: _figure_rows(
+            scope, config, flt, as_of, order, o, n, has_overdue=has_overdue, over_limit=over_limit
+        ),
+        offset,
+        limit,
+        "total",
     )
-    accounts = await repository.by_ids(scope, [r["id"] for r in rows]) if rows else {}
+    if name_total is not None:
+        accounts, total = {a.id: a for a in page}, name_total
+    else:
+        accounts = await repository.by_ids(scope, [r["id"] for r in rows]) if rows else {}
     items = [
         CustomerListItem(customer=accounts[r["id"]], priority=_priority_of(r, config, as_of)) for r in rows
     ]
-    if name_total is not None:
-        return items, name_total
-    return items, int(rows[0]["total"]) if rows else 0
+    return items, total
 
 
 async def _figure_rows(

@@ -9,6 +9,7 @@ from datetime import date
 
 from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.paging import page_and_total
 from app.errors import NotFound
 from app.invoices import prediction, repository
 from app.invoices.items import OpenItem, open_item_of
@@ -32,18 +33,23 @@ async def list_invoices(
 ) -> tuple[list[OpenItem], int]:
     """Invoices existing as of ``as_of`` (issued by then; void and draft excluded) and the total count."""
     require(scope, "ar.read")
-    rows = await ar_repository.invoice_page(
-        scope,
-        flt,
-        as_of,
-        order=order,
-        offset=offset,
-        limit=limit,
-        open_only=open_only,
-        overdue_only=overdue_only,
-        number=number,
+    rows, total = await page_and_total(
+        lambda o, n: ar_repository.invoice_page(
+            scope,
+            flt,
+            as_of,
+            order=order,
+            offset=o,
+            limit=n,
+            open_only=open_only,
+            overdue_only=overdue_only,
+            number=number,
+        ),
+        offset,
+        limit,
+        "total_rows",
     )
-    return [open_item_of(r, as_of) for r in rows], int(rows[0]["total_rows"]) if rows else 0
+    return [open_item_of(r, as_of) for r in rows], total
 
 
 async def get_invoice(scope: Scope, invoice_id: int, as_of: date) -> OpenItem:
