@@ -2,7 +2,8 @@
 
 Creates its own database (dropped at the end), migrates it, bulk-loads one tenant's portfolio with COPY
 (default 10,000 customers, 1,000,000 invoices over two years, ~60% paid in full and ~10% in part, 5% of
-payments leaving a little unapplied cash), then times, in the same run:
+payments leaving a little unapplied cash; five years of daily FX rates for ten currencies), then times,
+in the same run:
 
 - the API: a GraphQL request through the whole app (auth, schema, services, repositories, FX conversion);
 - the raw SQL: the very statements that request sent to the database, captured and replayed on a bare
@@ -22,6 +23,7 @@ import random
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import asyncpg
@@ -41,6 +43,8 @@ from schema.common.ids import encode_id
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 6, 30)
 REGIONS = ["North", "South", "East", "West", "Central", "APAC", "EMEA", "LATAM"]
+FX_CURRENCIES = ["EUR", "GBP", "JPY", "CAD", "MXN", "BRL", "CHF", "AUD", "SEK", "NOK"]
+FX_DAYS = 5 * 365
 SEGMENTS = ["Enterprise", "Mid-market", "SMB"]
 COUNTRIES = ["US", "CA", "MX", "GB", "DE", "FR", "JP", "BR"]
 
@@ -231,12 +235,25 @@ async def load(url: str, tenant_id: int, customers: int, invoices: int, seed: in
             ["id", "tenant_id", "payment_id", "invoice_id", "amount", "date"],
             alloc_rows,
         )
+        # Five years of daily rates for ten currencies, as a tenant feeding a central bank's rates holds:
+        # every summary and figure-ordered page reads the latest rate of each currency.
+        fx_rows = [
+            (tenant_id, currency, AS_OF - timedelta(days=n), Decimal("1.1"))
+            for currency in FX_CURRENCIES
+            for n in range(FX_DAYS)
+        ]
+        await _copy(conn, "fx_rate", ["tenant_id", "currency", "date", "rate"], fx_rows)
         for table in ("customer_account", "invoice", "payment", "payment_allocation"):
             await conn.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )
         await conn.execute("ANALYZE")
-        return {"customers": customers, "invoices": invoices, "payments": len(pay_rows)}
+        return {
+            "customers": customers,
+            "invoices": invoices,
+            "payments": len(pay_rows),
+            "fx_rates": len(fx_rows),
+        }
     finally:
         await conn.close()
 
@@ -367,7 +384,7 @@ async def main() -> None:
         print()
         print(
             f"Data: {counts['customers']:,} customers, {counts['invoices']:,} invoices, "
-            f"{counts['payments']:,} payments/allocations; loaded in {load_s:.0f} s; maintained settlement "
+            f"{counts['payments']:,} payments/allocations, {counts['fx_rates']:,} daily FX rates; loaded in {load_s:.0f} s; maintained settlement "
             f"sums checked by a whole-tenant refresh in {refresh_s:.1f} s; {args.runs} runs each."
         )
         print()

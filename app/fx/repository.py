@@ -17,14 +17,25 @@ async def latest_rate(scope: Scope, currency: str, on: date) -> Decimal | None:
     return None if row is None else Decimal(row.rate)
 
 
+# The currencies are walked one by one along the (tenant, currency, date) index (a "loose index scan":
+# each step asks for the next currency after the last), then each gets its latest rate by one probe, so
+# the read is a few index entries per currency however many years of daily rates are stored.
+LATEST_RATES_SQL = """
+WITH RECURSIVE currencies(currency) AS (
+  SELECT MIN(f.currency) FROM fx_rate f WHERE f.tenant_id = :tenant_id
+  UNION ALL
+  SELECT (SELECT MIN(f.currency) FROM fx_rate f WHERE f.tenant_id = :tenant_id AND f.currency > c.currency)
+  FROM currencies c WHERE c.currency IS NOT NULL
+)
+SELECT c.currency,
+       (SELECT f.rate FROM fx_rate f
+        WHERE f.tenant_id = :tenant_id AND f.currency = c.currency AND f.date <= :on
+        ORDER BY f.date DESC LIMIT 1) AS rate
+FROM currencies c WHERE c.currency IS NOT NULL"""
+
+
 async def latest_rates(scope: Scope, on: date) -> dict[str, Decimal]:
-    """Every currency's latest rate dated on or before ``on`` (one query, for page-wide conversion)."""
-    rows = await fetch_all(
-        """
-SELECT f.currency, f.rate FROM fx_rate f
-WHERE f.tenant_id = :tenant_id
-  AND f.date = (SELECT MAX(g.date) FROM fx_rate g
-                WHERE g.tenant_id = :tenant_id AND g.currency = f.currency AND g.date <= :on)""",
-        {"tenant_id": scope.tenant_id, "on": on},
-    )
-    return {r["currency"]: Decimal(str(r["rate"])) for r in rows}
+    """Every currency's latest rate dated on or before ``on`` (one query, for page-wide conversion);
+    a currency whose rates all come later has none."""
+    rows = await fetch_all(LATEST_RATES_SQL, {"tenant_id": scope.tenant_id, "on": on})
+    return {r["currency"]: Decimal(str(r["rate"])) for r in rows if r["rate"] is not None}
