@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from app.customers import repository as customer_repository
+from app.customers.filters import CustomerFilter
+from app.models import CustomerAccount
 from app.models.enums import StaffRole
 from tests import builders
 from tests.helpers import gql, make_token
@@ -253,3 +258,31 @@ async def test_priority_is_computed_only_when_selected_and_then_equals_the_ranke
     ranked = {e["node"]["name"]: e["node"]["priority"] for e in by_priority["edges"]}
     assert {e["node"]["name"]: e["node"]["priority"] for e in by_name} == ranked
     assert [e["node"]["name"] for e in by_priority["edges"]] == ["Beta Ltd", example["customer"].legal_name]
+
+
+async def test_a_name_page_reads_accounts_exactly_as_reading_them_by_id(db, scope_a, scope_b):
+    """The name-ordered page builds its accounts from one raw statement; every field (enums, dates,
+    booleans, nulls, the parent link) must come out as Tortoise reads the same rows itself."""
+    parent = await builders.customer(scope_a, "Parent Group", risk_rating="E")
+    await builders.customer(
+        scope_a,
+        "Child Ltd",
+        parent_id=parent.id,
+        credit_limit=12345,
+        kyc_status="approved",
+        kyc_next_review=date(2026, 9, 1),
+        is_intercompany=True,
+        counterparty_entity="Northwind GmbH",
+        billing_address="1 Main St\nSpringfield",
+    )
+    await builders.customer(scope_b, "Another Tenant's")
+
+    page, total = await customer_repository.page_by_name(scope_a, CustomerFilter(), 0, 10)
+    by_id = await customer_repository.by_ids(scope_a, [a.id for a in page])
+
+    def fields(account) -> dict:
+        return {name: getattr(account, name) for name in CustomerAccount._meta.db_fields}
+
+    assert total == 2
+    assert [a.legal_name for a in page] == ["Child Ltd", "Parent Group"]
+    assert [fields(a) for a in page] == [fields(by_id[a.id]) for a in page]
