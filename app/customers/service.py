@@ -91,16 +91,15 @@ async def list_customers(
     Ordered by name with no figure filter and ``with_priority`` False, it reads accounts only: the
     GraphQL list loads priorities (``priorities_for``) only when a query selects them."""
     require(scope, "ar.read")
-    name_total = None
+    named: tuple[dict[int, CustomerAccount], int] | None = None  # the name page's accounts and count
     if order == CustomerOrder.NAME and has_overdue is None and over_limit is None:
         # Nothing depends on figures: page the accounts by name first, then compute the figures of
         # that page only (index probes for 50 customers instead of aggregating the whole portfolio).
         page, name_total = await repository.page_by_name(scope, flt, offset, limit)
-        if not page:
-            return [], name_total
-        if not with_priority:
+        if not page or not with_priority:
             return [CustomerListItem(customer=account, priority=None) for account in page], name_total
-        flt, offset = replace(flt, customer_ids=frozenset(a.id for a in page)), 0
+        named = {a.id: a for a in page}, name_total
+        flt, offset = replace(flt, customer_ids=frozenset(named[0])), 0
     rows, total = await page_and_total(
         lambda o, n: _figure_rows(
             scope, config, flt, as_of, order, o, n, has_overdue=has_overdue, over_limit=over_limit
@@ -109,8 +108,8 @@ async def list_customers(
         limit,
         "total",
     )
-    if name_total is not None:
-        accounts, total = {a.id: a for a in page}, name_total
+    if named is not None:
+        accounts, total = named
     else:
         accounts = await repository.by_ids(scope, [r["id"] for r in rows]) if rows else {}
     items = [
