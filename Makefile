@@ -1,12 +1,19 @@
-# Two commands for a new user: `make demo` and `make test`. Both create .venv when missing.
+# Two commands for a new user: `make demo` and `make test`. Both check the system packages (installing
+# the missing ones when run as root, otherwise naming the command to run), create .venv when missing and
+# install the Python and npm dependencies.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt sdl migrations bench clean
+.PHONY: demo test system lint fmt sdl migrations bench clean
 
-$(BIN)/python:
+# Chromium, fonts (incl. CJK), Pango, poppler, zbar, npm: see scripts/system-packages.sh.
+system:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Ledgerport needs Python 3.11 or newer; $(PYTHON) is " + sys.version.split()[0])'
+	@bash scripts/system-packages.sh
+
+$(BIN)/python: | system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -14,15 +21,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# axe-core for the portal's accessibility tests (package.json), installed beside the code, gitignored.
-node_modules/.installed: package.json
-	npm install --no-audit --no-fund --silent
+# Front-end assets (GraphiQL, served by the app) and axe-core for the accessibility tests, from
+# package-lock.json, installed beside the code and gitignored.
+node_modules/.installed: package.json package-lock.json | system
+	npm ci --no-audit --no-fund --silent
 	touch node_modules/.installed
 
-demo: $(STAMP) node_modules/.installed
+demo: system $(STAMP) node_modules/.installed
 	$(BIN)/ledgerport demo
 
-test: $(STAMP) node_modules/.installed
+# The whole suite, on SQLite and on PostgreSQL (the local server on 127.0.0.1:5432 when it answers, or
+# TEST_DATABASE_URL); whatever cannot run here is listed at the end with the reason.
+test: system $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -42,4 +52,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules

@@ -26,8 +26,11 @@ from app.tenancy.service import sync_tenants, system_scope
 PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1, problems: list | None = None) -> None:
+    """Print one error (and each problem of a refused batch on its own line) and exit non-zero."""
     click.secho(f"error: {message}", fg="red", err=True)
+    for problem in problems or ():
+        click.echo(f"  {problem}", err=True)
     sys.exit(code)
 
 
@@ -60,7 +63,7 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
     try:
         return asyncio.run(main())
     except LedgerportError as exc:
-        fail(exc.message)
+        fail(exc.message, problems=getattr(exc, "problems", None))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,13 +177,6 @@ def _print_import_summary(result, title: str) -> None:
     click.echo(f"{result.rows_written} rows written in {result.seconds:.1f} s")
 
 
-def _fail_with_problems(exc) -> None:
-    click.secho(f"error: {exc.message}", fg="red", err=True)
-    for problem in exc.problems:
-        click.echo(f"  {problem}", err=True)
-    sys.exit(1)
-
-
 @main.command("import")
 @click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
 @click.argument(
@@ -203,23 +199,18 @@ def import_command(tenant_slug: str, files: tuple[Path, ...]) -> None:
     try:
         batch = read_files(files)
     except ValidationFailed as exc:
-        _fail_with_problems(exc)
+        fail(exc.message, problems=exc.problems)
 
     async def work():
         await sync_tenants(registry)
         scope = await system_scope(tenant_slug, principal="cli")
         with Progress(transient=True) as bar:
             task = bar.add_task("writing", total=None)
-            try:
-                return await import_batch(
-                    scope, batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
-                )
-            except ValidationFailed as exc:  # returned, not raised: run_with_db would drop the problems
-                return exc
+            return await import_batch(
+                scope, batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
 
     result = run_with_db(settings, work)
-    if isinstance(result, ValidationFailed):
-        _fail_with_problems(result)
     _print_import_summary(result, f"imported into {tenant_slug}")
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from app import clock
 from app.auth import tokens as token_service
 from app.ingest import seeder
 from app.models.enums import StaffRole
@@ -38,7 +38,7 @@ async def prepare_demo(registry: TenantRegistry) -> DemoInfo:
         for token in await token_service.list_tokens(scope):
             if token.name.startswith(DEMO_TOKEN_NAME) and token.revoked_at is None:
                 await token_service.revoke_token(scope, token.name)
-        name = f"{DEMO_TOKEN_NAME}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+        name = f"{DEMO_TOKEN_NAME}-{clock.now():%Y%m%d-%H%M%S}"
         _, secret = await token_service.create_token(scope, name=name, role=StaffRole.ADMIN)
         info.tokens[slug] = secret
     return info

@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
+from app import clock
 from app.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,7 @@ class Settings:
             max_page_size=_int("LEDGERPORT_MAX_PAGE_SIZE", e.get("LEDGERPORT_MAX_PAGE_SIZE"), 100),
         )
         settings.check()
+        _check_clock(e, env)
         return settings
 
     @property
@@ -110,6 +112,19 @@ class Settings:
                 "LEDGERPORT_GRAPHIQL is on in production: GraphiQL and introspection expose the whole API "
                 "surface; unset LEDGERPORT_GRAPHIQL or set it to false."
             )
+
+
+def _check_clock(environ, env: Environment) -> None:
+    """``LEDGERPORT_NOW`` moves the clock (app.clock): a rehearsal tool, never production's."""
+    raw = environ.get(clock.ENV_VAR)
+    if not raw:
+        return
+    if env == Environment.PRODUCTION:
+        raise ConfigError(f"{clock.ENV_VAR} is set in production: the clock there is the system's; unset it.")
+    try:
+        clock.parse_moment(raw)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 @lru_cache(maxsize=1)

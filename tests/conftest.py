@@ -8,6 +8,7 @@ drops it at the end; every test starts from empty tables. Under ``CI=true`` a mi
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -30,13 +31,43 @@ ROOT = Path(__file__).resolve().parent.parent
 # tenants' Stripe keys (payment tests).
 pytest_plugins = ["tests.oidc_fixtures", "tests.browser", "tests.mailbox", "tests.stripe_fixtures"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Where `make test` looks for PostgreSQL when TEST_DATABASE_URL is not set: the local server's default.
+DEFAULT_POSTGRES_ADDRESS = ("127.0.0.1", 5432)
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def require_or_skip(reason: str) -> None:
-    """Skip locally, fail in CI: CI provides every real part, so a skip there would hide a missing part."""
+    """Skip locally, fail in CI: CI provides every real part, so a skip there would hide a missing part.
+    Local skips are listed at the end of the run with their reason (``pytest_terminal_summary``)."""
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: this must not be skipped)")
     pytest.skip(reason)
+
+
+def postgres_base_url() -> str | None:
+    """``TEST_DATABASE_URL``, else the local server on the default address when one answers there."""
+    if explicit := os.environ.get("TEST_DATABASE_URL"):
+        return explicit
+    try:
+        with socket.create_connection(DEFAULT_POSTGRES_ADDRESS, timeout=1):
+            return DEFAULT_POSTGRES_URL
+    except OSError:
+        return None
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly what did not run and why, grouped by reason, so a skip is never silent."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    terminalreporter.section("not run on this machine", sep="=", yellow=True, bold=True)
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.line(f"{count:>5} test(s): {reason}")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -46,10 +77,11 @@ async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
         url = f"sqlite://{tmp_path_factory.mktemp('db') / 'ledgerport.sqlite3'}"
         admin_url = None
     else:
-        base = os.environ.get("TEST_DATABASE_URL")
+        base = postgres_base_url()
         if not base:
             require_or_skip(
-                "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/x)"
+                "no PostgreSQL server answers on 127.0.0.1:5432 and TEST_DATABASE_URL is not set "
+                "(e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
             )
         url, admin_url = await scratch.create_database(base, "ledgerport_test")
     try:

@@ -11,15 +11,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import require_or_skip
+from tests.conftest import postgres_base_url, require_or_skip
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _postgres_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = postgres_base_url()
     if not url:
-        require_or_skip("the benchmarks need PostgreSQL: set TEST_DATABASE_URL")
+        require_or_skip(
+            "the benchmarks need PostgreSQL: none answers on 127.0.0.1:5432, TEST_DATABASE_URL unset"
+        )
     return url
 
 

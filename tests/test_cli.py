@@ -166,13 +166,17 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
 
 
 def test_balances_verify_finds_a_drifted_sum_and_rebuild_repairs_it(cli_env):
+    # The seeded history is dated from today: pin the clock so there are settled invoices whatever the
+    # day the suite runs (with three months of history some days had none, and nothing could drift).
+    cli_env = cli_env | {"LEDGERPORT_NOW": "2026-12-01T12:00:00Z"}
     assert ledgerport(cli_env, "migrate").returncode == 0
-    seeded = ledgerport(cli_env, "seed", "--tenant", "northwind", "--customers", "3", "--months", "3")
+    seeded = ledgerport(cli_env, "seed", "--tenant", "northwind", "--customers", "6", "--months", "6")
     assert seeded.returncode == 0, seeded.stderr
     assert ledgerport(cli_env, "balances", "verify", "--tenant", "northwind").returncode == 0
     db = sqlite3.connect(cli_env["LEDGERPORT_DATABASE_URL"].removeprefix("sqlite://"))
     with db:
         (invoice_id,) = db.execute("SELECT MIN(id) FROM invoice WHERE settled > 0").fetchone()
+        assert invoice_id is not None, "the seed settled no invoice"
         db.execute("UPDATE invoice SET settled = settled + 1 WHERE id = ?", (invoice_id,))
 
     broken = ledgerport(cli_env, "balances", "verify", "--tenant", "northwind")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from app import clock
 from app.ingest.export import export_batch
 from app.ingest.seeder import seed_batches, seed_tenant
 
@@ -98,3 +102,31 @@ async def test_given_a_tenant_when_seeded_twice_then_the_second_run_changes_noth
     assert first.counts["customers"].created == 30 and first.counts["invoices"].created > 30
     assert sum(c.created + c.updated for c in second.counts.values()) == 0
     assert await export_batch(scope_b) == {}
+
+
+# The seeder dates everything from the tenant's today: month starts, a rate dated today, invoices issued
+# up to today. Edges where that went wrong or could: the 1st (today is a month start), a leap day, the
+# last day of the year (already the 1st in Berlin while still the 31st in Chicago).
+EDGE_MOMENTS = {
+    "the 1st of a month": datetime(2026, 12, 1, 7, 0, tzinfo=UTC),
+    "a leap day": datetime(2028, 2, 29, 18, 0, tzinfo=UTC),
+    "the 31st of December": datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+}
+
+
+@pytest.mark.parametrize("moment", EDGE_MOMENTS.values(), ids=EDGE_MOMENTS.keys())
+async def test_given_any_calendar_day_when_seeding_then_the_batches_import_and_end_on_the_tenants_today(
+    scope_a, scope_b, moment
+):
+    with clock.frozen(moment):
+        for scope, zone in ((scope_a, "America/Chicago"), (scope_b, "Europe/Berlin")):
+            today = moment.astimezone(ZoneInfo(zone)).date()
+
+            result = await seed_tenant(scope, customers=25, months=14, seed=7)
+
+            exported = await export_batch(scope)
+            assert result.counts["customers"].created == 25
+            assert max(date.fromisoformat(i["issueDate"]) for i in exported["invoices"]) <= today
+            assert max(date.fromisoformat(p["receivedDate"]) for p in exported["payments"]) <= today
+            if scope is scope_a:  # a distributor invoicing in four currencies has rates to today
+                assert max(r["date"] for r in exported["fxRates"]) == today.isoformat()

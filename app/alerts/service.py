@@ -8,8 +8,9 @@ tenant file's ``alerts.evaluate_every_minutes`` says, from the server and from t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
+from app import clock
 from app.alerts import repository
 from app.alerts.rules import RULES
 from app.audit import service as audit
@@ -74,7 +75,7 @@ async def _transition(scope: Scope, alert_id: int, to: AlertStatus) -> Alert:
         raise Conflict("the alert is already resolved", code="already_resolved", field="id")
     if alert.status == to:
         return alert
-    alert = await repository.set_status(scope, alert, to, scope.principal, datetime.now(UTC))
+    alert = await repository.set_status(scope, alert, to, scope.principal, clock.now())
     await audit.record(scope, f"alert.{to.value}", target_type="alert", target_id=alert.id)
     return alert
 

@@ -7,10 +7,11 @@ the email address it was sent to, so a forwarded link cannot let someone else in
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.hashing import hash_secret
@@ -47,7 +48,7 @@ async def invite(
             role=role,
             token_hash=hash_secret(secret),
             invited_by=scope.principal,
-            expires_at=datetime.now(UTC) + VALID_FOR,
+            expires_at=clock.now() + VALID_FOR,
         )
         await audit.record(
             scope,
@@ -82,7 +83,7 @@ async def redeem(
             "This invitation has already been used; sign in normally or ask for a new one",
             code="invitation_used",
         )
-    if invitation.expires_at <= datetime.now(UTC):
+    if invitation.expires_at <= clock.now():
         raise AuthenticationError("This invitation has expired; ask for a new one", code="invitation_expired")
     if invitation.email != email:
         raise AuthenticationError(
@@ -90,7 +91,7 @@ async def redeem(
             code="invitation_email_mismatch",
         )
     async with in_transaction():
-        if not await repository.mark_used(tenant_id, invitation.id, datetime.now(UTC)):
+        if not await repository.mark_used(tenant_id, invitation.id, clock.now()):
             raise AuthenticationError("This invitation has already been used", code="invitation_used")
         if contact is None:
             contact = await identities.contact_by_email(tenant_id, email)

@@ -152,7 +152,8 @@ def check_claims(
 ) -> None:
     """Refuse a token not issued by ``issuer`` for ``audience``, expired, or (when a nonce is expected)
     without the nonce of this sign-in."""
-    now = time.time() if now is None else now
+    # Wall clock: the identity provider stamps its tokens with real time, whatever app.clock says.
+    now = time.time() if now is None else now  # wall clock
     if str(claims.get("iss", "")).rstrip("/") != issuer:
         raise AuthenticationError(
             f"The token was issued by {claims.get('iss')!r}, not by this tenant's identity provider",

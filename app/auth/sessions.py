@@ -8,8 +8,9 @@ role change or a removed account takes effect at once, and an admin can revoke a
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.hashing import hash_secret
@@ -42,7 +43,7 @@ async def start(
     origin: Origin = NO_ORIGIN,
 ) -> tuple[AuthSession, str]:
     """A new session (a fresh secret at every sign-in: that is the rotation); returns row and secret."""
-    now = datetime.now(UTC)
+    now = clock.now()
     secret = secrets.token_urlsafe(32)
     session = await repository.insert(
         tenant_id,
@@ -64,7 +65,7 @@ async def _live_session(tenant_id: int, secret: str, kind: str) -> AuthSession:
     session = await repository.by_hash(tenant_id, hash_secret(secret))
     if session is None or session.kind != kind:
         raise AuthenticationError("Your session is not valid; sign in again", code="session_invalid")
-    now = datetime.now(UTC)
+    now = clock.now()
     if session.revoked_at is not None:
         raise AuthenticationError("Your session has ended; sign in again", code="session_revoked")
     if session.expires_at <= now or session.last_seen_at + IDLE_TIMEOUT <= now:
@@ -117,13 +118,13 @@ async def end(tenant_id: int, secret: str) -> AuthSession | None:
     session = await repository.by_hash(tenant_id, hash_secret(secret))
     if session is None or session.revoked_at is not None:
         return None
-    await repository.end(tenant_id, session.id, datetime.now(UTC))
+    await repository.end(tenant_id, session.id, clock.now())
     return session
 
 
 async def list_active(scope: Scope) -> list[AuthSession]:
     require(scope, "sessions.manage")
-    return await repository.active(scope, datetime.now(UTC))
+    return await repository.active(scope, clock.now())
 
 
 async def revoke(scope: Scope, session_id: int, origin: Origin = NO_ORIGIN) -> AuthSession:
@@ -133,7 +134,7 @@ async def revoke(scope: Scope, session_id: int, origin: Origin = NO_ORIGIN) -> A
     if session is None:
         raise NotFound(f"no session {session_id} in this tenant")
     if session.revoked_at is None:
-        await repository.revoke(scope, session.id, datetime.now(UTC))
+        await repository.revoke(scope, session.id, clock.now())
         await audit.record(
             scope,
             "session.revoked",

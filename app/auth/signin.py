@@ -74,7 +74,7 @@ async def begin(
         nonce=request.nonce,
         code_verifier=request.code_verifier,
         redirect_uri=redirect_uri,
-        started_at=time.time(),
+        started_at=time.time(),  # wall clock: a sign-in round trip's age, not a business time
         invitation=invitation,
     )
     return request.url, state
@@ -131,7 +131,7 @@ async def _verified_claims(
             "The sign-in response does not match this sign-in (state mismatch); start again",
             code="state_mismatch",
         )
-    if time.time() - login.started_at > LOGIN_MAX_AGE_SECONDS:
+    if time.time() - login.started_at > LOGIN_MAX_AGE_SECONDS:  # wall clock
         raise AuthenticationError("This sign-in took too long; start again", code="state_expired")
     if not params.get("code"):
         raise AuthenticationError("The identity provider sent no sign-in code", code="code_missing")

@@ -7,10 +7,11 @@ usable tokens. Each token carries one staff role and belongs to one tenant.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth import repository
@@ -44,7 +45,7 @@ async def create_token(
             f"a token named {name!r} already exists in this tenant", code="duplicate", field="name"
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+    expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
     async with in_transaction():
         token = await repository.insert(
             scope,
@@ -76,7 +77,7 @@ async def revoke_token(scope: Scope, name: str, origin: Origin = NO_ORIGIN) -> A
     if token is None:
         raise NotFound(f"no token named {name!r} in this tenant")
     if token.revoked_at is None:
-        now = datetime.now(UTC)
+        now = clock.now()
         async with in_transaction():
             await repository.mark_revoked(scope, token.id, now)
             await audit.record(
@@ -103,7 +104,7 @@ async def authenticate(secret: str) -> Scope:
     token = await repository.find_by_hash(hash_token(secret))
     if token is None:
         raise AuthenticationError("Invalid API token", code="invalid_token")
-    now = datetime.now(UTC)
+    now = clock.now()
     if token.revoked_at is not None:
         raise AuthenticationError("This API token has been revoked", code="token_revoked")
     if token.expires_at is not None and token.expires_at <= now:

@@ -10,8 +10,9 @@ creates a credit note, applied to the invoice on the decision date, written thro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
+from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
@@ -93,7 +94,7 @@ async def open_dispute(
         description=message.strip(),
         status=DisputeStatus.OPEN,
         opened_on=portal.today_in(tenant),
-        sla_due=datetime.now(UTC) + timedelta(hours=tenant.support.dispute_sla_hours),
+        sla_due=clock.now() + timedelta(hours=tenant.support.dispute_sla_hours),
         contact_id=scope.principal_id,
         support_request_id=thread.id,
     )
@@ -173,7 +174,7 @@ async def decide(
         status=status,
         accepted_amount=accepted,
         resolution_note=note.strip(),
-        resolved_at=datetime.now(UTC),
+        resolved_at=clock.now(),
     )
     await audit.record(
         scope,

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from app.auth.permissions import require
 from app.documents import render as renderer
@@ -74,7 +73,7 @@ def safe_filename(stem: str) -> str:
 
 def today_for(tenant: TenantFile) -> date:
     """Business dates are dates in the tenant's time zone (architecture.md)."""
-    return datetime.now(ZoneInfo(tenant.config.timezone)).date()
+    return tenant.config.today()
 
 
 async def prepare_invoice(

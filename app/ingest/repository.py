@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
+from app import clock
 from app.db.scoping import scoped
 from app.ingest.tables import CHILDREN, Children, Table, nested_sort_key
 from app.models import Invoice
@@ -146,7 +146,7 @@ def _stamped(
     extra_columns.append("tenant_id")
     extra_values += (scope.tenant_id,)
     if timestamped:
-        now = datetime.now(UTC)
+        now = clock.now()
         extra_columns += ["created_at", "updated_at"]
         extra_values += (now, now)
     return [*columns, *extra_columns], extra_values
@@ -193,7 +193,7 @@ async def update_rows(
     if not rows:
         return
     sets = list(columns) + (["updated_at"] if timestamped else [])
-    extra = (datetime.now(UTC),) if timestamped else ()
+    extra = (clock.now(),) if timestamped else ()
     if conn.capabilities.dialect == "postgres":
         assignments = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(sets, start=1))
         n = len(sets)

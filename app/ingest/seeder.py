@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app import clock
 from app.ingest import repository
 from app.ingest.format import Batch, batch_size, empty_batch
 from app.ingest.service import ImportResult, import_batch
@@ -143,13 +144,17 @@ def _month_starts(today: date, months: int) -> list[date]:
 
 
 def fx_rates(base: str, currencies: list[str], today: date, months: int, rnd: random.Random) -> list[dict]:
-    """Monthly rates for every non-base currency, plus one dated today (a figure always finds a rate)."""
+    """Monthly rates for every non-base currency, plus one dated today (a figure always finds a rate).
+
+    On the 1st of a month today is also a month start: one rate per currency and date, or the batch
+    is refused as a duplicate key."""
     out = []
+    days = list(dict.fromkeys([*_month_starts(today, months + 1), today]))
     for currency in currencies:
         if currency == base:
             continue
         level = USD_RATES[currency] / USD_RATES.get(base, 1.0)
-        for day in [*_month_starts(today, months + 1), today]:
+        for day in days:
             level *= rnd.uniform(0.985, 1.015)
             out.append({"currency": currency, "date": day.isoformat(), "rate": f"{level:.6f}"})
     return out
@@ -415,10 +420,11 @@ async def seed_tenant(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Seed a tenant through the ingest service; ``progress(customers_done, customers)``."""
-    base = (await current_tenant(scope)).base_currency
+    tenant = await current_tenant(scope)
+    base = tenant.base_currency
     total = ImportResult()
     done = 0
-    for batch in seed_batches(base, customers, months, seed, today or date.today()):
+    for batch in seed_batches(base, customers, months, seed, today or clock.today_in(tenant.timezone)):
         result = await import_batch(scope, batch)
         for record_type, counts in result.counts.items():
             mine = total.counts[record_type]

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import stripe
 
+from app import clock
 from app.errors import LedgerportError
 from app.models import Payment, StripeEvent
 from app.models.enums import AlertSeverity, DisputeKind, PaymentMethod, PaymentStatus
@@ -95,14 +96,14 @@ async def _apply(scope: Scope, stored: StripeEvent, tz: ZoneInfo) -> str:
 
 
 async def _done(stored: StripeEvent) -> None:
-    stored.processed_at = datetime.now(UTC)
+    stored.processed_at = clock.now()
     await repository.save(stored)
 
 
 def _day(event: dict, tz: ZoneInfo) -> date:
     """The business date of an event: when Stripe created it, in the tenant's time zone."""
     created = event.get("created")
-    moment = datetime.fromtimestamp(created, UTC) if created else datetime.now(UTC)
+    moment = datetime.fromtimestamp(created, UTC) if created else clock.now()
     return moment.astimezone(tz).date()
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
@@ -92,7 +91,7 @@ class StatementPeriod:
 
 def today_in(tenant: TenantConfig) -> date:
     """Business dates are dates in the tenant's time zone (architecture.md)."""
-    return datetime.now(ZoneInfo(tenant.timezone)).date()
+    return tenant.today()
 
 
 def check_read(scope: Scope, customer_id: int) -> None:

@@ -9,8 +9,9 @@ return them. Notifications are sent through ``app.notifications`` after the chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
@@ -34,7 +35,7 @@ class Thread:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _check_body(body: str, field: str = "message") -> str:

@@ -8,7 +8,7 @@ fall back to a default.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from app import clock
 from app.money import is_known_currency
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -125,7 +126,7 @@ class TenantConfig(_Strict):
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
-        return datetime.now(ZoneInfo(self.timezone)).date()
+        return clock.today_in(self.timezone)
 
     @field_validator("base_currency")
     @classmethod
