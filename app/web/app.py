@@ -22,7 +22,7 @@ from app.documents import pool as pdf_pool
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import auth_routes, documents, stripe_webhooks
+from app.web import assets, auth_routes, documents, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
@@ -114,6 +114,7 @@ def create_app(
         *portal_pages.routes(),
         *portal_pay.routes(),
         *export_routes,
+        *assets.routes(settings.graphiql),
     ]
     app = Starlette(
         routes=routes,

@@ -4,8 +4,8 @@ No request reaches a schema without a credential: a missing, wrong, revoked or e
 a clear message, never a partial answer. ``/graphql`` (staff) takes bearer credentials or the staff
 session cookie; ``/portal/graphql`` (contacts) takes only the portal session cookie, and serves a
 separate schema, so a contact cannot even name a staff field. Repeated failures from one address are
-answered with 429. The GraphiQL page itself (an HTML shell with no data) is served to browsers outside
-production.
+answered with 429. The GraphiQL page itself (an HTML shell with no data, its scripts served by this server) is served
+to browsers outside production.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.auth.ratelimit import RateLimiter
 from app.errors import AuthenticationError
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
-from app.web import credentials
+from app.web import assets, credentials
 from schema.context import Context
 
 
@@ -71,6 +71,10 @@ class _AuthenticatedGraphQL(GraphQL):
 
     async def authenticate(self, request: Request):
         raise NotImplementedError
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page, whose scripts this server serves (app.web.assets), not Strawberry's CDN one."""
+        return assets.graphiql_page()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # no subscriptions
