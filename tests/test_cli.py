@@ -122,11 +122,13 @@ def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_rev
 
 
 def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
+    """On the 1st of a month (in both tenants' time zones), where the demo used to refuse its own seed."""
     port, stripe_port = free_port(), free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
         cwd=ROOT,
-        env=cli_env | {"LEDGERPORT_DEMO_STRIPE_PORT": str(stripe_port)},
+        env=cli_env
+        | {"LEDGERPORT_DEMO_STRIPE_PORT": str(stripe_port), "LEDGERPORT_NOW": "2027-03-01T12:00:00Z"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -159,6 +161,7 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
             assert answer.json() == {"data": {"viewer": {"tenant": {"slug": slug}, "role": "admin"}}}
         assert sorted(tokens) == ["cloudly", "northwind"]
         assert f"http://127.0.0.1:{stripe_port}" in stripe_line
+        assert "test card 4242424242424242," in stripe_line  # typed as printed, the pay page takes it
         assert httpx.get(f"http://127.0.0.1:{stripe_port}/js.stripe.com/v3/").status_code == 200
     finally:
         server.terminate()
@@ -189,3 +192,28 @@ def test_balances_verify_finds_a_drifted_sum_and_rebuild_repairs_it(cli_env):
     assert repaired.returncode == 0, repaired.stderr
     assert after.returncode == 0 and "every maintained sum agrees" in after.stdout
     assert ledgerport(cli_env, "balances", "verify", "--tenant", "nowhere").returncode == 2
+
+
+def test_every_command_that_runs_a_batch_prints_each_problem_of_a_refused_one(settings, capsys):
+    """``seed`` and ``demo`` said only "the batch has 3 problem(s)"; ``import`` named them. They now share
+    run_with_db, which prints every problem on its own line, whoever raised the refusal."""
+    from app.cli.base import run_with_db
+    from app.errors import ValidationFailed
+    from app.ingest.problems import Problem
+
+    problems = [
+        Problem("fxRates", 3, "date", "duplicate_key", "EUR on 2026-12-01 is given twice"),
+        Problem("invoices", 7, "dueDate", "invalid_date", "dueDate must be a date like 2026-06-30"),
+    ]
+
+    async def refused():
+        raise ValidationFailed("the batch has 2 problem(s); nothing was imported", problems)
+
+    with pytest.raises(SystemExit) as exited:
+        run_with_db(settings, refused)
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert "the batch has 2 problem(s)" in err
+    for problem in problems:
+        assert str(problem) in err

@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from app.demo_payments import set_demo_stripe_env
+from app.demo.payments import set_demo_stripe_env
 from tests.conftest import ROOT
 from tests.stripe_fixtures import free_port
 

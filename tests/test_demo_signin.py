@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.auth.repositories import identities
-from app.demo_signin import UNINVITED, invite_demo_people, set_demo_secrets, start_demo_provider
+from app.demo.signin import UNINVITED, invite_demo_people, set_demo_secrets, start_demo_provider
 from tests.oidc_fixtures import browser_for, tenants_dir
 from tests.signin_flow import graphql, sign_in
 

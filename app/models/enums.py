@@ -54,6 +54,10 @@ class InvoiceStatus(StrEnum):
     WRITTEN_OFF = "written_off"
 
 
+#: Statuses whose invoices are not receivables at all (metrics.md: drafts are not, a void is never open).
+NOT_RECEIVABLE = (InvoiceStatus.DRAFT, InvoiceStatus.VOID)
+
+
 class PaymentStatus(StrEnum):
     PENDING = "pending"
     SUCCEEDED = "succeeded"

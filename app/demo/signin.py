@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from app.auth.repositories import identities
 from app.contacts import repository as accounts
+from app.demo import showcase
 from app.models.enums import ContactRole, StaffRole
+from app.settings import PROJECT_ROOT
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
@@ -61,7 +63,8 @@ def _domain(tenant) -> str:
 
 
 async def invite_demo_people(registry: TenantRegistry) -> list[DemoPerson]:
-    """Invite demo staff (one per role shown) and contacts (admin and viewer on the first accounts)."""
+    """Invite demo staff (one per role shown) and contacts (admin and viewer of two accounts worth
+    showing: overdue, disputed, promised, with billing details; app.demo.showcase)."""
     people: list[DemoPerson] = []
     for tenant in registry:
         slug = tenant.config.slug
@@ -71,7 +74,7 @@ async def invite_demo_people(registry: TenantRegistry) -> list[DemoPerson]:
             if await identities.membership_by_email(scope.tenant_id, email) is None:
                 await identities.add_membership(scope.tenant_id, email, f"Demo {role.value}", role)
             people.append(DemoPerson(slug, "staff", email, role.value))
-        customers = await accounts.first_accounts(scope, 2)
+        customers = await showcase.accounts_to_show(scope, tenant.config, 2)
         if not customers:
             customers = [
                 await accounts.add_account(
@@ -92,6 +95,29 @@ async def invite_demo_people(registry: TenantRegistry) -> list[DemoPerson]:
     return people
 
 
+PICO_CDN = "https://cdn.jsdelivr.net/npm/@picocss/pico@2/css/pico.min.css"
+PICO_LOCAL = PROJECT_ROOT / "node_modules" / "@picocss" / "pico" / "css" / "pico.min.css"
+PICO_PATH = "/_demo/pico.min.css"
+
+
+def serve_styles_locally(app) -> None:
+    """The mock provider's pages link Pico CSS from a CDN; the demo serves the npm copy instead, so its
+    sign-in page is styled offline and loads nothing from another host."""
+    import flask
+
+    @app.get(PICO_PATH)
+    def pico():
+        if not PICO_LOCAL.is_file():
+            flask.abort(404)
+        return flask.send_file(PICO_LOCAL, mimetype="text/css", max_age=86400)
+
+    @app.after_request
+    def local_styles(response):
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            response.set_data(response.get_data(as_text=True).replace(PICO_CDN, PICO_PATH))
+        return response
+
+
 def start_demo_provider(people: list[DemoPerson], port: int = DEMO_PROVIDER_PORT):
     """Serve the mock provider on loopback in a daemon thread; returns the server (``server_port``)."""
     import authlib.deprecate  # noqa: F401  (its "always show" filter must not outrank ours below)
@@ -107,6 +133,7 @@ def start_demo_provider(people: list[DemoPerson], port: int = DEMO_PROVIDER_PORT
         for email in sorted(users)
     ]
     app = oidc_provider_mock.app(user_claims=claims)
+    serve_styles_locally(app)
     server = werkzeug.serving.make_server(DEMO_PROVIDER_HOST, port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True, name="demo-oidc-provider").start()
     return server
