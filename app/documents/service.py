@@ -27,6 +27,7 @@ from app.money import is_known_currency
 from app.receivables import customer_figures
 from app.scope import Scope
 from app.settings import get_settings
+from app.tenancy.branding import brand_of
 from app.tenancy.registry import TenantFile, TenantRegistry
 
 
@@ -86,7 +87,7 @@ async def prepare_invoice(
     row, settled, customer = found
     tenant = _tenant(scope, tenants)
     view = views.invoice_view(
-        views.brand_of(tenant),
+        brand_of(tenant),
         Formatter(tenant.config.locale),
         row,
         customer,
@@ -152,7 +153,7 @@ async def prepare_statement(
     if not is_known_currency(currency):
         raise ValidationFailed("currency must be an ISO 4217 code like EUR", field="currency")
     items, figures = await figures_as_of(scope, customer_id, closing, edges, currency)
-    common = (views.brand_of(tenant), Formatter(tenant.config.locale), customer)
+    common = (brand_of(tenant), Formatter(tenant.config.locale), customer)
     link = portal_url(tenant.config, f"/accounts/{customer_id}/statement")
     if kind is StatementKind.OPEN_ITEM:
         view = views.open_item_statement_view(*common, items, figures, edges, link)
