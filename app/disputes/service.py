@@ -212,7 +212,10 @@ async def _tell_contact(scope: Scope, tenant: TenantConfig, dispute: Dispute, cr
             outcome,
             accepted,
             note,
-            links.invoice(tenant, dispute.invoice_id) if dispute.invoice_id else "",
+            # A chargeback may name no invoice: the account then is what the decision is about.
+            links.invoice(tenant, dispute.invoice_id)
+            if dispute.invoice_id
+            else links.account(tenant, dispute.customer_id),
         )
 
 

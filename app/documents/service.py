@@ -21,9 +21,9 @@ from app.documents import render as renderer
 from app.documents import repository, views
 from app.documents.cache import rendered
 from app.documents.formatting import Formatter
-from app.documents.urls import portal_url
 from app.errors import NotFound, ValidationFailed
 from app.money import is_known_currency
+from app.portal import links
 from app.receivables import customer_figures
 from app.scope import Scope
 from app.settings import get_settings
@@ -93,7 +93,7 @@ async def prepare_invoice(
         customer,
         await repository.invoice_lines(scope, invoice_id),
         settled,
-        portal_url(tenant.config, f"/invoices/{invoice_id}"),
+        links.invoice(tenant.config, invoice_id),
     )
     return _prepared(scope, "invoice.html", view, safe_filename(row.number) + ".pdf")
 
@@ -154,7 +154,7 @@ async def prepare_statement(
         raise ValidationFailed("currency must be an ISO 4217 code like EUR", field="currency")
     items, figures = await figures_as_of(scope, customer_id, closing, edges, currency)
     common = (brand_of(tenant), Formatter(tenant.config.locale), customer)
-    link = portal_url(tenant.config, f"/accounts/{customer_id}/statement")
+    link = links.statements(tenant.config, customer_id)
     if kind is StatementKind.OPEN_ITEM:
         view = views.open_item_statement_view(*common, items, figures, edges, link)
     else:
