@@ -21,7 +21,12 @@ from app.disputes import service as disputes
 from app.errors import LedgerportError, NotFound, PermissionDenied, ValidationFailed
 from app.models.enums import ContactRole
 from app.money import format_decimal_string, to_minor
-from app.portal import service as portal
+from app.portal import access as portal_access
+from app.portal import details as portal_details
+from app.portal import figures as portal_figures
+from app.portal import invoices as portal_invoices
+from app.portal import payments as portal_payments
+from app.portal import statements as portal_statements
 from app.support import service as support
 from app.web.graphql import client_ip
 from app.web.portal.render import AccountLink, PortalSession, page
@@ -114,7 +119,7 @@ async def switch(request: Request, session: PortalSession, form) -> Response:
 @portal_page
 async def overview(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
-    figures = await portal.account_figures(session.scope, account.pk, session.tenant.config)
+    figures = await portal_figures.account_figures(session.scope, account.pk, session.tenant.config)
     largest = max([b.amount for b in figures.aging] + [1])
     return page(
         session,
@@ -135,26 +140,26 @@ async def invoices(request: Request, session: PortalSession, form) -> Response:
     errors: dict[str, str] = {}
     rows, more = [], False
     try:
-        flt = portal.invoice_filter(
+        flt = portal_invoices.invoice_filter(
             values["status"] or None,
             parse_date(values["from"], "from"),
             parse_date(values["to"], "to"),
             values["search"],
         )
-        rows, more = await portal.invoices(
+        rows, more = await portal_invoices.invoices(
             session.scope,
             account.pk,
             session.tenant.config,
             flt,
             PAGE_SIZE,
-            portal.parse_invoice_cursor(q.get("after")),
+            portal_invoices.parse_invoice_cursor(q.get("after")),
         )
     except ValidationFailed as exc:
         errors = field_errors(exc)
     next_url = ""
     if more and rows:
         params = "&".join(f"{k}={v}" for k, v in values.items() if v)
-        next_url = f"?{params}&after={portal.invoice_cursor(rows[-1])}".replace("?&", "?")
+        next_url = f"?{params}&after={portal_invoices.invoice_cursor(rows[-1])}".replace("?&", "?")
     return page(
         session,
         "portal/invoices.html",
@@ -167,15 +172,15 @@ async def invoices(request: Request, session: PortalSession, form) -> Response:
         next_url=next_url,
         first_url="?" + "&".join(f"{k}={v}" for k, v in values.items() if v),
         paged=bool(q.get("after")),
-        statuses=portal.STATUSES,
-        today=portal.today_in(session.tenant.config),
+        statuses=portal_invoices.STATUSES,
+        today=portal_access.today_in(session.tenant.config),
         status=400 if errors else 200,
     )
 
 
 async def _invoice_page(request, session, *, errors=None, form=None, status=200, flash="") -> Response:
     invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
-    detail = await portal.invoice(session.scope, invoice_id)
+    detail = await portal_invoices.invoice(session.scope, invoice_id)
     account = next(a for a in session.accounts if a.pk == detail.customer_id)
     return page(
         session,
@@ -207,7 +212,7 @@ async def invoice(request: Request, session: PortalSession, form) -> Response:
 @portal_page
 async def ask_about_invoice(request: Request, session: PortalSession, form) -> Response:
     invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
-    detail = await portal.invoice(session.scope, invoice_id)
+    detail = await portal_invoices.invoice(session.scope, invoice_id)
     lines = [int(v) for v in form.getlist("lines") if str(v).isdigit()]
     try:
         created = await support.create(
@@ -231,7 +236,7 @@ async def ask_about_invoice(request: Request, session: PortalSession, form) -> R
 @portal_page
 async def dispute_invoice(request: Request, session: PortalSession, form) -> Response:
     invoice_id = ids.decode_id("Invoice", request.path_params["invoice"])
-    detail = await portal.invoice(session.scope, invoice_id)
+    detail = await portal_invoices.invoice(session.scope, invoice_id)
     prefixed = {f"d_{k}": v for k, v in form.items()}
     try:
         amount = _amount(str(form.get("amount", "")), detail.summary.currency)
@@ -262,7 +267,7 @@ async def payments(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
     raw_offset = request.query_params.get("offset", "0")
     offset = int(raw_offset) if raw_offset.isdigit() else 0
-    rows = await portal.payments(session.scope, account.pk, PAGE_SIZE + 1, offset)
+    rows = await portal_payments.payments(session.scope, account.pk, PAGE_SIZE + 1, offset)
     return page(
         session,
         "portal/payments.html",
@@ -279,7 +284,7 @@ async def payments(request: Request, session: PortalSession, form) -> Response:
 @portal_page
 async def receipt(request: Request, session: PortalSession, form) -> Response:
     """A printable receipt of one payment and what it paid."""
-    customer_id, payment = await portal.payment(
+    customer_id, payment = await portal_payments.payment(
         session.scope, ids.decode_id("Payment", request.path_params["payment"])
     )
     account = next(a for a in session.accounts if a.pk == customer_id)
@@ -297,7 +302,7 @@ async def receipt(request: Request, session: PortalSession, form) -> Response:
 @portal_page
 async def statements(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
-    months = await portal.statements(session.scope, account.pk, session.tenant.config)
+    months = await portal_statements.statements(session.scope, account.pk, session.tenant.config)
     q = request.query_params
     values = {"from": q.get("from", ""), "to": q.get("to", "")}
     custom, errors = None, {}
@@ -306,7 +311,7 @@ async def statements(request: Request, session: PortalSession, form) -> Response
             start, end = parse_date(values["from"], "from"), parse_date(values["to"], "to")
             if start is None or end is None:
                 raise ValidationFailed("enter both dates", field="from" if start is None else "to")
-            custom = await portal.custom_statement(session.scope, account.pk, start, end)
+            custom = await portal_statements.custom_statement(session.scope, account.pk, start, end)
         except ValidationFailed as exc:
             errors = field_errors(exc)
     return page(
@@ -413,7 +418,7 @@ async def billing(request: Request, session: PortalSession, form) -> Response:
     errors, flash = {}, ""
     if request.method == "POST":
         try:
-            await portal.update_billing_details(
+            await portal_details.update_billing_details(
                 session.scope,
                 account.pk,
                 str(form.get("address", "")),
@@ -424,7 +429,7 @@ async def billing(request: Request, session: PortalSession, form) -> Response:
             flash = "Your billing details are saved."
         except ValidationFailed as exc:
             errors = field_errors(exc)
-    current = await portal.billing_details(session.scope, account.pk)
+    current = await portal_details.billing_details(session.scope, account.pk)
     values = (
         form
         if errors
@@ -470,7 +475,7 @@ async def invite(request: Request, session: PortalSession, form) -> Response:
 async def _profile(
     request, session, account, *, errors=None, form=None, status=200, flash="", invitation_link=""
 ):
-    current = await portal.contact_details(session.scope)
+    current = await portal_details.contact_details(session.scope)
     values = form if errors and "name" in (form or {}) else {"name": current.name, "phone": current.phone}
     invite_values = form if errors and "email" in (form or {}) else {}
     return page(
@@ -496,7 +501,7 @@ async def profile(request: Request, session: PortalSession, form) -> Response:
     errors, flash = {}, ""
     if request.method == "POST":
         try:
-            await portal.update_contact_details(
+            await portal_details.update_contact_details(
                 session.scope, str(form.get("name", "")), str(form.get("phone", "")), origin(request)
             )
             flash = "Your details are saved."
@@ -532,8 +537,7 @@ async def invitation(request: Request) -> Response:
     tenant = request.app.state.tenants.get(request.path_params["tenant"])
     secret = request.query_params.get("invitation", "")
     if tenant is None or not secret:
-        first = next(iter(request.app.state.tenants))
-        return page(None, "portal/not_found.html", tenant=first, title="Not found", status=404)
+        return page(None, "portal/not_found.html", title="Not found", status=404)
     url = f"/auth/{tenant.config.slug}/portal/login?" + urlencode({"invitation": secret})
     return page(None, "portal/invitation.html", tenant=tenant, title="Your invitation", accept_url=url)
 

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from app.errors import ConfigError
 from app.payments import checkout
 from app.payments.stripe_gateway import account_for, js_url
-from app.portal import service as portal
+from app.portal import access as portal_access
 from app.web.portal.pages import account_of, portal_page
 from app.web.portal.render import PortalSession, page
 from schema.common import ids
@@ -26,7 +26,7 @@ from schema.common import ids
 async def pay(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
     invoices = await checkout.payable_invoices(session.scope, account.pk)
-    today = portal.today_in(session.tenant.config)
+    today = portal_access.today_in(session.tenant.config)
     overdue_only = request.query_params.get("overdue") == "1"
     try:
         publishable_key = account_for(session.tenant.config.payments).publishable_key
