@@ -17,7 +17,7 @@ from app.errors import ConfigError
 from app.payments import checkout
 from app.payments.stripe_gateway import account_for, js_url
 from app.portal import access as portal_access
-from app.web.portal.pages import account_of, portal_page
+from app.web.portal.handler import account_of, portal_page
 from app.web.portal.render import PortalSession, page
 from schema.common import ids
 
