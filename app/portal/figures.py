@@ -43,6 +43,27 @@ class AccountFigures:
     open_disputes: int
     disputed_amount: int
 
+    @property
+    def in_credit(self) -> bool:
+        """Unapplied cash and credit exceed what is open: the customer owes nothing, it is owed."""
+        return self.balance < 0
+
+    @property
+    def credit_balance(self) -> int:
+        """What the customer is owed (a positive amount), 0 unless ``in_credit``."""
+        return max(0, -self.balance)
+
+    @property
+    def payable(self) -> bool:
+        """Whether to offer paying at all: only while the account owes something on open invoices (never
+        with a credit balance, which would pay money the customer is already owed)."""
+        return self.total_open > 0 and self.balance > 0
+
+    @property
+    def overdue_payable(self) -> bool:
+        """Whether to offer "pay my overdue balance": only when something payable is overdue."""
+        return self.payable and self.overdue > 0
+
 
 async def account_figures(scope: Scope, customer_id: int, tenant: TenantConfig) -> AccountFigures:
     """The account's figures in its own currency as of today, from the dashboard's receivables queries

@@ -41,4 +41,5 @@ async def overview(request: Request, session: PortalSession, form) -> Response:
         title="Account overview",
         figures=figures,
         largest=largest,
+        can_pay=account.role in ("admin", "payer"),
     )
