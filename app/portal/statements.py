@@ -1,4 +1,5 @@
-"""Which statements an account is offered: by month, or for any period, each with its PDF's URL."""
+"""Which statements an account is offered, each with its PDF's URL: a default period (the start of the
+previous month, or of the account's activity, to today), each complete month, or any period asked for."""
 
 from __future__ import annotations
 
@@ -21,9 +22,27 @@ class StatementPeriod:
     pdf_url: str
 
 
+@dataclass(frozen=True)
+class StatementChoice:
+    """What the statements page offers: ``default`` first, then each complete month with activity."""
+
+    default: StatementPeriod
+    months: list[StatementPeriod]
+
+
+#: The most months offered one by one; older ones are any period away.
+MAX_MONTHS = 36
+
+
 def _month_end(day: date) -> date:
     following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return date.fromordinal(following.toordinal() - 1)
+
+
+def _previous_month(first_of_month: date) -> date:
+    if first_of_month.month == 1:
+        return date(first_of_month.year - 1, 12, 1)
+    return date(first_of_month.year, first_of_month.month - 1, 1)
 
 
 def statement_period(customer_id: int, period_from: date, period_to: date) -> StatementPeriod:
@@ -32,25 +51,37 @@ def statement_period(customer_id: int, period_from: date, period_to: date) -> St
     return StatementPeriod(label, period_from, period_to, url)
 
 
-async def statements(scope: Scope, customer_id: int, tenant: TenantConfig) -> list[StatementPeriod]:
-    """The calendar months with activity, newest first (the current month to date included)."""
-    await account(scope, customer_id)
-    today = today_in(tenant)
-    first = await repository.first_issue_date(scope, customer_id)
-    months: list[StatementPeriod] = []
-    month = today.replace(day=1)
-    start = (first or today).replace(day=1)
-    while month >= start and len(months) < 36:
-        end = min(_month_end(month), today)
-        months.append(statement_period(customer_id, month, end))
+def default_period(today: date, first_activity: date | None) -> tuple[date, date]:
+    """From the start of the previous month (or of the account's activity, when that is later) to today.
+
+    Never the month to date alone: on the 1st that was a one-day statement ("Dec 1 to Dec 1") with
+    nothing on it, while last month's activity, what a customer usually asks for, was a click away."""
+    start = _previous_month(today.replace(day=1))
+    if first_activity is not None and start < first_activity <= today:
+        start = first_activity
+    return start, today
+
+
+def complete_months(today: date, first_activity: date | None) -> list[tuple[date, date]]:
+    """Each calendar month before this one, back to the account's first activity, newest first."""
+    if first_activity is None:
+        return []
+    months, month = [], _previous_month(today.replace(day=1))
+    while month >= first_activity.replace(day=1) and len(months) < MAX_MONTHS:
+        months.append((month, _month_end(month)))
         month = _previous_month(month)
     return months
 
 
-def _previous_month(first_of_month: date) -> date:
-    if first_of_month.month == 1:
-        return date(first_of_month.year - 1, 12, 1)
-    return date(first_of_month.year, first_of_month.month - 1, 1)
+async def statements(scope: Scope, customer_id: int, tenant: TenantConfig) -> StatementChoice:
+    """The default period (``default_period``) and the complete months with activity, newest first."""
+    await account(scope, customer_id)
+    today = today_in(tenant)
+    first = await repository.first_issue_date(scope, customer_id)
+    return StatementChoice(
+        default=statement_period(customer_id, *default_period(today, first)),
+        months=[statement_period(customer_id, *month) for month in complete_months(today, first)],
+    )
 
 
 async def custom_statement(

@@ -274,7 +274,11 @@ class AccountView:
             for p in rows
         ]
 
-    @strawberry.field(description="Months with activity, or the one period asked for with from and to.")
+    @strawberry.field(
+        description="The default period (from the start of the previous month, or of the account's "
+        "activity, to today), then each complete month with activity, newest first; or the one period "
+        "asked for with from and to."
+    )
     async def statements(
         self,
         info: Info,
@@ -288,7 +292,8 @@ class AccountView:
             periods = [await portal_statements.custom_statement(context.scope, self._pk, from_, to)]
         else:
             tenant = context.tenants.require(context.scope.tenant_slug).config
-            periods = await portal_statements.statements(context.scope, self._pk, tenant)
+            choice = await portal_statements.statements(context.scope, self._pk, tenant)
+            periods = [choice.default, *choice.months]
         return [
             StatementPeriod(
                 label=p.label, period_from=p.period_from, period_to=p.period_to, pdf_url=p.pdf_url

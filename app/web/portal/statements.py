@@ -1,4 +1,7 @@
-"""The statements page: statements to download by month and for any period."""
+"""The statements page: the default period's statement, each complete month's, and any period's.
+
+The "any period" form opens filled with the default period, so it starts from something sensible.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +18,14 @@ from app.web.portal.render import PortalSession, page
 @portal_page
 async def statements(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
-    months = await portal_statements.statements(session.scope, account.pk, session.tenant.config)
+    choice = await portal_statements.statements(session.scope, account.pk, session.tenant.config)
     q = request.query_params
+    asked = bool(q.get("from") or q.get("to"))
     values = {"from": q.get("from", ""), "to": q.get("to", "")}
+    if not asked:
+        values = {"from": choice.default.period_from.isoformat(), "to": choice.default.period_to.isoformat()}
     custom, errors = None, {}
-    if values["from"] or values["to"]:
+    if asked:
         try:
             start, end = parse_date(values["from"], "from"), parse_date(values["to"], "to")
             if start is None or end is None:
@@ -33,7 +39,8 @@ async def statements(request: Request, session: PortalSession, form) -> Response
         nav="statements",
         account=account,
         title="Statements",
-        months=months,
+        latest=choice.default,
+        months=choice.months,
         custom=custom,
         form=values,
         errors=errors,
