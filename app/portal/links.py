@@ -27,10 +27,6 @@ def portal_url(tenant: TenantConfig, path: str = "/") -> str:
     return f"{origin}/portal{path}"
 
 
-def home(tenant: TenantConfig) -> str:
-    return portal_url(tenant, "/")
-
-
 def account(tenant: TenantConfig, customer_id: int) -> str:
     """The account's overview (figures, aging)."""
     return portal_url(tenant, f"/accounts/{encode_id('Account', customer_id)}")
