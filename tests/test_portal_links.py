@@ -237,3 +237,15 @@ async def test_given_a_return_path_that_leaves_the_portal_then_sign_in_lands_on_
 
     assert landing.headers["location"] == "/portal/"
     assert direct.headers["location"] == "/portal/"
+
+
+def test_given_a_portal_origin_setting_then_links_name_that_scheme_and_port(registry, monkeypatch):
+    northwind = registry.require("northwind").config
+    monkeypatch.setenv(links.ORIGIN_ENV, "http://{host}:8000/")
+
+    assert links.invoice(northwind, 7) == "http://northwind.localhost:8000/portal/invoices/SW52b2ljZTo3"
+    monkeypatch.delenv(links.ORIGIN_ENV)
+    assert (
+        links.statements(northwind, 7)
+        == "https://northwind.localhost/portal/accounts/QWNjb3VudDo3/statements"
+    )
