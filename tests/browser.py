@@ -154,3 +154,9 @@ async def screenshots(page, name: str) -> list[Path]:
         written.append(path)
     await page.set_viewport_size(DESKTOP)
     return written
+
+
+async def checked(page, name: str) -> None:
+    """The current page passes axe-core and leaves desktop and phone screenshots in ``artifacts/``."""
+    await assert_accessible(page)
+    await screenshots(page, name)

@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.receivables import settlement
 from app.scope import Scope
+from app.tenancy.branding import brand_of
 from app.tenancy.registry import TenantRegistry
 
 _ids = count(1)
@@ -202,7 +203,7 @@ def long_statement_view(rows: int) -> views.StatementView:
     customer = CustomerRow(1, "NW-LONG", "Long Statement Ltd", "1 Long Road", "", "", "USD")
     figures = views.StatementFigures(date(2026, 6, 30), "USD", 0, 0, {})
     return views.activity_statement_view(
-        views.brand_of(tenant),
+        brand_of(tenant),
         Formatter("en_US"),
         customer,
         start,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app import clock
 from app.auth.repositories import identities
 from app.auth.sessions import contact_scope_for
 from app.models.enums import ContactRole
@@ -80,3 +81,15 @@ async def contact_scope(email: str):
     a = await system_scope("northwind")
     contact = await identities.contact_by_email(a.tenant_id, email)
     return await contact_scope_for(a.tenant_id, "northwind", contact.id, email)
+
+
+async def credit_account(scope, email: str):
+    """An account with one open invoice ($100.00) and a payment of $759.91 not applied: $659.91 in credit."""
+    today = clock.today_in("America/Chicago")
+    customer = await data.customer(scope, "C-700", "Credit Corp")
+    await data.invoice(
+        scope, customer, "INV-C1", today - timedelta(days=40), today - timedelta(days=10), 10000
+    )
+    await data.payment(scope, customer, today - timedelta(days=5), 75991, reference="WIRE-CREDIT")
+    await auth_data.contact(scope, email, {customer.id: ContactRole.ADMIN})
+    return customer

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from weasyprint.html import UA
 
-from app.documents import render
+from app.documents import layout, render
 from tests.documents_data import pdf_text
 
 
 def test_given_weasyprints_ua_stylesheet_then_the_per_element_pseudo_rules_are_found_and_dropped():
-    dropped = render.UNUSED_UA_RULES.findall(UA)
+    dropped = layout.UNUSED_UA_RULES.findall(UA)
 
-    assert len(dropped) >= 5, "WeasyPrint's html5_ua.css changed: review render.UNUSED_UA_RULES"
+    assert len(dropped) >= 5, "WeasyPrint's html5_ua.css changed: review layout.UNUSED_UA_RULES"
     assert all(rule.startswith(("::footnote", "::note", "::marker")) for rule in dropped)
 
 
 def test_given_html_when_rendered_then_weasyprint_takes_the_lean_ua_stylesheet(monkeypatch):
-    lean_html = render._lean_html_class()
+    lean_html = layout._lean_html_class()
     real = lean_html._ua_stylesheets
     calls = []
 

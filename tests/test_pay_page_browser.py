@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from app.models.enums import PaymentStatus, StaffRole
 from app.payments import repository
@@ -37,6 +38,11 @@ async def staff_view(live_server: str, customer_id: int) -> dict:
 async def fill_card(page, number: str) -> None:
     """localstripe's fake card element: one plain input per field."""
     await page.fill("#card-element input[placeholder=number]", number)
+    await fill_card_details(page)
+
+
+async def fill_card_details(page) -> None:
+    """Everything of the card but its number."""
     await page.fill("#card-element input[placeholder=exp_month]", "12")
     await page.fill("#card-element input[placeholder=exp_year]", "34")
     await page.fill("#card-element input[placeholder=cvc]", "123")
@@ -120,3 +126,29 @@ async def test_given_a_card_that_needs_3d_secure_when_the_payer_confirms_then_th
     scope = await system_scope("northwind")
     opened = {i.id: i.open_amount for i in await repository.open_invoices(scope, customer_id=w.x.id)}
     assert opened[late.id] == 0
+
+
+@pytest.mark.parametrize("entry", ["typed", "pasted"])
+async def test_given_a_card_number_with_spaces_as_on_the_card_then_it_is_accepted_and_the_payment_succeeds(
+    stripe_env, live_server, page, providers, entry
+):
+    w, _ = await open_pay_page(page, live_server, providers, stripe_env)
+    old = w.x_invoices[0]
+    spaced = " ".join(GOOD_CARD[i : i + 4] for i in range(0, 16, 4))  # "4242 4242 4242 4242"
+    number = page.locator("#card-element input[placeholder=number]")
+
+    await page.check(f"#inv-{ids.encode_id('Invoice', old.id)}")
+    if entry == "typed":
+        await number.press_sequentially(spaced)
+    else:
+        await number.fill(spaced)
+    typed = await number.input_value()
+    await fill_card_details(page)
+    await page.click("#pay-button")
+    await page.wait_for_url("**/receipt", wait_until="domcontentloaded")
+    await page.wait_for_selector("#receipt-status[data-state=succeeded]", timeout=15_000)
+
+    assert typed == spaced  # typing went on past 16 characters: the field counts digits
+    scope = await system_scope("northwind")
+    opened = {i.id: i.open_amount for i in await repository.open_invoices(scope, customer_id=w.x.id)}
+    assert opened[old.id] == 0

@@ -14,7 +14,7 @@ from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.support import service as support
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
-from app.web.portal import pages, pay
+from app.web.portal import routes
 from schema.common import ids
 from schema.portal.schema import Mutation, Query
 from tests import documents_data as documents
@@ -229,7 +229,7 @@ async def test_given_a_contact_of_x_then_every_portal_page_form_and_download_of_
     }
     for slug, theirs in others.items():
         urls = _page_urls(theirs)
-        assert {r.path for r in [*pages.routes(), *pay.routes()]} - OWN_ONLY == set(urls) - {"documents"}
+        assert {r.path for r in routes.routes()} - OWN_ONLY == set(urls) - {"documents"}
         for _template, calls in urls.items():
             for method, url in calls:
                 response = await (browser.get(url) if method == "GET" else browser.post(url, data=form))

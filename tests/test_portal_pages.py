@@ -137,10 +137,10 @@ async def test_given_filters_and_pages_then_the_invoice_list_pages_forward_with_
     w = await world()
     await as_contact(browser, providers, "carla@xenon.example")
     base = f"/portal/accounts/{ids.encode_id('Account', w.x.id)}/invoices"
-    from app.web.portal import pages
+    from app.web.portal import handler
 
-    original = pages.PAGE_SIZE
-    pages.PAGE_SIZE = 2
+    original = handler.PAGE_SIZE
+    handler.PAGE_SIZE = 2
     try:
         first = await browser.get(f"{base}?status=open")
         next_link = (
@@ -148,7 +148,7 @@ async def test_given_filters_and_pages_then_the_invoice_list_pages_forward_with_
         )
         second = await browser.get(base + next_link)
     finally:
-        pages.PAGE_SIZE = original
+        handler.PAGE_SIZE = original
     bad = await browser.get(f"{base}?from=yesterday")
 
     assert "INV-X2" in first.text and "INV-X3" in first.text and "INV-X1" not in first.text

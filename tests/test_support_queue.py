@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.disputes import service as disputes
 from app.models.enums import StaffRole
-from app.portal import service as portal
+from app.portal import invoices as portal_invoices
 from app.support import repository as support_repository
 from app.support import service as support
 from app.tenancy.service import system_scope
@@ -145,7 +145,7 @@ async def test_given_a_dispute_when_finance_partially_accepts_then_a_credit_note
         "creditNoteNumber": f"CN-D{dispute.id}",
         "userErrors": [],
     }
-    detail = await portal.invoice(carla, old.id)
+    detail = await portal_invoices.invoice(carla, old.id)
     assert detail.summary.open_amount == 50000 and detail.disputed_amount == 0
     assert [c.amount for c in detail.credits] == [10000]
     decision_mail = [m for m in mailbox if m["To"] == "carla@xenon.example"]
@@ -174,7 +174,7 @@ async def test_given_a_rejection_without_reason_then_it_is_refused_and_with_one_
     assert bare["decideDispute"]["userErrors"] == [{"field": ["reason"], "code": "invalid"}]
     assert reasoned["decideDispute"]["creditNoteNumber"] is None
     assert reasoned["decideDispute"]["dispute"]["status"] == "rejected"
-    assert (await portal.invoice(carla, w.x_invoices[0].id)).summary.open_amount == 60000
+    assert (await portal_invoices.invoice(carla, w.x_invoices[0].id)).summary.open_amount == 60000
 
 
 async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open_is_refused(client, registry):
@@ -199,7 +199,7 @@ async def test_given_the_invoice_was_paid_since_then_accepting_more_than_is_open
     )
 
     assert refused["decideDispute"]["userErrors"] == [{"field": None, "code": "conflict"}]
-    assert (await portal.invoice(carla, old.id)).summary.open_amount == 40000
+    assert (await portal_invoices.invoice(carla, old.id)).summary.open_amount == 40000
 
 
 async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert_while_the_dispute_is_open(

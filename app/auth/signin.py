@@ -41,6 +41,8 @@ class LoginState:
     redirect_uri: str
     started_at: float
     invitation: str | None = None
+    # The portal page the contact asked for before signing in (a link from a PDF or an email).
+    return_to: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +65,7 @@ async def begin(
     audience: str,
     redirect_uri: str,
     invitation: str | None = None,
+    return_to: str | None = None,
 ) -> tuple[str, LoginState]:
     """The provider URL to send the browser to, and the state to keep until it comes back."""
     client = oidc.ClientSettings.from_config(client_config(tenant, audience))
@@ -76,6 +79,7 @@ async def begin(
         redirect_uri=redirect_uri,
         started_at=time.time(),  # wall clock: a sign-in round trip's age, not a business time
         invitation=invitation,
+        return_to=return_to,
     )
     return request.url, state
 

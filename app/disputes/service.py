@@ -23,8 +23,10 @@ from app.models import CreditNote, Dispute
 from app.models.enums import DisputeStatus
 from app.money import format_decimal_string
 from app.notifications import service as notify
+from app.portal import access as portal_access
+from app.portal import invoices as portal_invoices
 from app.portal import links
-from app.portal import service as portal
+from app.portal import problems as portal_problems
 from app.scope import Scope
 from app.support import service as support
 from app.tenancy.config import TenantConfig
@@ -61,7 +63,7 @@ async def open_dispute(
     message: str,
     origin: Origin = NO_ORIGIN,
 ) -> Dispute:
-    detail = await portal.invoice(scope, invoice_id)
+    detail = await portal_invoices.invoice(scope, invoice_id)
     require_contact(scope, "portal.dispute", detail.customer_id)
     disputable = detail.summary.open_amount - await repository.held_on_invoice(scope, invoice_id)
     problems = []
@@ -73,7 +75,7 @@ async def open_dispute(
         problems.append(("amount", "you cannot dispute more than is open and not already disputed"))
     if len(message.strip()) > 10_000:
         problems.append(("message", "a message has at most 10000 characters"))
-    portal.raise_problems(problems)
+    portal_problems.raise_problems(problems)
     reason = REASON_CODES.get(reason_code, reason_code)
     thread = await support.create(
         scope,
@@ -93,7 +95,7 @@ async def open_dispute(
         reason_code=reason_code,
         description=message.strip(),
         status=DisputeStatus.OPEN,
-        opened_on=portal.today_in(tenant),
+        opened_on=portal_access.today_in(tenant),
         sla_due=clock.now() + timedelta(hours=tenant.support.dispute_sla_hours),
         contact_id=scope.principal_id,
         support_request_id=thread.id,
@@ -155,10 +157,10 @@ async def decide(
         accepted, status = 0, DisputeStatus.REJECTED
     else:
         raise ValidationFailed("decision must be accept, partial or reject", field="decision")
-    today = portal.today_in(tenant)
+    today = portal_access.today_in(tenant)
     credit = None
     if accepted and dispute.invoice_id is not None:
-        still_open = (await portal.invoice(scope, dispute.invoice_id)).summary.open_amount
+        still_open = (await portal_invoices.invoice(scope, dispute.invoice_id)).summary.open_amount
         if accepted > still_open:
             # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
             raise Conflict(
@@ -212,7 +214,10 @@ async def _tell_contact(scope: Scope, tenant: TenantConfig, dispute: Dispute, cr
             outcome,
             accepted,
             note,
-            links.invoice(tenant, dispute.invoice_id) if dispute.invoice_id else "",
+            # A chargeback may name no invoice: the account then is what the decision is about.
+            links.invoice(tenant, dispute.invoice_id)
+            if dispute.invoice_id
+            else links.account(tenant, dispute.customer_id),
         )
 
 

@@ -18,6 +18,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from app.documents import layout
+
 #: Most processes in one pool, however many cores the machine has.
 MAX_PROCESSES = 8
 
@@ -33,10 +35,8 @@ def _start_process(parent: int) -> None:
     """Each process, as it starts: pay WeasyPrint's import and font loading now rather than in its first
     real job, and exit if the parent goes away without shutting the pool down (killed, ``os._exit``),
     instead of waiting for work forever."""
-    from app.documents import render
-
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    render.html_to_pdf("<p>Ledgerport</p>")
+    layout.html_to_pdf("<p>Ledgerport</p>")
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -13,7 +13,6 @@ import asyncio
 import hashlib
 import json
 import os
-import re
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, is_dataclass
@@ -23,7 +22,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from app.documents import pages, pool, sections
+from app.documents import layout, pages, pool, sections
 from app.settings import get_settings
 
 #: Bump when a template or the CSS changes how the same data looks; part of every ETag.
@@ -89,34 +88,9 @@ def render_html(template: str, view, part: sections.Part = sections.WHOLE) -> st
     return _environment(templates_dir()).get_template(template).render(part=part, **variables)
 
 
-#: Rules of WeasyPrint's user-agent stylesheet that style a pseudo-element of *every* element (footnote and
-#: note calls and markers, list markers). Our documents have no footnotes, notes or lists, yet each of these
-#: rules makes WeasyPrint compute five extra styles per element: a third of a long statement's time.
-UNUSED_UA_RULES = re.compile(r"^::(?:footnote|note|marker)[-\w]*\s*\{[^}]*\}", re.MULTILINE)
-
-
-@lru_cache(maxsize=1)
-def _lean_html_class():
-    """WeasyPrint's ``HTML`` with its user-agent stylesheet less ``UNUSED_UA_RULES``.
-
-    ``_ua_stylesheets`` is WeasyPrint's own hook for that sheet (it has no public option); a test checks
-    the hook is still called and that the rules were found, so an upgrade that moves either fails loudly
-    instead of silently costing the time again."""
-    from weasyprint import CSS, HTML  # imported late: loading Pango costs ~0.5 s, most commands need none
-    from weasyprint.html import UA, UA_COUNTER_STYLE
-
-    lean = CSS(string=UNUSED_UA_RULES.sub("", UA), counter_style=UA_COUNTER_STYLE)
-
-    class LeanHTML(HTML):
-        def _ua_stylesheets(self, forms=False):
-            return [lean]
-
-    return LeanHTML
-
-
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint on our HTML (with the lean user-agent stylesheet) and nothing else."""
-    return _lean_html_class()(string=html, base_url=str(templates_dir())).write_pdf()
+    """Our HTML laid out by WeasyPrint (``layout``), relative URLs resolved in ``templates/pdf/``."""
+    return layout.html_to_pdf(html, str(templates_dir()))
 
 
 def render_pdf(template: str, view) -> bytes:

@@ -21,12 +21,13 @@ from app.documents import render as renderer
 from app.documents import repository, views
 from app.documents.cache import rendered
 from app.documents.formatting import Formatter
-from app.documents.urls import portal_url
 from app.errors import NotFound, ValidationFailed
 from app.money import is_known_currency
+from app.portal import links
 from app.receivables import customer_figures
 from app.scope import Scope
 from app.settings import get_settings
+from app.tenancy.branding import brand_of
 from app.tenancy.registry import TenantFile, TenantRegistry
 
 
@@ -86,13 +87,13 @@ async def prepare_invoice(
     row, settled, customer = found
     tenant = _tenant(scope, tenants)
     view = views.invoice_view(
-        views.brand_of(tenant),
+        brand_of(tenant),
         Formatter(tenant.config.locale),
         row,
         customer,
         await repository.invoice_lines(scope, invoice_id),
         settled,
-        portal_url(tenant.config, f"/invoices/{invoice_id}"),
+        links.invoice(tenant.config, invoice_id),
     )
     return _prepared(scope, "invoice.html", view, safe_filename(row.number) + ".pdf")
 
@@ -152,8 +153,8 @@ async def prepare_statement(
     if not is_known_currency(currency):
         raise ValidationFailed("currency must be an ISO 4217 code like EUR", field="currency")
     items, figures = await figures_as_of(scope, customer_id, closing, edges, currency)
-    common = (views.brand_of(tenant), Formatter(tenant.config.locale), customer)
-    link = portal_url(tenant.config, f"/accounts/{customer_id}/statement")
+    common = (brand_of(tenant), Formatter(tenant.config.locale), customer)
+    link = links.statements(tenant.config, customer_id)
     if kind is StatementKind.OPEN_ITEM:
         view = views.open_item_statement_view(*common, items, figures, edges, link)
     else:

@@ -1,5 +1,7 @@
 """Where documents are downloaded, in one place, so GraphQL types and pages link to the same URLs.
 
+(Links into the portal pages, printed on the documents, are ``app.portal.links``.)
+
 Ids in URLs are the same opaque ids the GraphQL APIs hand out (``app.ids``), resolved through the
 caller's scope like any other: a crafted or foreign id is simply not found.
 """
@@ -11,7 +13,6 @@ from urllib.parse import urlencode
 
 from app.errors import NotFound
 from app.ids import decode_id, encode_id
-from app.tenancy.config import TenantConfig
 
 
 def document_id(raw: str, kind: str) -> int:
@@ -38,9 +39,3 @@ def statement_pdf_url(
     params = {"kind": kind, "from": period_from, "to": period_to, "asOf": as_of, "currency": currency}
     query = urlencode({k: v.isoformat() if isinstance(v, date) else v for k, v in params.items() if v})
     return f"/documents/statements/{encode_id('Customer', customer_id)}.pdf?{query}"
-
-
-def portal_url(tenant: TenantConfig, path: str = "") -> str:
-    """An absolute link into the tenant's customer portal, printed on documents and in their QR code."""
-    host = tenant.hosts[0] if tenant.hosts else "localhost"
-    return f"https://{host}/portal{path}"

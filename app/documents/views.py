@@ -6,21 +6,18 @@ shows. Builders take repository rows and a ``Formatter``; they never query.
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
 
 import segno
 
 from app.documents.formatting import Formatter
 from app.documents.repository import ActivityRow, CustomerRow, InvoiceRow, LineRow, Settlement
 from app.invoices.items import OpenItem
-from app.tenancy.registry import TenantFile
+from app.tenancy.branding import Brand
 
 KIND_LABELS = {
     "invoice": "Invoice",
@@ -28,18 +25,6 @@ KIND_LABELS = {
     "payment": "Payment",
     "write_off": "Write-off",
 }
-
-
-@dataclass(frozen=True)
-class Brand:
-    name: str
-    logo: str  # a data: URI, so rendering never reads files or the network
-    primary_color: str
-    accent_color: str
-    address: tuple[str, ...]
-    tax_ids: tuple[str, ...]
-    remittance: tuple[str, ...]
-    footer: str
 
 
 @dataclass(frozen=True)
@@ -119,26 +104,6 @@ class StatementView:
     net_balance: str
     aging: tuple[AgingCell, ...]
     portal_url: str
-
-
-@lru_cache(maxsize=64)
-def _data_uri(path: Path) -> str:
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def brand_of(tenant: TenantFile) -> Brand:
-    b = tenant.config.branding
-    return Brand(
-        name=tenant.config.name,
-        logo=_data_uri(tenant.asset(b.logo)) if b.logo else "",
-        primary_color=b.primary_color,
-        accent_color=b.accent_color,
-        address=tuple(b.address),
-        tax_ids=tuple(b.tax_ids),
-        remittance=tuple(b.remittance),
-        footer=b.footer,
-    )
 
 
 def party_of(customer: CustomerRow) -> Party:

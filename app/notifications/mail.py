@@ -73,6 +73,8 @@ async def send(to: str, template: str, *, reply_to: str = "", **values) -> bool:
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = subject
+    # Which template wrote it: for filtering at the relay, and for tests that check every template's links.
+    message["X-Ledgerport-Template"] = template
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(body)

@@ -20,6 +20,7 @@ from app.models import SupportMessage, SupportRequest
 from app.models.enums import MessageAuthor, SupportStatus
 from app.notifications import service as notify
 from app.portal import links
+from app.portal.problems import raise_problems
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -80,10 +81,7 @@ async def create(
         problems.append(("subject", f"enter a subject (at most {MAX_SUBJECT} characters)"))
     if not body.strip():
         problems.append(("message", "write a message"))
-    if problems:
-        from app.portal.service import raise_problems
-
-        raise_problems(problems)
+    raise_problems(problems)
     body = _check_body(body)
     request = await repository.add_request(
         scope,

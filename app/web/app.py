@@ -26,8 +26,7 @@ from app.web import assets, auth_routes, documents, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
-from app.web.portal import pages as portal_pages
-from app.web.portal import pay as portal_pay
+from app.web.portal import routes as portal_routes
 from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
 
@@ -111,8 +110,7 @@ def create_app(
         *auth_routes.routes(),
         *documents.routes,
         *stripe_webhooks.routes,
-        *portal_pages.routes(),
-        *portal_pay.routes(),
+        *portal_routes.routes(),
         *export_routes,
         *assets.routes(settings.graphiql),
     ]

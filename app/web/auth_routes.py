@@ -8,6 +8,7 @@ Every refusal is a small page with a clear message, no session cookie, and an au
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +32,20 @@ def page(title: str, message: str, status: int = 200, links: str = "") -> HTMLRe
         f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{links}</main></body></html>"
     )
     return HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+#: The query parameter naming the portal page to return to after signing in.
+RETURN_PARAM = "next"
+
+
+def portal_return_path(raw: str | None) -> str | None:
+    """``raw`` if it is a path of this server's portal pages, else None: only such a path is followed after
+    sign-in, so a crafted link can never send a freshly signed-in contact to another site."""
+    if not raw or len(raw) > 1000 or not raw.startswith("/portal/"):
+        return None
+    if "//" in raw or "\\" in raw or any(ord(c) < 33 or ord(c) == 127 for c in raw):
+        return None
+    return raw
 
 
 def origin_of(request: Request) -> Origin:
@@ -74,10 +89,12 @@ async def login(request: Request) -> Response:
         return resolved
     tenant, audience = resolved
     redirect_uri = str(request.base_url).rstrip("/") + _prefix(request, tenant, audience) + "/callback"
-    invitation = request.query_params.get("invitation") if audience == signin.PORTAL else None
+    portal = audience == signin.PORTAL
+    invitation = request.query_params.get("invitation") if portal else None
+    return_to = portal_return_path(request.query_params.get(RETURN_PARAM)) if portal else None
     try:
         url, state = await signin.begin(
-            request.app.state.providers, tenant.config, audience, redirect_uri, invitation
+            request.app.state.providers, tenant.config, audience, redirect_uri, invitation, return_to
         )
     except (ConfigError, AuthenticationError) as exc:
         return page("Sign-in is unavailable", exc.message, 503)
@@ -112,7 +129,10 @@ async def callback(request: Request) -> Response:
     previous = cookies.read_session(request, settings, audience)
     if previous is not None:
         await signin.sign_out(tenant.config, audience, previous.secret, origin_of(request))
-    response = RedirectResponse(_prefix(request, tenant, audience) + "/signed-in", status_code=303)
+    landing = _prefix(request, tenant, audience) + "/signed-in"
+    if login_state is not None and login_state.return_to:
+        landing += f"?{RETURN_PARAM}=" + quote(login_state.return_to, safe="/")
+    response = RedirectResponse(landing, status_code=303)
     cookies.clear_login(response)
     cookies.set_session(
         response, settings, audience, signed_in.session.tenant_id, tenant.config.slug, signed_in.secret
@@ -129,8 +149,9 @@ async def signed_in(request: Request) -> Response:
     if cookie is None or cookie.tenant_slug != tenant.config.slug:
         return page("Not signed in", f"You are not signed in to {tenant.config.name}.", 401)
     if audience == signin.PORTAL:
-        # Contacts land on their portal pages.
-        return RedirectResponse("/portal/", status_code=303)
+        # Contacts land on the page they asked for before signing in, or on their portal's home.
+        target = portal_return_path(request.query_params.get(RETURN_PARAM)) or "/portal/"
+        return RedirectResponse(target, status_code=303)
     csrf = cookies.csrf_token(request.app.state.settings, cookie.secret)
     form = (
         f"<form method='post' action='/auth/logout?audience={audience}'>"

@@ -15,11 +15,15 @@ import strawberry
 from strawberry.types import Info
 
 from app.errors import ValidationFailed
-from app.portal import service as portal
+from app.portal import access as portal_access
+from app.portal import figures as portal_figures
+from app.portal import invoices as portal_invoices
+from app.portal import payments as portal_payments
+from app.portal import statements as portal_statements
 from schema.common import ids
 from schema.common.money import Money
 
-MAX_PAGE = portal.MAX_PAGE
+MAX_PAGE = portal_access.MAX_PAGE
 
 
 @strawberry.enum(description="Which invoices to list.")
@@ -84,7 +88,7 @@ class PortalInvoice:
         """The lines, payments and credits, read once per request however many of them are asked for."""
         key = f"invoice-detail:{self._pk}"
         if key not in info.context.loaders:
-            info.context.loaders[key] = detail_of(await portal.invoice(info.context.scope, self._pk))
+            info.context.loaders[key] = detail_of(await portal_invoices.invoice(info.context.scope, self._pk))
         return info.context.loaders[key]
 
     @strawberry.field
@@ -233,12 +237,14 @@ class AccountView:
         context = info.context
         tenant = context.tenants.require(context.scope.tenant_slug).config
         f = filter or InvoiceFilter()
-        flt = portal.invoice_filter(f.status.value if f.status else None, f.from_, f.to, f.search)
-        rows, more = await portal.invoices(
-            context.scope, self._pk, tenant, flt, first, portal.parse_invoice_cursor(after)
+        flt = portal_invoices.invoice_filter(f.status.value if f.status else None, f.from_, f.to, f.search)
+        rows, more = await portal_invoices.invoices(
+            context.scope, self._pk, tenant, flt, first, portal_invoices.parse_invoice_cursor(after)
         )
-        today = portal.today_in(tenant)
-        edges = [InvoiceEdge(node=invoice_of(r, today), cursor=portal.invoice_cursor(r)) for r in rows]
+        today = portal_access.today_in(tenant)
+        edges = [
+            InvoiceEdge(node=invoice_of(r, today), cursor=portal_invoices.invoice_cursor(r)) for r in rows
+        ]
         return InvoiceConnection(
             edges=edges,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
@@ -246,7 +252,7 @@ class AccountView:
 
     @strawberry.field(description="Payments received, newest first, with their allocations.")
     async def payments(self, info: Info, first: int = 20, offset: int = 0) -> list[PortalPayment]:
-        rows = await portal.payments(info.context.scope, self._pk, first, offset)
+        rows = await portal_payments.payments(info.context.scope, self._pk, first, offset)
         return [
             PortalPayment(
                 id=strawberry.ID(ids.encode_id("Payment", p.id)),
@@ -268,7 +274,11 @@ class AccountView:
             for p in rows
         ]
 
-    @strawberry.field(description="Months with activity, or the one period asked for with from and to.")
+    @strawberry.field(
+        description="The default period (from the start of the previous month, or of the account's "
+        "activity, to today), then each complete month with activity, newest first; or the one period "
+        "asked for with from and to."
+    )
     async def statements(
         self,
         info: Info,
@@ -279,10 +289,11 @@ class AccountView:
         if from_ or to:
             if not (from_ and to):
                 raise ValidationFailed("give both from and to", field="from")
-            periods = [await portal.custom_statement(context.scope, self._pk, from_, to)]
+            periods = [await portal_statements.custom_statement(context.scope, self._pk, from_, to)]
         else:
             tenant = context.tenants.require(context.scope.tenant_slug).config
-            periods = await portal.statements(context.scope, self._pk, tenant)
+            choice = await portal_statements.statements(context.scope, self._pk, tenant)
+            periods = [choice.default, *choice.months]
         return [
             StatementPeriod(
                 label=p.label, period_from=p.period_from, period_to=p.period_to, pdf_url=p.pdf_url
@@ -319,12 +330,14 @@ class AccountQuery:
     async def account(self, info: Info, id: strawberry.ID) -> AccountView:
         context = info.context
         tenant = context.tenants.require(context.scope.tenant_slug).config
-        figures = await portal.account_figures(context.scope, ids.decode_id("Account", str(id)), tenant)
+        figures = await portal_figures.account_figures(
+            context.scope, ids.decode_id("Account", str(id)), tenant
+        )
         return account_view(figures)
 
     @strawberry.field(description="One invoice of your accounts, with lines, payments and credits.")
     async def invoice(self, info: Info, id: strawberry.ID) -> PortalInvoice:
         context = info.context
-        detail = await portal.invoice(context.scope, ids.decode_id("Invoice", str(id)))
+        detail = await portal_invoices.invoice(context.scope, ids.decode_id("Invoice", str(id)))
         tenant = context.tenants.require(context.scope.tenant_slug).config
-        return invoice_of(detail.summary, portal.today_in(tenant))
+        return invoice_of(detail.summary, portal_access.today_in(tenant))

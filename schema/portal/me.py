@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.contacts import service as contacts
-from app.documents.views import brand_of
+from app.tenancy.branding import brand_of
 from schema.common import ids
 
 

@@ -14,7 +14,10 @@ from strawberry.types import Info
 from app.disputes import service as disputes
 from app.errors import LedgerportError, ValidationFailed
 from app.money import to_minor
-from app.portal import service as portal
+from app.portal import access as portal_access
+from app.portal import details as portal_details
+from app.portal import invoices as portal_invoices
+from app.portal import promises as portal_promises
 from schema.common import ids
 from schema.common.money import Money
 from schema.errors import UserError, user_errors_from
@@ -133,7 +136,7 @@ class AccountMutation:
     ) -> UpdateContactDetailsPayload:
         context = info.context
         try:
-            d = await portal.update_contact_details(
+            d = await portal_details.update_contact_details(
                 context.scope, input.name, input.phone, origin_of(context)
             )
         except LedgerportError as exc:
@@ -147,7 +150,7 @@ class AccountMutation:
         context = info.context
         try:
             customer_id = ids.decode_id("Account", str(input.account_id))
-            d = await portal.update_billing_details(
+            d = await portal_details.update_billing_details(
                 context.scope,
                 customer_id,
                 input.address,
@@ -168,7 +171,7 @@ class AccountMutation:
         context = info.context
         try:
             invoice_id = ids.decode_id("Invoice", str(input.invoice_id))
-            detail = await portal.invoice(context.scope, invoice_id)
+            detail = await portal_invoices.invoice(context.scope, invoice_id)
             dispute = await disputes.open_dispute(
                 context.scope,
                 tenant_of(context),
@@ -188,8 +191,8 @@ class AccountMutation:
         try:
             customer_id = ids.decode_id("Account", str(input.account_id))
             invoice_ids = [ids.decode_id("Invoice", str(i)) for i in input.invoice_ids]
-            currency = await portal.account_currency(context.scope, customer_id)
-            promise = await portal.promise_to_pay(
+            currency = await portal_access.account_currency(context.scope, customer_id)
+            promise = await portal_promises.promise_to_pay(
                 context.scope,
                 customer_id,
                 tenant_of(context),

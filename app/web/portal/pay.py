@@ -1,8 +1,9 @@
 """The pay page and the receipt: the one portal page that needs JavaScript (Stripe.js for the card).
 
 The page lists the account's open invoices (``?overdue=1`` preselects the overdue ones: "pay my overdue
-balance"), totals the selection, and on "Pay" calls the portal's ``startPayment`` and ``confirmPayment``
-mutations with Stripe.js tokenising the card in between. Stripe.js is loaded from
+balance", offered only when something is overdue), totals the selection, and on "Pay" calls the portal's ``startPayment`` and ``confirmPayment``
+mutations with Stripe.js tokenising the card in between. An account that owes nothing (nothing open, or
+a credit balance) is told so and offered no payment at all. Stripe.js is loaded from
 ``LEDGERPORT_STRIPE_JS_URL`` (localstripe's fake in tests and the demo). The receipt shows where the money
 went once the ``payment_intent.succeeded`` webhook has recorded it, and refreshes itself until then.
 """
@@ -16,8 +17,8 @@ from starlette.routing import Route
 from app.errors import ConfigError
 from app.payments import checkout
 from app.payments.stripe_gateway import account_for, js_url
-from app.portal import service as portal
-from app.web.portal.pages import account_of, portal_page
+from app.portal import figures as portal_figures
+from app.web.portal.handler import account_of, portal_page
 from app.web.portal.render import PortalSession, page
 from schema.common import ids
 
@@ -26,8 +27,12 @@ from schema.common import ids
 async def pay(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
     invoices = await checkout.payable_invoices(session.scope, account.pk)
-    today = portal.today_in(session.tenant.config)
-    overdue_only = request.query_params.get("overdue") == "1"
+    figures = await portal_figures.account_figures(session.scope, account.pk, session.tenant.config)
+    shown = {"title": "Pay invoices", "nav": "pay", "account": account, "figures": figures}
+    if not figures.payable:
+        return page(session, "portal/pay.html", rows=[], **shown)
+    today = figures.as_of
+    overdue_only = request.query_params.get("overdue") == "1" and figures.overdue_payable
     try:
         publishable_key = account_for(session.tenant.config.payments).publishable_key
     except ConfigError as exc:
@@ -46,13 +51,11 @@ async def pay(request: Request, session: PortalSession, form) -> Response:
     return page(
         session,
         "portal/pay.html",
-        title="Pay invoices",
-        nav="pay",
-        account=account,
         rows=rows,
         publishable_key=publishable_key,
         stripe_js_url=js_url(),
         payments=session.tenant.config.payments,
+        **shown,
     )
 
 

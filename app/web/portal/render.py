@@ -16,9 +16,9 @@ from starlette.responses import HTMLResponse
 
 from app.contacts.service import ContactProfile
 from app.documents.formatting import Formatter
-from app.documents.views import Brand, brand_of
 from app.scope import Scope
 from app.settings import PROJECT_ROOT
+from app.tenancy.branding import NEUTRAL, brand_of
 from app.tenancy.registry import TenantFile
 from schema.common import ids
 
@@ -63,18 +63,8 @@ def environment(directory: Path = PROJECT_ROOT / "templates") -> Environment:
     )
 
 
-_brands: dict[Path, Brand] = {}
-
-
-def brand(tenant: TenantFile) -> Brand:
-    """The tenant's branding (its logo as a data URI), built once per tenant file."""
-    if tenant.path not in _brands:
-        _brands[tenant.path] = brand_of(tenant)
-    return _brands[tenant.path]
-
-
-def formatter(tenant: TenantFile) -> Formatter:
-    return Formatter(tenant.config.locale)
+def formatter(tenant: TenantFile | None) -> Formatter:
+    return Formatter(tenant.config.locale if tenant else "en_US")
 
 
 def page(
@@ -87,10 +77,11 @@ def page(
     status: int = 200,
     **context,
 ) -> HTMLResponse:
+    """``template`` inside the base layout, branded as the session's tenant (or ``tenant``); a page about
+    no tenant (the chooser on a host that names none) wears Ledgerport's neutral look instead."""
     tenant = tenant or (session.tenant if session else None)
-    assert tenant is not None
     values = {
-        "brand": brand(tenant),
+        "brand": brand_of(tenant) if tenant else NEUTRAL,
         # The pages' words are English; numbers and dates follow the tenant's locale.
         "lang": "en",
         "contact": session.profile if session else None,
@@ -99,7 +90,7 @@ def page(
         "nav": nav,
         "csrf_token": session.csrf_token if session else "",
         "fmt": formatter(tenant),
-        "limits": tenant.config.support,
+        "limits": tenant.config.support if tenant else None,
         "flash": "",
         "title": "",
         "errors": {},

@@ -7,6 +7,8 @@ but cannot know the token).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -14,6 +16,7 @@ from app.auth import sessions
 from app.contacts import service as contacts
 from app.errors import AuthenticationError
 from app.web import cookies
+from app.web.auth_routes import RETURN_PARAM
 from app.web.credentials import host_tenant
 from app.web.portal.render import PortalSession, page
 
@@ -25,15 +28,19 @@ class Refused(Exception):
         self.response = response
 
 
-def _sign_in(request: Request) -> Response:
-    state = request.app.state
-    tenant = host_tenant(request, state.tenants)
+def _sign_in(request: Request, cookie_tenant: str | None = None) -> Response:
+    """Where a browser without a valid session goes: its tenant's sign-in, coming back to this page.
+
+    The tenant is the host's or, on a host that names none, the one an expired session cookie was for;
+    knowing neither, the page is a tenant chooser in Ledgerport's neutral look, so nobody is shown one
+    tenant's branding on the way to another's portal."""
+    tenants = request.app.state.tenants
+    tenant = host_tenant(request, tenants) or (tenants.get(cookie_tenant) if cookie_tenant else None)
+    back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    query = "?" + urlencode({RETURN_PARAM: back}) if request.method == "GET" else ""
     if tenant is not None:
-        return RedirectResponse(f"/auth/{tenant.config.slug}/portal/login", status_code=303)
-    first = next(iter(state.tenants))
-    return page(
-        None, "portal/signin.html", tenant=first, tenants=list(state.tenants), title="Sign in", status=401
-    )
+        return RedirectResponse(f"/auth/{tenant.config.slug}/portal/login{query}", status_code=303)
+    return page(None, "portal/signin.html", tenants=list(tenants), query=query, title="Sign in", status=401)
 
 
 async def portal_session(request: Request, form=None) -> PortalSession:
@@ -49,7 +56,7 @@ async def portal_session(request: Request, form=None) -> PortalSession:
     try:
         scope = await sessions.contact_scope(cookie.tenant_id, cookie.tenant_slug, cookie.secret)
     except AuthenticationError:
-        raise Refused(_sign_in(request)) from None
+        raise Refused(_sign_in(request, cookie.tenant_slug)) from None
     if request.method == "POST":
         presented = str((form or {}).get(cookies.CSRF_FIELD) or "")
         if not cookies.csrf_ok(state.settings, cookie.secret, presented):
