@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
 import click
 
@@ -18,6 +18,17 @@ from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
 
 TEST_CARD = "4242424242424242"
+
+
+def set_portal_origin(port: int, environ: MutableMapping[str, str] | None = None) -> str:
+    """Links in the demo's PDFs and emails name the tenant's host (``northwind.localhost``, which browsers
+    resolve to loopback); without this they said ``https://`` on port 443, where nothing listens. An
+    operator's own setting wins."""
+    from app.portal.links import ORIGIN_ENV
+
+    env = os.environ if environ is None else environ
+    env.setdefault(ORIGIN_ENV, f"http://{{host}}:{port}")
+    return env[ORIGIN_ENV]
 
 
 def start_stripe(registry: TenantRegistry, app_base: str) -> str:
@@ -85,6 +96,7 @@ def run_demo(
     info = run_with_db(settings, lambda: prepare_demo(registry))
     people = run_with_db(settings, lambda: invite_demo_people(registry))
     set_demo_secrets(registry)
+    set_portal_origin(port)
     base = f"http://{host}:{port}"
     stripe_note = start_stripe(registry, base)
     print_banner(base, info, people, start_provider(people), stripe_note)
