@@ -130,6 +130,7 @@ class IntercompanyDirection(StrEnum):
 class AlertStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
     RESOLVED = "resolved"
 
 
