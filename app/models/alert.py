@@ -17,6 +17,7 @@ from tortoise import fields
 from app.models.base import TenantOwned, Timestamped, currency_field, money_field
 from app.models.enums import AlertSeverity, AlertStatus
 
+
 class Alert(TenantOwned, Timestamped):
     id = fields.IntField(primary_key=True)
     customer = fields.ForeignKeyField(
@@ -33,10 +34,14 @@ class Alert(TenantOwned, Timestamped):
     message = fields.CharField(max_length=500)
     details = fields.JSONField(default=dict)
     # The condition's figures, refreshed by every evaluation: what escalation compares and lists sort by.
-    level = fields.SmallIntField(default=0, db_default=0)  # the rule's stage (overdue: threshold passed; KYC: 1 = overdue)
+    level = fields.SmallIntField(
+        default=0, db_default=0
+    )  # the rule's stage (overdue: threshold passed; KYC: 1 = overdue)
     amount = money_field(null=True)  # base currency minor units; None for rules without an amount
     currency = currency_field(null=True)
-    items = fields.IntField(default=1, db_default=1)  # invoices, disputes, letters, promises or payments affected
+    items = fields.IntField(
+        default=1, db_default=1
+    )  # invoices, disputes, letters, promises or payments affected
     due_on = fields.DateField(null=True)  # the oldest item's due date: days overdue = today - due_on
     escalated_at = fields.DatetimeField(null=True)
     acknowledged_by = fields.CharField(max_length=254, null=True)
