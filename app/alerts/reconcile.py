@@ -41,11 +41,10 @@ class Plan:
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many alerts were opened, and (only the kinds that happened) escalated, reopened, ..."""
         kinds = [e[1] for e in self.events]
-        return {
-            "opened": len(self.inserts),
-            **{k: kinds.count(k) for k in ("escalated", "reopened", "eased", "woken", "closed")},
-        }
+        changed = {k: kinds.count(k) for k in ("escalated", "reopened", "eased", "woken", "closed")}
+        return {"opened": len(self.inserts), **{k: n for k, n in changed.items() if n}}
 
 
 def snapshot(alert: Alert) -> dict[str, Any]:

@@ -121,14 +121,16 @@ class AlertOrder(StrEnum):
 
 
 _RANK = "CASE a.severity WHEN 'critical' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END"
+# Within any order: the most severe first, then the oldest (alerts without a date last), then the newest.
+_THEN = f"{_RANK} DESC, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id DESC"
 _ORDER_SQL = {
-    AlertOrder.SEVERITY: f"{_RANK} DESC, CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id DESC",
+    AlertOrder.SEVERITY: _THEN,
     AlertOrder.NEWEST: "a.created_at DESC, a.id DESC",
-    AlertOrder.CUSTOMER: f"cu.legal_name, cu.id, {_RANK} DESC, a.id DESC",
-    AlertOrder.OWNER: f"cu.sales_owner, {_RANK} DESC, cu.legal_name, a.id DESC",
-    AlertOrder.RULE: f"a.rule, {_RANK} DESC, a.id DESC",
-    AlertOrder.AMOUNT: "CASE WHEN a.amount IS NULL THEN 1 ELSE 0 END, a.amount DESC, a.id DESC",
-    AlertOrder.DAYS_OVERDUE: "CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, a.id DESC",
+    AlertOrder.CUSTOMER: f"cu.legal_name, cu.id, {_THEN}",
+    AlertOrder.OWNER: f"cu.sales_owner, cu.legal_name, cu.id, {_THEN}",
+    AlertOrder.RULE: f"a.rule, {_THEN}",
+    AlertOrder.AMOUNT: f"CASE WHEN a.amount IS NULL THEN 1 ELSE 0 END, a.amount DESC, {_THEN}",
+    AlertOrder.DAYS_OVERDUE: f"CASE WHEN a.due_on IS NULL THEN 1 ELSE 0 END, a.due_on, {_THEN}",
 }
 
 

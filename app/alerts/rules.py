@@ -27,7 +27,7 @@ from typing import Any
 from app.alerts.repositories import conditions
 from app.customers import service as customers
 from app.customers.filters import CustomerFilter
-from app.fx.service import Converter, MissingRate
+from app.fx.service import Converter, MissingRate, all_rates
 from app.models.enums import AlertSeverity
 from app.money import format_decimal_string, to_minor
 from app.scope import Scope
@@ -80,6 +80,14 @@ class RuleContext:
     @property
     def minimum(self) -> int:
         return to_minor(self.alerts.minimum_amount, self.base_currency)
+
+
+async def context_for(
+    scope: Scope, config: TenantConfig, today: date, customer_ids: frozenset[int] | None = None
+) -> RuleContext:
+    """The context of an evaluation of ``config``'s tenant as of ``today`` (rates of that day)."""
+    fx = await all_rates(scope, config.base_currency, today)
+    return RuleContext(today, config.base_currency, fx, config, customer_ids)
 
 
 RuleFn = Callable[[Scope, RuleContext], Awaitable[list[Candidate]]]

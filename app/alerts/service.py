@@ -15,7 +15,7 @@ from app import clock
 from app.alerts import repository
 from app.alerts.reconcile import Plan, reconcile, snapshot
 from app.alerts.repository import AlertFilter, AlertOrder
-from app.alerts.rules import RULES, Candidate, RuleContext
+from app.alerts.rules import RULES, Candidate, RuleContext, context_for
 from app.audit import service as audit
 from app.auth.permissions import require
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -76,8 +76,7 @@ async def _apply(
 async def evaluate(scope: Scope, config: TenantConfig, today: date) -> Evaluation:
     """Run every rule as of ``today`` (the tenant's date) and reconcile the tenant's alerts with it."""
     require(scope, "alerts.manage")
-    fx = await all_rates(scope, config.base_currency, today)
-    ctx = RuleContext(today=today, base_currency=config.base_currency, fx=fx, config=config)
+    ctx = await context_for(scope, config, today)
     candidates = [c for rule in RULES.values() for c in await rule.find(scope, ctx)]
     plan = await _apply(scope, ctx, list(RULES), candidates, {r.name: r.cleared for r in RULES.values()})
     counts = plan.counts
