@@ -121,6 +121,31 @@ async def test_given_a_worsening_condition_then_the_one_alert_escalates_and_keep
     assert await service.history(scope_b, [opened.id]) == {}  # another tenant's history: nothing
 
 
+async def test_given_a_part_payment_then_the_alert_eases_in_place(scope_a, scope_b, registry):
+    config = everything(registry)
+    c = await builders.customer(scope_a, "Slow")
+    oldest = await builders.invoice(scope_a, c, 10000, "2026-02-01", "2026-03-01")  # 121 days
+    await builders.invoice(scope_a, c, 20000, "2026-04-20", "2026-05-20")  # 41 days
+    await service.evaluate(scope_a, config, TODAY)
+    critical = await only(scope_a, "invoice_overdue")
+
+    await builders.payment(scope_a, c, 10000, "2026-06-30", allocate=[(oldest, 10000, "2026-06-30")])
+    result = await service.evaluate(scope_a, config, TODAY)
+    eased = await only(scope_a, "invoice_overdue")
+
+    assert result.changes == {"eased": 1}
+    assert (critical.severity, critical.items, critical.amount) == ("critical", 2, 30000)
+    assert (eased.id, eased.severity, eased.level, eased.items, eased.amount) == (
+        critical.id,
+        "warning",
+        30,
+        1,
+        20000,
+    )
+    (event,) = (await service.history(scope_a, [eased.id]))[eased.id]
+    assert (event.kind, event.before["severity"], event.after["severity"]) == ("eased", "critical", "warning")
+
+
 async def test_given_an_acknowledged_alert_then_only_a_rise_in_severity_reopens_it(
     scope_a, scope_b, registry
 ):

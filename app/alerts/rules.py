@@ -99,7 +99,6 @@ class Rule:
     find: RuleFn
     #: Why an open alert of this rule is closed when its condition no longer holds.
     cleared: str
-    has_amount: bool = True
 
 
 def _plural(n: int, word: str) -> str:
@@ -235,22 +234,47 @@ async def kyc_review(scope: Scope, ctx: RuleContext) -> list[Candidate]:
     return out
 
 
+def _candidates(
+    rule: str,
+    rows: list[dict[str, Any]],
+    ctx: RuleContext,
+    message: Callable[[_PerCustomer, date | None], str],
+    *,
+    material: bool = False,
+    first_due: dict[int, date] | None = None,
+) -> list[Candidate]:
+    """One candidate per customer of a rule's grouped rows (``first_due`` overrides the oldest date)."""
+    out = []
+    for customer_id, c in _per_customer(rows, ctx.fx).items():
+        if material and not _material(c, ctx):
+            continue
+        due_on = first_due[customer_id] if first_due else c.due_on
+        out.append(
+            Candidate(
+                rule=rule,
+                customer_id=customer_id,
+                message=message(c, due_on),
+                amount=c.amount,
+                items=c.items,
+                due_on=due_on,
+                details=_details(c),
+            )
+        )
+    return out
+
+
 async def letter_of_credit_expiring(scope: Scope, ctx: RuleContext) -> list[Candidate]:
     end = ctx.today + timedelta(days=ctx.alerts.letter_of_credit_expiry_days)
     rows = await conditions.letters_expiring(scope, ctx.today, end, ctx.customer_ids)
-    return [
-        Candidate(
-            rule="letter_of_credit_expiring",
-            customer_id=customer_id,
-            message=f"{_plural(c.items, 'letter')} of credit or guarantee covering "
-            f"{ctx.money(c.amount)} expire from {c.due_on}.",
-            amount=c.amount,
-            items=c.items,
-            due_on=c.due_on,
-            details=_details(c),
-        )
-        for customer_id, c in _per_customer(rows, ctx.fx).items()
-    ]
+    return _candidates(
+        "letter_of_credit_expiring",
+        rows,
+        ctx,
+        lambda c, due: (
+            f"{_plural(c.items, 'letter')} of credit or guarantee covering {ctx.money(c.amount)} "
+            f"expire from {due}."
+        ),
+    )
 
 
 async def dispute_past_sla(scope: Scope, ctx: RuleContext) -> list[Candidate]:
@@ -268,61 +292,43 @@ async def dispute_past_sla(scope: Scope, ctx: RuleContext) -> list[Candidate]:
             found.append((datetime.combine(r["due_on"], time(0), UTC) + hours).date())
         first = min(found)
         deadlines[r["customer_id"]] = min(first, deadlines.get(r["customer_id"], first))
-    out = []
-    for customer_id, c in _per_customer(rows, ctx.fx).items():
-        if not _material(c, ctx):
-            continue
-        out.append(
-            Candidate(
-                rule="dispute_past_sla",
-                customer_id=customer_id,
-                message=f"{_plural(c.items, 'open dispute')} of "
-                f"{ctx.money(c.amount)} past the SLA "
-                f"(the first since {deadlines[customer_id]}).",
-                amount=c.amount,
-                items=c.items,
-                due_on=deadlines[customer_id],
-                details=_details(c),
-            )
-        )
-    return out
+    return _candidates(
+        "dispute_past_sla",
+        rows,
+        ctx,
+        lambda c, due: (
+            f"{_plural(c.items, 'open dispute')} of {ctx.money(c.amount)} past the SLA "
+            f"(the first since {due})."
+        ),
+        material=True,
+        first_due=deadlines,
+    )
 
 
 async def promise_broken(scope: Scope, ctx: RuleContext) -> list[Candidate]:
     rows = await conditions.broken_promises(scope, ctx.today, ctx.customer_ids)
-    return [
-        Candidate(
-            rule="promise_broken",
-            customer_id=customer_id,
-            message=f"{_plural(c.items, 'promise')} to pay "
-            f"{ctx.money(c.amount)} not kept (the first "
-            f"due {c.due_on}).",
-            amount=c.amount,
-            items=c.items,
-            due_on=c.due_on,
-            details=_details(c),
-        )
-        for customer_id, c in _per_customer(rows, ctx.fx).items()
-    ]
+    return _candidates(
+        "promise_broken",
+        rows,
+        ctx,
+        lambda c, due: (
+            f"{_plural(c.items, 'promise')} to pay {ctx.money(c.amount)} not kept (the first due {due})."
+        ),
+    )
 
 
 async def payment_failed(scope: Scope, ctx: RuleContext) -> list[Candidate]:
     since = ctx.today - timedelta(days=FAILED_PAYMENT_LOOKBACK_DAYS)
     rows = await conditions.failed_payments(scope, since, ctx.customer_ids)
-    return [
-        Candidate(
-            rule="payment_failed",
-            customer_id=customer_id,
-            message=f"{_plural(c.items, 'card payment')} of "
-            f"{ctx.money(c.amount)} failed (the first on "
-            f"{c.due_on}) and nothing was paid since.",
-            amount=c.amount,
-            items=c.items,
-            due_on=c.due_on,
-            details=_details(c),
-        )
-        for customer_id, c in _per_customer(rows, ctx.fx).items()
-    ]
+    return _candidates(
+        "payment_failed",
+        rows,
+        ctx,
+        lambda c, due: (
+            f"{_plural(c.items, 'card payment')} of {ctx.money(c.amount)} failed (the first on "
+            f"{due}) and nothing was paid since."
+        ),
+    )
 
 
 RULES: dict[str, Rule] = {
@@ -331,7 +337,7 @@ RULES: dict[str, Rule] = {
         Rule("invoice_overdue", invoice_overdue, "nothing is overdue past the first threshold any more "
              "(paid, credited, written off or disputed)"),
         Rule("credit_limit_exceeded", credit_limit_exceeded, "no longer over the credit limit"),
-        Rule("kyc_review", kyc_review, "KYC review done: the next review is no longer due", has_amount=False),
+        Rule("kyc_review", kyc_review, "KYC review done: the next review is no longer due"),
         Rule("letter_of_credit_expiring", letter_of_credit_expiring, "no cover expiring soon any more "
              "(renewed, replaced, drawn or expired)"),
         Rule("dispute_past_sla", dispute_past_sla, "no open dispute past its SLA any more"),
