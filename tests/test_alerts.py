@@ -279,6 +279,28 @@ async def test_the_database_refuses_a_second_live_alert_for_a_customer_and_rule(
     )
 
 
+async def test_an_alert_kept_by_the_migration_gets_its_figures_on_the_next_evaluation(
+    scope_a, scope_b, registry
+):
+    c = await builders.customer(scope_a, "Migrated")
+    await builders.invoice(scope_a, c, 10000, "2026-04-01", "2026-05-01")
+    kept = await Alert.create(
+        tenant_id=scope_a.tenant_id,
+        customer_id=c.id,
+        rule="invoice_overdue",
+        status=AlertStatus.ACKNOWLEDGED,
+        dedupe_key="invoice_overdue:99:30",
+        live_key=f"invoice_overdue:{c.id}",
+        message="Invoice INV-9 is more than 30 days overdue (35 days).",
+    )
+
+    await service.evaluate(scope_a, everything(registry), date(2026, 6, 5))
+
+    refreshed = await only(scope_a, "invoice_overdue")
+    assert (refreshed.id, refreshed.status) == (kept.id, "acknowledged")
+    assert (refreshed.amount, refreshed.currency, refreshed.items, refreshed.level) == (10000, "USD", 1, 30)
+
+
 async def test_days_overdue_count_in_the_tenants_time_zone_across_a_month_end(scope_a, scope_b, registry):
     """03:00 UTC on 1 July is still 30 June in Chicago: an invoice due 31 May is 30 days overdue there
     (no alert past 30 days yet), though the UTC date would make it 31."""

@@ -21,9 +21,6 @@ from app.alerts.rules import SEVERITY_RANK, Candidate
 from app.models import Alert
 from app.models.enums import AlertSeverity, AlertStatus
 
-#: The figures of an alert that an evaluation refreshes.
-FIGURES = ("severity", "level", "amount", "items", "due_on", "message", "details")
-
 
 def key_of(rule: str, customer_id: int) -> str:
     """The ``live_key`` of a rule's alert for a customer: unique per tenant while the alert is live."""
@@ -72,13 +69,9 @@ def _worse_and_better(alert: Alert, c: Candidate) -> tuple[bool, bool]:
     return any(new > old for old, new in pairs), any(new < old for old, new in pairs)
 
 
-def new_row(c: Candidate, base_currency: str, now: datetime) -> dict[str, Any]:
-    key = key_of(c.rule, c.customer_id)
+def _figures(c: Candidate, base_currency: str) -> dict[str, Any]:
+    """The columns of an alert that a candidate sets, and that a refresh compares and rewrites."""
     return {
-        "rule": c.rule,
-        "customer_id": c.customer_id,
-        "live_key": key,
-        "dedupe_key": f"{key}:{now:%Y%m%dT%H%M%S.%f}",  # this occurrence
         "severity": c.severity,
         "level": c.level,
         "amount": c.amount,
@@ -90,15 +83,24 @@ def new_row(c: Candidate, base_currency: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def _refresh(plan: Plan, alert: Alert, c: Candidate, today: date, now: datetime) -> None:
+def new_row(c: Candidate, base_currency: str, now: datetime) -> dict[str, Any]:
+    key = key_of(c.rule, c.customer_id)
+    return {
+        "rule": c.rule,
+        "customer_id": c.customer_id,
+        "live_key": key,
+        "dedupe_key": f"{key}:{now:%Y%m%dT%H%M%S.%f}",  # this occurrence
+        **_figures(c, base_currency),
+    }
+
+
+def _refresh(plan: Plan, alert: Alert, c: Candidate, base_currency: str, today: date, now: datetime) -> None:
     before = snapshot(alert)
     worse, better = _worse_and_better(alert, c)
     severity_rose = SEVERITY_RANK[c.severity] > SEVERITY_RANK[AlertSeverity(alert.severity)]
-    changed = {
-        f for f in FIGURES if getattr(alert, f) != (c.message[:500] if f == "message" else getattr(c, f))
-    }
-    for f in changed:
-        setattr(alert, f, c.message[:500] if f == "message" else getattr(c, f))
+    changed = {name for name, value in _figures(c, base_currency).items() if getattr(alert, name) != value}
+    for name, value in _figures(c, base_currency).items():
+        setattr(alert, name, value)
     kind, note = "", ""
     if worse:
         kind = "escalated"
@@ -151,7 +153,7 @@ def reconcile(
     for key, c in found.items():
         alert = open_by_key.get(key)
         if alert is not None:
-            _refresh(plan, alert, c, today, now)
+            _refresh(plan, alert, c, base_currency, today, now)
             continue
         quiet = dismissed_by_key.get(key)
         if quiet is not None:
