@@ -127,6 +127,10 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         dedupe_key=f"overdue:{tag}",
         message="late",
     )
+    rows[m.AlertEvent] = await m.AlertEvent.create(
+        **t, alert=rows[m.Alert], customer=customer, at=datetime(2026, 1, 31, tzinfo=UTC), kind="acknowledged",
+        by="test",
+    )  # fmt: skip
     rows[m.FxRate] = await m.FxRate.create(
         **t,
         currency="EUR",

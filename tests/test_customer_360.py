@@ -104,7 +104,9 @@ async def test_given_the_worked_example_then_invoices_payments_and_alerts_are_co
 
     example = await builders.worked_example(scope_a)
     await builders.worked_example(scope_b)
-    await alerts.evaluate(scope_a, registry.require("northwind").config, date(2026, 6, 30))
+    config = registry.require("northwind").config
+    everything = config.model_copy(update={"alerts": config.alerts.model_copy(update={"minimum_amount": 0})})
+    await alerts.evaluate(scope_a, everything, date(2026, 6, 30))  # INV-1's 600.00 is below the minimum
 
     body = (
         await gql(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
 import uvicorn
 
-from app.models.enums import ContactRole, PaymentStatus
+from app.alerts import service as alerts
+from app.alerts.repository import AlertFilter
+from app.models.enums import AlertStatus, ContactRole, PaymentStatus
 from app.payments import checkout, repository
 from app.payments.checkout import StartPayment
 from app.receivables.service import balances_by_customer
@@ -20,6 +22,13 @@ from tests.stripe_fixtures import DECLINED_CARD, event, free_port, intent, pay, 
 from tests.test_payments_checkout import contact
 
 TODAY = date(2026, 6, 1)
+ON = int(datetime(2026, 6, 1, 17, 0, tzinfo=UTC).timestamp())  # events of TODAY (in Chicago too)
+
+
+async def live_alerts(scope):
+    return (await alerts.list_alerts(scope, AlertFilter(unresolved=True)))[0]
+
+
 _ids = itertools.count(1)
 
 
@@ -159,15 +168,63 @@ async def test_given_a_declined_card_then_the_failure_is_recorded_alerted_and_no
 
     declined = await pay(stripe_env, "northwind", start.payment_intent_id, card=DECLINED_CARD)
     failed = await intent(stripe_env, "northwind", start.payment_intent_id)
-    answer = await deliver(client, "northwind", event("evt_no", "payment_intent.payment_failed", failed))
+    answer = await deliver(client, "northwind", event("evt_no", "payment_intent.payment_failed", failed, ON))
 
     assert "error" in declined and failed["status"] == "requires_payment_method"
     assert answer.json()["outcome"] == "failure recorded"
     payment = await repository.payment(scope_a, start.payment_id)
     assert payment.status == PaymentStatus.FAILED and payment.failure_message
-    alert = await repository.raise_alert(scope_a, f"payment_failed:{failed['id']}")
-    assert alert.rule == "payment_failed" and alert.customer_id == acme.id
+    (alert,) = await live_alerts(scope_a)
+    assert (alert.rule, alert.customer_id, alert.amount, alert.items) == (
+        "payment_failed",
+        acme.id,
+        10_000,
+        1,
+    )
+    assert await live_alerts(scope_b) == []
     assert await data.open_amounts(scope_a, one) == [10_000]
+
+
+async def test_given_a_failure_event_after_the_payment_succeeded_then_no_alert_is_raised(
+    stripe_env, client, registry, scope_a, scope_b
+):
+    """The bug this fixes: a late payment_failed left the payment SUCCEEDED but alerted anyway."""
+    acme, one, _, _ = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id])
+    paid = await pay(stripe_env, "northwind", start.payment_intent_id)
+
+    await deliver(client, "northwind", event("evt_ok", "payment_intent.succeeded", paid, ON))
+    late = await deliver(
+        client,
+        "northwind",
+        event("evt_late", "payment_intent.payment_failed", paid | {"status": "failed"}, ON),
+    )
+
+    assert late.json()["outcome"] == "failure ignored: payment already final"
+    assert (await repository.payment(scope_a, start.payment_id)).status == PaymentStatus.SUCCEEDED
+    assert await live_alerts(scope_a) == []
+    assert await data.open_amounts(scope_a, one) == [0]
+
+
+async def test_given_a_declined_card_then_a_success_closes_the_alert_as_paid(
+    stripe_env, client, registry, scope_a, scope_b
+):
+    acme, one, _, _ = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id])
+    await pay(stripe_env, "northwind", start.payment_intent_id, card=DECLINED_CARD)
+    failed = await intent(stripe_env, "northwind", start.payment_intent_id)
+    await deliver(client, "northwind", event("evt_no", "payment_intent.payment_failed", failed, ON))
+    (raised,) = await live_alerts(scope_a)
+
+    # The payer tries another card on the same intent, and Stripe says it succeeded.
+    paid = failed | {"status": "succeeded", "amount_received": failed["amount"]}
+    await deliver(client, "northwind", event("evt_ok", "payment_intent.succeeded", paid, ON + 3600))
+
+    assert await live_alerts(scope_a) == []
+    (closed,) = (await alerts.list_alerts(scope_a, AlertFilter(status=AlertStatus.RESOLVED)))[0]
+    assert closed.id == raised.id
+    assert closed.resolution_note == f"paid: card payment {start.payment_intent_id} succeeded"
+    assert await data.open_amounts(scope_a, one) == [0]
 
 
 @pytest.mark.parametrize("who", ["forged", "cloudly's secret", "too old"])

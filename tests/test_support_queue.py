@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from app.disputes import service as disputes
 from app.models.enums import StaffRole
@@ -213,12 +214,14 @@ async def test_given_an_invoice_disputed_in_full_then_it_raises_no_overdue_alert
     a = await system_scope("northwind")
     old = w.x_invoices[0]
 
+    everything = northwind.alerts.model_copy(update={"minimum_amount": Decimal(0)})
+    ctx = await rules.context_for(a, northwind.model_copy(update={"alerts": everything}), w.today)
     await disputes.open_dispute(carla, northwind, old.id, 10000, "pricing", "")
-    partly = {c.invoice_id: c.details["disputed"] for c in await rules.invoice_overdue(a, northwind, w.today)}
+    partly = {c.customer_id: (c.amount, c.items) for c in await rules.invoice_overdue(a, ctx)}
     await disputes.open_dispute(carla, northwind, old.id, 50000, "quantity", "")
-    fully = await rules.invoice_overdue(a, northwind, w.today)
+    fully = await rules.invoice_overdue(a, ctx)
 
-    assert partly == {old.id: 10000}
+    assert partly == {w.x.id: (60000 - 10000, 1)}  # open 600.00, less what the dispute holds
     assert fully == []
 
 

@@ -1,1 +1,2 @@
-"""Alerts: rules evaluated periodically and on demand, deduplicated, acknowledged and resolved by staff."""
+"""Alerts: one live alert per customer and rule, kept in step with its condition by every evaluation
+(escalated, eased, closed with a note) and worked by staff (acknowledged, snoozed, resolved); docs/alerts.md."""

@@ -31,7 +31,11 @@ def alerts_evaluate(tenant_slug: str) -> None:
         return await evaluate_tenant(registry.require(tenant_slug).config)
 
     result = run_with_db(settings, work)
-    click.echo(f"{tenant_slug}: {result.created} new alerts ({result.candidates} conditions found)")
+    changed = ", ".join(f"{n} {kind}" for kind, n in result.changes.items() if n)
+    click.echo(
+        f"{tenant_slug}: {result.created} new alerts{f', {changed}' if changed else ''} "
+        f"({result.candidates} conditions found; {result.live} alerts not resolved)"
+    )
 
 
 @main.group()

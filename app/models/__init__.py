@@ -3,7 +3,7 @@
 ``TENANT_OWNED`` lists the models that carry ``tenant_id``; the tenancy tests walk it.
 """
 
-from app.models.alert import Alert
+from app.models.alert import Alert, AlertEvent
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
@@ -50,6 +50,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     LetterOfCredit,
     IntercompanyBalance,
     Alert,
+    AlertEvent,
     FxRate,
     AuditEvent,
     ApiToken,
@@ -61,6 +62,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
 __all__ = [
     "TENANT_OWNED",
     "Alert",
+    "AlertEvent",
     "ApiToken",
     "AuditEvent",
     "AuthSession",

@@ -134,6 +134,7 @@ class IntercompanyDirection(StrEnum):
 class AlertStatus(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
     RESOLVED = "resolved"
 
 

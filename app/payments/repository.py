@@ -22,7 +22,6 @@ from tortoise.transactions import in_transaction
 
 from app.db.scoping import new_row, scoped
 from app.models import (
-    Alert,
     CustomerAccount,
     Dispute,
     Invoice,
@@ -184,15 +183,6 @@ async def dispute_by_external_id(scope: Scope, external_id: str) -> Dispute | No
 
 async def insert_dispute(scope: Scope, **values) -> Dispute:
     row = new_row(Dispute, scope, **values)
-    await row.save()
-    return row
-
-
-async def raise_alert(scope: Scope, dedupe_key: str, **values) -> Alert:
-    existing = await scoped(Alert, scope).filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
-    row = new_row(Alert, scope, dedupe_key=dedupe_key, **values)
     await row.save()
     return row
 

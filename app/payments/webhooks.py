@@ -5,7 +5,9 @@
 * Every event id is stored once; a repeat is acknowledged and ignored.
 * ``payment_intent.succeeded`` records the payment and its allocations through ``service.apply_payment``
   (idempotent by intent id). ``processing`` and ``payment_failed`` only move a payment that has not
-  succeeded (pending < failed < succeeded), so a late ``processing`` never undoes a success.
+  succeeded (pending < failed < succeeded), so a late ``processing`` never undoes a success. A failure
+  that moved nothing (the payment had succeeded or was refunded) raises no alert; a recorded one, and a
+  success, re-evaluate the customer's ``payment_failed`` alert (app.alerts), which a success closes.
 * ``charge.refunded`` and ``charge.dispute.created`` need the payment; when they arrive first they wait
   (stored, unprocessed) and are applied right after the payment is recorded.
 * Unknown types are stored and ignored.
@@ -21,9 +23,10 @@ from zoneinfo import ZoneInfo
 import stripe
 
 from app import clock
+from app.alerts import service as alerts
 from app.errors import LedgerportError
 from app.models import Payment, StripeEvent
-from app.models.enums import AlertSeverity, DisputeKind, PaymentMethod, PaymentStatus
+from app.models.enums import DisputeKind, PaymentMethod, PaymentStatus
 from app.payments import repository, service
 from app.payments.allocation import AllocationPlan
 from app.payments.service import PaymentRequest
@@ -163,6 +166,10 @@ async def _succeeded(scope: Scope, intent: dict, on: date) -> str:
             stripe_payment_intent_id=intent["id"],
         ),
     )
+    # A success settles an earlier failure: the customer's open payment_failed alert closes as paid.
+    await alerts.refresh_payment_failed(
+        scope, int(meta["customer_id"]), on, paid_note=f"paid: card payment {intent['id']} succeeded"
+    )
     return RECORDED
 
 
@@ -188,15 +195,11 @@ async def _failed(scope: Scope, intent: dict, on: date) -> str:
     payment = await _move(scope, intent, on, PaymentStatus.FAILED)
     if payment is None:
         return "ignored"
-    await repository.raise_alert(
-        scope,
-        f"payment_failed:{intent['id']}",
-        customer_id=payment.customer_id,
-        rule="payment_failed",
-        severity=AlertSeverity.WARNING,
-        message=f"A card payment of {payment.currency} failed: {payment.failure_message or 'declined'}",
-        details={"payment_intent": intent["id"], "payment_id": payment.id},
-    )
+    if payment.status != PaymentStatus.FAILED:
+        # Already succeeded or refunded: the failure changed nothing, so nothing to alert anyone about.
+        return "failure ignored: payment already final"
+    # The customer's one payment_failed alert, from the rule itself (a customer who paid since has none).
+    await alerts.refresh_payment_failed(scope, payment.customer_id, on, paid_note="paid")
     return "failure recorded"
 
 

@@ -74,6 +74,8 @@ class AlertConfig(_Strict):
     letter_of_credit_expiry_days: int = Field(default=30, ge=1)
     kyc_due_days: int = Field(default=30, ge=0)
     evaluate_every_minutes: int = Field(default=15, ge=1)
+    # Overdue and disputes-past-SLA alerts need at least this amount (base currency) per customer.
+    minimum_amount: Decimal = Field(default=Decimal("0"), ge=0)
 
 
 class OidcClientConfig(_Strict):

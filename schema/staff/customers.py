@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.alerts import service as alert_service
+from app.alerts.repository import AlertFilter, AlertOrder
 from app.collections import service as collections
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
@@ -311,7 +312,11 @@ class Customer:
     ) -> Connection[AlertNode]:
         page = page_of(first, after, info.context.settings.max_page_size)
         rows, total = await alert_service.list_alerts(
-            info.context.scope, offset=page.offset, limit=page.limit, customer_id=self._account.id
+            info.context.scope,
+            AlertFilter(customer_id=self._account.id),
+            AlertOrder.NEWEST,
+            offset=page.offset,
+            limit=page.limit,
         )
         return connection_of(rows, page, total, alert_node)
 
