@@ -71,11 +71,11 @@ PRODUCTS = [
 ]
 PLANS = [("Cloudly Team plan", 490.0), ("Cloudly Business plan", 1490.0), ("Cloudly Enterprise plan", 4900.0)]
 BEHAVIOURS = [
-    ("prompt", 45),
+    ("prompt", 47),
     ("late", 20),
     ("partial", 12),
     ("disputer", 8),
-    ("over_limit", 5),
+    ("over_limit", 3),
     ("on_account", 10),
 ]
 DISPUTE_REASONS = ["pricing", "damaged_goods", "short_shipment", "duplicate_billing", "service_level"]

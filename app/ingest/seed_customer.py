@@ -50,7 +50,10 @@ class CustomerSeeder:
         currency = rnd.choices([c for c, _ in self.p.currencies], [w for _, w in self.p.currencies])[0]
         terms = rnd.choice(self.p.terms)
         name = f"{rnd.choice(WORDS_A)} {rnd.choice(WORDS_B)} {self.index}"
-        kyc_next = self.today + timedelta(days=rnd.randint(-20, 365))
+        # A compliance team keeps most reviews current: 3 in 100 fall due within two weeks or lapsed.
+        kyc_next = self.today + timedelta(
+            days=rnd.randint(15, 380) if rnd.random() < 0.97 else rnd.randint(-20, 14)
+        )
         customer: dict[str, Any] = {
             "externalId": self.ext,
             "accountNumber": f"{self.p.prefix}-{100000 + self.index}",
@@ -146,6 +149,23 @@ class CustomerSeeder:
         }
         return invoice, total
 
+    def pay(self, batch: Batch, invoice: dict, day: date, minor: int, currency: str, reference: str) -> None:
+        """One payment received on ``day``, allocated in full to ``invoice``."""
+        batch["payments"].append(
+            {
+                "externalId": self.next_id("PAY"),
+                "customer": self.ext,
+                "receivedDate": day.isoformat(),
+                "currency": currency,
+                "amount": amount(minor, currency),
+                "method": "direct_debit"
+                if self.p.subscription
+                else self.rnd.choice(["wire", "ach", "check", "card"]),
+                "reference": reference,
+                "allocations": [{"invoice": invoice["externalId"], "amount": amount(minor, currency)}],
+            }
+        )
+
     def settle(
         self, batch: Batch, invoice: dict, total: int, currency: str, issue: date, terms: int, behaviour: str
     ) -> int:
@@ -204,24 +224,15 @@ class CustomerSeeder:
             pay = total_to_pay
             if behaviour == "partial":
                 pay = max(1, round(total_to_pay * rnd.uniform(0.4, 0.9)))
-            allocation = {"invoice": invoice["externalId"], "amount": amount(pay, currency)}
-            batch["payments"].append(
-                {
-                    "externalId": self.next_id("PAY"),
-                    "customer": self.ext,
-                    "receivedDate": paid_on.isoformat(),
-                    "currency": currency,
-                    "amount": amount(pay, currency),
-                    "method": "direct_debit"
-                    if self.p.subscription
-                    else rnd.choice(["wire", "ach", "check", "card"]),
-                    "reference": f"REM-{rnd.randint(100000, 999999)}",
-                    "allocations": [allocation],
-                }
-            )
+            self.pay(batch, invoice, paid_on, pay, currency, f"REM-{rnd.randint(100000, 999999)}")
             settled += pay
-        if settled < total and self.today - due > timedelta(days=180) and rnd.random() < 0.25:
-            # Old debts of chronic late payers are partly given up.
+            # Most short payers settle the balance a month or two later; the rest ages.
+            balance_on = paid_on + timedelta(days=rnd.randint(20, 70))
+            if pay < total_to_pay and balance_on <= self.today and rnd.random() < 0.8:
+                self.pay(batch, invoice, balance_on, total_to_pay - pay, currency, "balance of invoice")
+                settled = total
+        if settled < total and self.today - due > timedelta(days=180) and rnd.random() < 0.75:
+            # Debts half a year past due are mostly given up, as a credit controller would.
             written_off = total - settled
             batch["writeOffs"].append(
                 {
