@@ -196,3 +196,26 @@ def count_queries(db, monkeypatch) -> QueryCounter:
 
         monkeypatch.setattr(conn, name, wrap())
     return counter
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    session.config._ledgerport_exitstatus = exitstatus
+
+
+def pytest_unconfigure(config) -> None:
+    """A test that leaves a non-daemon thread behind (an unclosed aiosqlite connection, a server) keeps the
+    process from exiting: CI would wait out its whole time limit on a suite that already finished. Name the
+    threads and exit non-zero instead."""
+    import sys
+    import threading
+
+    lingering = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    for thread in lingering:
+        thread.join(timeout=5)
+    lingering = [t for t in lingering if t.is_alive()]
+    if lingering:
+        names = ", ".join(t.name for t in lingering)
+        sys.stderr.write(f"\nerror: tests left non-daemon threads running, which would hang the run: {names}\n")
+        sys.stderr.flush()
+        status = getattr(config, "_ledgerport_exitstatus", 0)
+        os._exit(int(status) or 3)
