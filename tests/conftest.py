@@ -209,13 +209,28 @@ def pytest_unconfigure(config) -> None:
     import sys
     import threading
 
-    lingering = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    def target(thread) -> str:
+        function = getattr(thread, "_target", None)
+        if function is None:  # a Thread subclass: its class says what it is
+            return f"{type(thread).__module__}.{type(thread).__qualname__}"
+        return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', '?')}"
+
+    # Executor workers are joined by the interpreter's own exit hooks: they never hang it.
+    lingering = [
+        t
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+        and not t.daemon
+        and not target(t).startswith("concurrent.futures")
+    ]
     for thread in lingering:
         thread.join(timeout=5)
     lingering = [t for t in lingering if t.is_alive()]
     if lingering:
-        names = ", ".join(t.name for t in lingering)
-        sys.stderr.write(f"\nerror: tests left non-daemon threads running, which would hang the run: {names}\n")
+        names = ", ".join(f"{t.name} ({target(t)})" for t in lingering)
+        sys.stderr.write(
+            f"\nerror: tests left non-daemon threads running, which would hang the run: {names}\n"
+        )
         sys.stderr.flush()
         status = getattr(config, "_ledgerport_exitstatus", 0)
         os._exit(int(status) or 3)
