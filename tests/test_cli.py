@@ -194,12 +194,20 @@ def test_balances_verify_finds_a_drifted_sum_and_rebuild_repairs_it(cli_env):
     assert ledgerport(cli_env, "balances", "verify", "--tenant", "nowhere").returncode == 2
 
 
-def test_every_command_that_runs_a_batch_prints_each_problem_of_a_refused_one(settings, capsys):
+def test_every_command_that_runs_a_batch_prints_each_problem_of_a_refused_one(settings, capsys, monkeypatch):
     """``seed`` and ``demo`` said only "the batch has 3 problem(s)"; ``import`` named them. They now share
     run_with_db, which prints every problem on its own line, whoever raised the refusal."""
+    from app.cli import base
     from app.cli.base import run_with_db
     from app.errors import ValidationFailed
     from app.ingest.problems import Problem
+
+    async def nothing(*_args) -> None:
+        """The work below touches no table: opening and closing the database would close the
+        session's shared connection under every test that follows."""
+
+    monkeypatch.setattr(base.lifecycle, "open_database", nothing)
+    monkeypatch.setattr(base.lifecycle, "close_database", nothing)
 
     problems = [
         Problem("fxRates", 3, "date", "duplicate_key", "EUR on 2026-12-01 is given twice"),
