@@ -3,7 +3,9 @@
 Expected failures of a mutation are ``userErrors`` in its payload. Errors raised from a resolver that are
 ``LedgerportError`` (permission denied, not found) keep their message and get ``extensions.code``;
 anything else is masked as "Unexpected error." and logged with the request id, so stack traces and other
-tenants' data never reach a client.
+tenants' data never reach a client; the masked error carries that request id (``extensions.request_id``)
+for the client to quote. Where introspection is off, "Did you mean ...?" suggestions are cut from every
+message (variable values are checked while executing, after validation had its own suggestions hidden).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from app.errors import LedgerportError
+from app.request_id import current_request_id
+from schema.guard import without_suggestion
 
 log = logging.getLogger("ledgerport.graphql")
 
@@ -39,8 +43,14 @@ def user_errors_from(exc: LedgerportError) -> list[UserError]:
 class LedgerportMaskErrors(MaskErrors):
     """Keep user-facing errors (with a code), mask everything else."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
         super().__init__(should_mask_error=self._should_mask, error_message="Unexpected error.")
+        self.hide_suggestions = hide_suggestions
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "internal_error", "request_id": current_request_id()}
+        return masked
 
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
@@ -67,5 +77,5 @@ class LedgerportMaskErrors(MaskErrors):
                 log.error("unexpected error in GraphQL resolver", exc_info=original)
                 out.append(self.anonymise_error(error))
             else:
-                out.append(error)
+                out.append(without_suggestion(error) if self.hide_suggestions else error)
         return out

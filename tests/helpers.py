@@ -8,6 +8,7 @@ import httpx
 
 from app.auth import tokens as token_service
 from app.models.enums import StaffRole
+from app.settings import Environment, Settings
 from app.tenancy.service import system_scope
 
 
@@ -28,3 +29,14 @@ async def gql(
 ) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return await client.post(path, json={"query": query, "variables": variables or {}}, headers=headers)
+
+
+def production_settings(settings: Settings) -> Settings:
+    """The test settings as production runs them: no GraphiQL, no introspection, a real secret key."""
+    return Settings(
+        env=Environment.PRODUCTION,
+        database_url=settings.database_url,
+        tenants_dir=settings.tenants_dir,
+        secret_key="x" * 40,
+        graphiql=False,
+    )

@@ -71,7 +71,7 @@ async def test_wrong_token_is_401(client):
     assert response.status_code == 401
     assert response.json()["errors"][0] == {
         "message": "Invalid API token",
-        "extensions": {"code": "invalid_token"},
+        "extensions": {"code": "invalid_token", "request_id": response.headers["x-request-id"]},
     }
 
 

@@ -11,9 +11,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from app.errors import NotFound
-from app.settings import Environment, Settings
+from app.settings import Environment
 from schema.errors import LedgerportMaskErrors
-from tests.helpers import gql, make_token
+from tests.helpers import gql, make_token, production_settings
 
 
 async def test_healthz_reports_the_database_ready(client):
@@ -41,13 +41,7 @@ async def test_graphiql_page_is_served_to_browsers_in_development(client):
 async def test_production_serves_no_graphiql_and_no_introspection(settings, registry, tenants):
     from app.web.app import create_app
 
-    production = Settings(
-        env=Environment.PRODUCTION,
-        database_url=settings.database_url,
-        tenants_dir=settings.tenants_dir,
-        secret_key="x" * 40,
-        graphiql=False,
-    )
+    production = production_settings(settings)
     app = create_app(production, registry, manage_database=False)
     token = await make_token("northwind")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import itertools
+import json
+import time
 from datetime import UTC, date, datetime
 
 import httpx
@@ -392,3 +396,61 @@ async def test_given_an_intent_naming_another_tenants_invoices_then_it_is_acknow
     assert answer.status_code == 200 and answer.json()["outcome"].startswith("rejected")
     assert await data.open_amounts(scope_a, one) == [10_000]
     assert await data.open_amounts(scope_b, eur) == [7_000]
+
+
+def _malformed(pi: dict) -> dict[str, bytes | dict]:
+    """Correctly signed bodies that are not events Stripe sends (each was a 500)."""
+    meta = pi["metadata"]
+    return {
+        "a string": b'"hello"',
+        "a list": b"[]",
+        "no id": {"type": "payment_intent.succeeded", "data": {"object": pi}},
+        "no object": {"id": "evt_m", "type": "payment_intent.succeeded", "data": {}},
+        "no customer": event(
+            "evt_m", "payment_intent.succeeded", pi | {"metadata": meta | {"customer_id": ""}}
+        ),
+        "huge customer": event(
+            "evt_m", "payment_intent.succeeded", pi | {"metadata": meta | {"customer_id": str(2**70)}}
+        ),
+        "text amount": event("evt_m", "payment_intent.succeeded", pi | {"amount": "100"}),
+        "bad plan": event(
+            "evt_m", "payment_intent.processing", pi | {"metadata": meta | {"allocation": "x"}}
+        ),
+        "bad created": event("evt_m", "charge.refunded", {"id": "ch_1"}) | {"created": "yesterday"},
+        "refund in words": event("evt_m", "charge.refunded", {"id": "ch_1", "amount_refunded": "all"}),
+    }
+
+
+MALFORMED = ["a string", "a list", "no id", "no object", "no customer", "huge customer", "text amount"]
+MALFORMED += ["bad plan", "bad created", "refund in words"]
+
+
+@pytest.mark.parametrize("shape", MALFORMED)
+async def test_given_a_signed_but_malformed_event_then_400_invalid_event_and_nothing_stored(
+    stripe_env, client, registry, scope_a, scope_b, shape
+):
+    acme, one, _, _ = await world(scope_a, scope_b)
+    start = await started(registry, scope_a, acme.id, [one.id])
+    pi = await intent(stripe_env, "northwind", start.payment_intent_id)
+    malformed = _malformed(pi | {"status": "succeeded"})[shape]
+    raw = malformed if isinstance(malformed, bytes) else json.dumps(malformed).encode()
+    stamp = int(time.time())
+    digest = hmac.new(
+        secret("northwind", "webhook_secret").encode(), f"{stamp}.".encode() + raw, hashlib.sha256
+    )
+
+    answer = await client.post(
+        "/webhooks/stripe/northwind",
+        content=raw,
+        headers={
+            "Stripe-Signature": f"t={stamp},v1={digest.hexdigest()}",
+            "Content-Type": "application/json",
+        },
+    )
+
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_event"
+    assert answer.json()["error"]["request_id"] == answer.headers["x-request-id"]
+    assert await repository.waiting_events(scope_a, pi["id"]) == []
+    assert (await repository.payment(scope_a, start.payment_id)).status == PaymentStatus.PENDING
+    assert await data.open_amounts(scope_a, one) == [10_000]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from app.models.enums import ContactRole
+from app.payments import service as payments_service
 from app.tenancy.service import system_scope
 from schema.common import ids
 from tests import auth_data
 from tests import payments_data as data
 from tests.signin_flow import graphql, person, sign_in
-from tests.stripe_fixtures import intents
+from tests.stripe_fixtures import free_port, intents
 
 START = """
 mutation($input: StartPaymentInput!) {
@@ -81,4 +82,21 @@ async def test_given_a_payer_when_paying_others_invoices_or_too_much_then_user_e
     assert codes == ["not_found", "not_found", "above_open_total", "not_found"]
     assert all(a["payment"] is None for a in answers)
     assert answers[2]["userErrors"][0]["field"] == ["amount"]
+    assert await intents(stripe_env, "northwind") == []
+
+
+async def test_given_stripe_not_answering_when_starting_a_payment_then_a_user_error_and_nothing_stored(
+    stripe_env, browser, providers, monkeypatch
+):
+    one, *_ = await world()
+    await sign_in(browser, "/auth/northwind/portal/login", await person(providers["a"], "carla@acme.example"))
+    monkeypatch.setenv("LEDGERPORT_STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")  # nothing listens
+
+    refused = await start(browser, invoice_ids(one))
+    staff = await system_scope("northwind")
+
+    assert refused["payment"] is None
+    [error] = refused["userErrors"]
+    assert error["code"] == "payment_provider_unavailable" and "Nothing was charged" in error["message"]
+    assert (await payments_service.list_payments(staff, 0, 10))[1] == 0
     assert await intents(stripe_env, "northwind") == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from app.auth.repositories import identities
+from app.auth.sessions import contact_scope_for
 from app.disputes import service as disputes
 from app.models.enums import StaffRole
 from app.portal import invoices as portal_invoices
@@ -17,8 +19,10 @@ from tests.mailbox import body_of
 from tests.portal_data import contact_scope, world
 
 QUEUE = """
-query($filter: SupportQueueFilter) { supportRequests(filter: $filter) {
-  id subject status invoiceNumber customerId messages { author body internal }
+query($filter: SupportQueueFilter, $first: Int, $after: String) {
+  supportRequests(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id subject status invoiceNumber customerId messages { author body internal } } }
 } }"""
 ANSWER = """
 mutation($input: SupportMessageInput!) { answerSupportRequest(input: $input) {
@@ -43,6 +47,12 @@ async def data(client, query, token, **variables):
     return answer.json()["data"]
 
 
+async def queue_of(client, token, **variables) -> list[dict]:
+    """The requests of one page of the queue."""
+    found = (await data(client, QUEUE, token, **variables))["supportRequests"]
+    return [edge["node"] for edge in found["edges"]]
+
+
 async def test_given_a_query_when_staff_answer_in_the_queue_then_the_contact_is_emailed_and_notes_stay_internal(
     client, registry, mailbox
 ):
@@ -58,7 +68,7 @@ async def test_given_a_query_when_staff_answer_in_the_queue_then_the_contact_is_
 
     await data(client, NOTE, token, input={"supportRequestId": rid, "message": "Ask the warehouse"})
     answered = await data(client, ANSWER, token, input={"supportRequestId": rid, "message": "Per clause 4."})
-    queue = (await data(client, QUEUE, token))["supportRequests"]
+    queue = await queue_of(client, token)
 
     assert answered["answerSupportRequest"]["supportRequest"]["status"] == "WAITING_ON_CUSTOMER"
     assert queue[0]["invoiceNumber"] == "INV-X2"
@@ -72,7 +82,7 @@ async def test_given_a_query_when_staff_answer_in_the_queue_then_the_contact_is_
     assert [m["To"] for m in mailbox] == ["ar-support@northwind.example", "carla@xenon.example"]
     assert mailbox[1]["Subject"] == "Northwind Components Ltd answered your question: Freight"
     assert "Per clause 4." in body_of(mailbox[1]) and "Ask the warehouse" not in body_of(mailbox[1])
-    assert (await data(client, QUEUE, cloudly_token))["supportRequests"] == []
+    assert await queue_of(client, cloudly_token) == []
     other = await data(client, ANSWER, cloudly_token, input={"supportRequestId": rid, "message": "x"})
     assert other["answerSupportRequest"]["userErrors"] == [{"code": "not_found"}]
 
@@ -89,7 +99,7 @@ async def test_given_filters_then_the_queue_selects_by_status_customer_and_breac
     token = await make_token("northwind", StaffRole.SUPPORT)
 
     async def subjects(**flt):
-        return [r["subject"] for r in (await data(client, QUEUE, token, filter=flt))["supportRequests"]]
+        return [r["subject"] for r in await queue_of(client, token, filter=flt)]
 
     assert await subjects(overdueSla=True) == ["Late one"]
     assert await subjects(customerId=ids.encode_id("Customer", w.y.id)) == ["Fresh one"]
@@ -114,7 +124,7 @@ async def test_given_a_dispute_when_finance_partially_accepts_then_a_credit_note
     finance = await make_token("northwind", StaffRole.FINANCE, name="f")
 
     listed = (await data(client, OPEN_DISPUTES, support_token))["openDisputes"]
-    queue = (await data(client, QUEUE, support_token))["supportRequests"]
+    queue = await queue_of(client, support_token)
     refused = await gql(
         client, DECIDE, support_token, {"input": {"disputeId": listed[0]["id"], "decision": "ACCEPT"}}
     )
@@ -256,8 +266,35 @@ async def test_given_a_request_when_assigned_then_the_queue_filters_by_assignee_
         token,
         input={"supportRequestId": rid, "assigneeId": ids.encode_id("Member", other.id)},
     )
-    queue = await data(client, QUEUE, token, filter={"assigneeId": ids.encode_id("Member", sam.id)})
+    queue = await queue_of(client, token, filter={"assigneeId": ids.encode_id("Member", sam.id)})
 
     assert assigned["assignSupportRequest"]["supportRequest"]["assigneeId"] == ids.encode_id("Member", sam.id)
     assert foreign["assignSupportRequest"]["userErrors"] == [{"code": "not_found"}]
-    assert [r["subject"] for r in queue["supportRequests"]] == ["Mine"]
+    assert [r["subject"] for r in queue] == ["Mine"]
+
+
+async def test_given_a_long_queue_then_staff_page_through_it_like_every_list_and_a_page_has_a_hard_bound(
+    client, registry
+):
+    w = await world()
+    northwind, cloudly = registry.require("northwind").config, registry.require("cloudly").config
+    carla = await contact_scope("carla@xenon.example")
+    for subject in ("First", "Second", "Third"):
+        await support.create(carla, northwind, w.x.id, subject, "Hello")
+    b = await system_scope("cloudly")
+    zoe = await identities.contact_by_email(b.tenant_id, "zoe@zephyr.example")
+    zoe_scope = await contact_scope_for(b.tenant_id, "cloudly", zoe.id, zoe.email)
+    await support.create(zoe_scope, cloudly, w.z.id, "Theirs", "Hallo")
+    token = await make_token("northwind", StaffRole.SUPPORT)
+
+    first = (await data(client, QUEUE, token, first=2))["supportRequests"]
+    rest = (await data(client, QUEUE, token, first=2, after=first["pageInfo"]["endCursor"]))[
+        "supportRequests"
+    ]
+    too_many = await gql(client, QUEUE, token, {"first": 101})
+
+    assert [e["node"]["subject"] for e in first["edges"]] == ["Third", "Second"]
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["subject"] for e in rest["edges"]] == ["First"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert too_many.json()["errors"][0]["extensions"]["code"] == "page_size"

@@ -22,10 +22,14 @@ from app.auth.permissions import require
 from app.customers.behaviour import BEHAVIOUR_WINDOW_DAYS, PaymentBehaviour, behaviour_of
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.sql import as_date
+from app.errors import ValidationFailed
 from app.receivables import repository
 from app.receivables.repository import GroupBy
 from app.scope import Scope
 
+#: The longest hold-out a backtest looks back over: ten years is more history than any tenant has, and a
+#: bound keeps ``as_of - holdout`` a date (2147483647 days overflowed into a 500).
+MAX_HOLDOUT_DAYS = 3660
 HISTORY_PRIOR = 5
 
 
@@ -82,7 +86,16 @@ class Backtest:
 async def backtest(scope: Scope, as_of: date, holdout_days: int = 90) -> Backtest:
     """Mean absolute error (days) of predictions made at the hold-out start for invoices settled since."""
     require(scope, "ar.read")
-    start = as_of - timedelta(days=holdout_days)
+    if not 1 <= holdout_days <= MAX_HOLDOUT_DAYS:
+        raise ValidationFailed(
+            f"holdoutDays must be between 1 and {MAX_HOLDOUT_DAYS}", field="holdoutDays", code="out_of_range"
+        )
+    try:
+        start = as_of - timedelta(days=holdout_days)
+    except OverflowError:
+        raise ValidationFailed(
+            "asOf is too early for this hold-out", field="asOf", code="out_of_range"
+        ) from None
     model = await model_as_of(scope, start)
     settled = await repository.settled_between(scope, NO_FILTER, as_of, start)
     if not settled:

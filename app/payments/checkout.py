@@ -23,7 +23,13 @@ from app.models.enums import PaymentMethod, PaymentStatus
 from app.money import from_minor, to_minor
 from app.payments import repository
 from app.payments.allocation import AllocationPlan, OpenInvoice
-from app.payments.stripe_gateway import StripeAccount, account_for, client_for, to_stripe_amount
+from app.payments.stripe_gateway import (
+    StripeAccount,
+    account_for,
+    client_for,
+    provider_errors,
+    to_stripe_amount,
+)
 from app.scope import Scope
 from app.tenancy.config import PaymentsConfig
 
@@ -122,6 +128,33 @@ async def _existing(scope: Scope, client, payment: Payment, account: StripeAccou
     )
 
 
+def _ordered(request: StartPayment, invoices: list[OpenInvoice]) -> list[int]:
+    return [i.id for i in invoices] if request.plan == AllocationPlan.OLDEST_FIRST else request.invoice_ids
+
+
+async def _create_intent(
+    scope: Scope, client, request: StartPayment, invoices: list[OpenInvoice], amount: int, key: str
+):
+    """The PaymentIntent (and, the first time, the Stripe customer) for a checked request."""
+    customer_id, currency = invoices[0].customer_id, invoices[0].currency
+    return await client.v1.payment_intents.create_async(
+        params={
+            "amount": to_stripe_amount(amount, currency),
+            "currency": currency.lower(),
+            "customer": await _stripe_customer(scope, client, customer_id),
+            "payment_method_types": ["card"],
+            "metadata": {
+                "tenant": scope.tenant_slug,
+                "customer_id": str(customer_id),
+                "invoice_ids": ",".join(str(i) for i in _ordered(request, invoices)),
+                "invoice_numbers": ",".join(i.number for i in invoices),
+                "allocation": request.plan.value,
+            },
+        },
+        options={"idempotency_key": f"{scope.tenant_slug}:{key}"},
+    )
+
+
 async def start_payment(
     scope: Scope, request: StartPayment, config: PaymentsConfig, today: date
 ) -> StartedPayment:
@@ -141,24 +174,10 @@ async def start_payment(
     if existing is not None:
         if not _same_request(existing, invoices, amount, request.plan):
             raise Conflict("this idempotency key was used for another payment", field="idempotencyKey")
-        return await _existing(scope, client, existing, account)
-    ordered = [i.id for i in invoices] if request.plan == AllocationPlan.OLDEST_FIRST else request.invoice_ids
-    intent = await client.v1.payment_intents.create_async(
-        params={
-            "amount": to_stripe_amount(amount, currency),
-            "currency": currency.lower(),
-            "customer": await _stripe_customer(scope, client, customer_id),
-            "payment_method_types": ["card"],
-            "metadata": {
-                "tenant": scope.tenant_slug,
-                "customer_id": str(customer_id),
-                "invoice_ids": ",".join(str(i) for i in ordered),
-                "invoice_numbers": ",".join(i.number for i in invoices),
-                "allocation": request.plan.value,
-            },
-        },
-        options={"idempotency_key": f"{scope.tenant_slug}:{key}"},
-    )
+        with provider_errors("starting the payment", nothing_charged=True):
+            return await _existing(scope, client, existing, account)
+    with provider_errors("starting the payment", nothing_charged=True):
+        intent = await _create_intent(scope, client, request, invoices, amount, key)
     try:
         payment = await repository.insert_payment(
             scope,
@@ -172,14 +191,15 @@ async def start_payment(
             method=PaymentMethod.CARD,
             status=PaymentStatus.PENDING,
             allocation_plan=request.plan.value,
-            invoice_ids=ordered,
+            invoice_ids=_ordered(request, invoices),
             reference=", ".join(i.number for i in invoices),
         )
     except IntegrityError:  # a second click raced this one and won: answer with its intent
         payment = await repository.payment_by(scope, idempotency_key=key) or await repository.payment_by(
             scope, external_id=intent.id
         )
-        return await _existing(scope, client, payment, account)
+        with provider_errors("starting the payment", nothing_charged=True):
+            return await _existing(scope, client, payment, account)
     return StartedPayment(
         payment.id, intent.id, intent.client_secret, account.publishable_key, amount, currency
     )
@@ -215,18 +235,19 @@ async def confirm_payment(
         return Confirmation("succeeded", payment.id, "")
     client = client_for(account_for(config))
     intent_id = payment.stripe_payment_intent_id
-    try:
-        token = await client.v1.tokens.retrieve_async(card_token)
-        await client.v1.payment_intents.update_async(intent_id, params={"payment_method": token.card.id})
-        intent = await client.v1.payment_intents.confirm_async(intent_id)
-    except stripe.CardError as exc:
-        return Confirmation("declined", payment.id, "", exc.user_message or "The card was declined.")
-    except stripe.InvalidRequestError as exc:
-        if "token" in str(exc).lower() or exc.http_status == 404:
-            raise ValidationFailed(
-                "the card details were not accepted", code="invalid_card", field="cardToken"
-            ) from None
-        raise
+    with provider_errors("confirming the payment"):
+        try:
+            token = await client.v1.tokens.retrieve_async(card_token)
+            await client.v1.payment_intents.update_async(intent_id, params={"payment_method": token.card.id})
+            intent = await client.v1.payment_intents.confirm_async(intent_id)
+        except stripe.CardError as exc:
+            return Confirmation("declined", payment.id, "", exc.user_message or "The card was declined.")
+        except stripe.InvalidRequestError as exc:
+            if "token" in str(exc).lower() or exc.http_status == 404:
+                raise ValidationFailed(
+                    "the card details were not accepted", code="invalid_card", field="cardToken"
+                ) from None
+            raise
     state = STATES.get(intent.status, "declined")
     message = "" if state != "declined" else "The card was declined."
     return Confirmation(state, payment.id, intent.client_secret, message)

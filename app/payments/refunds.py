@@ -14,7 +14,13 @@ from app.models import Payment
 from app.models.enums import PaymentMethod, PaymentStatus
 from app.money import from_minor
 from app.payments import repository, service
-from app.payments.stripe_gateway import account_for, client_for, from_stripe_amount, to_stripe_amount
+from app.payments.stripe_gateway import (
+    account_for,
+    client_for,
+    from_stripe_amount,
+    provider_errors,
+    to_stripe_amount,
+)
 from app.scope import Scope
 from app.tenancy.config import PaymentsConfig
 
@@ -37,16 +43,17 @@ async def refund_card_payment(
             f"refund between 0 and {shown} {payment.currency}", code="invalid_amount", field="amount"
         )
     client = client_for(account_for(payments))
-    refund = await client.v1.refunds.create_async(
-        params={
-            "payment_intent": payment.stripe_payment_intent_id,
-            "amount": to_stripe_amount(amount, payment.currency),
-        },
-        options={
-            "idempotency_key": f"{scope.tenant_slug}:refund:{payment.id}:{payment.amount - left}:{amount}"
-        },
-    )
-    charge = await client.v1.charges.retrieve_async(refund.charge)
+    with provider_errors("refunding the payment"):
+        refund = await client.v1.refunds.create_async(
+            params={
+                "payment_intent": payment.stripe_payment_intent_id,
+                "amount": to_stripe_amount(amount, payment.currency),
+            },
+            options={
+                "idempotency_key": f"{scope.tenant_slug}:refund:{payment.id}:{payment.amount - left}:{amount}"
+            },
+        )
+        charge = await client.v1.charges.retrieve_async(refund.charge)
     total = from_stripe_amount(charge.amount_refunded, payment.currency)
     await service.reverse_for_refund(scope, payment, total, today, f"refund:{charge.id}:{total}")
     return payment

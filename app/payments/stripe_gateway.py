@@ -7,16 +7,19 @@ demo); ``LEDGERPORT_STRIPE_JS_URL`` is where the pay page loads Stripe.js from.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import stripe
 
-from app.errors import ConfigError
+from app.errors import ConfigError, LedgerportError
 from app.money import exponent
 from app.tenancy.config import PaymentsConfig
 
+log = logging.getLogger("ledgerport.payments.stripe")
 API_BASE_ENV = "LEDGERPORT_STRIPE_API_BASE"
 JS_URL_ENV = "LEDGERPORT_STRIPE_JS_URL"
 DEFAULT_JS_URL = "https://js.stripe.com/v3/"
@@ -74,6 +77,28 @@ def client_for(account: StripeAccount) -> stripe.StripeClient:
     return stripe.StripeClient(
         account.secret_key, base_addresses=base, http_client=stripe.HTTPXClient(), max_network_retries=2
     )
+
+
+class ProviderUnavailable(LedgerportError):
+    """Stripe did not answer, or refused a call for a reason that is not the payer's (keys, limits)."""
+
+    code = "payment_provider_unavailable"
+
+
+@contextmanager
+def provider_errors(action: str, *, nothing_charged: bool = False) -> Iterator[None]:
+    """Stripe's own errors inside as ``ProviderUnavailable``, a user error with a message the payer can
+    act on, instead of a 500; the cause is logged with the request id. Card errors a caller handles
+    itself (a decline) are caught before they reach here."""
+    try:
+        yield
+    except stripe.StripeError as exc:
+        log.warning("stripe call failed while %s: %s (%s)", action, type(exc).__name__, exc)
+        charged = " Nothing was charged." if nothing_charged else ""
+        raise ProviderUnavailable(
+            f"The card payment provider did not answer while {action}.{charged} "
+            "Please try again in a few minutes."
+        ) from exc
 
 
 def js_url(environ: Mapping[str, str] | None = None) -> str:

@@ -10,6 +10,7 @@ from app.disputes import repository as disputes
 from app.documents import repository as documents
 from app.documents.urls import invoice_pdf_url
 from app.errors import NotFound, ValidationFailed
+from app.ids import is_key
 from app.portal import repository
 from app.portal.access import MAX_PAGE, account, check_read, today_in
 from app.portal.repository import Applied, InvoiceFilter, InvoiceSummary
@@ -39,7 +40,9 @@ def parse_invoice_cursor(raw: str | None) -> tuple[date, int] | None:
     if not raw:
         return None
     try:
-        day, _, pk = base64.urlsafe_b64decode(raw.encode()).decode().partition("|")
+        day, _, pk = base64.urlsafe_b64decode(raw[:64].encode()).decode().partition("|")
+        if not is_key(pk) or len(raw) > 64:  # an id no row has would overflow the database driver
+            raise ValueError(pk)
         return date.fromisoformat(day), int(pk)
     except ValueError:
         raise ValidationFailed(

@@ -11,6 +11,25 @@ from app.models import Invoice, Membership, SupportMessage, SupportRequest
 from app.scope import Scope
 
 
+def _requests(
+    scope: Scope,
+    customer_id: int | None,
+    status: str | None,
+    assignee_id: int | None,
+    overdue_at: datetime | None,
+):
+    query = scoped(SupportRequest, scope)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    if status:
+        query = query.filter(status=status)
+    if assignee_id is not None:
+        query = query.filter(assignee_id=assignee_id)
+    if overdue_at is not None:
+        query = query.filter(sla_due__lt=overdue_at).exclude(status="resolved")
+    return query
+
+
 async def requests(
     scope: Scope,
     *,
@@ -21,16 +40,20 @@ async def requests(
     limit: int = 50,
     offset: int = 0,
 ) -> list[SupportRequest]:
-    query = scoped(SupportRequest, scope)
-    if customer_id is not None:
-        query = query.filter(customer_id=customer_id)
-    if status:
-        query = query.filter(status=status)
-    if assignee_id is not None:
-        query = query.filter(assignee_id=assignee_id)
-    if overdue_at is not None:
-        query = query.filter(sla_due__lt=overdue_at).exclude(status="resolved")
+    query = _requests(scope, customer_id, status, assignee_id, overdue_at)
     return await query.order_by("-created_at", "-id").offset(offset).limit(limit).prefetch_related("invoice")
+
+
+async def count_requests(
+    scope: Scope,
+    *,
+    customer_id: int | None = None,
+    status: str | None = None,
+    assignee_id: int | None = None,
+    overdue_at: datetime | None = None,
+) -> int:
+    """How many requests ``requests`` pages through with the same filter (a connection's totalCount)."""
+    return await _requests(scope, customer_id, status, assignee_id, overdue_at).count()
 
 
 async def request(scope: Scope, request_id: int) -> SupportRequest | None:

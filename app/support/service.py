@@ -208,17 +208,17 @@ async def queue(
     customer_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[SupportRequest]:
+) -> tuple[list[SupportRequest], int]:
+    """One page of the queue, newest first, and how many requests match the filter."""
     require(scope, "support.manage")
-    return await repository.requests(
-        scope,
-        status=status,
-        assignee_id=assignee_id,
-        customer_id=customer_id,
-        overdue_at=_now() if overdue_sla else None,
-        limit=limit,
-        offset=offset,
-    )
+    flt = {
+        "status": status,
+        "assignee_id": assignee_id,
+        "customer_id": customer_id,
+        "overdue_at": _now() if overdue_sla else None,
+    }
+    rows = await repository.requests(scope, **flt, limit=limit, offset=offset)
+    return rows, await repository.count_requests(scope, **flt)
 
 
 async def thread_for_staff(scope: Scope, request_id: int) -> Thread:

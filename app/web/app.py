@@ -9,10 +9,12 @@ import logging
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from app.alerts import scheduler as alert_scheduler
 from app.auth.oidc import ProviderCache
@@ -22,10 +24,10 @@ from app.documents import pool as pdf_pool
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import assets, auth_routes, documents, stripe_webhooks
+from app.web import assets, auth_routes, body_limits, documents, errors, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
-from app.web.logs import RequestIdMiddleware, configure_logging, request_id_var
+from app.web.logs import RequestIdMiddleware, configure_logging
 from app.web.portal import routes as portal_routes
 from schema.portal.schema import build_schema as build_portal_schema
 from schema.staff.schema import build_schema
@@ -43,9 +45,17 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-async def server_error(request: Request, exc: Exception) -> JSONResponse:
+async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
-    return JSONResponse({"error": "Unexpected error.", "request_id": request_id_var.get()}, status_code=500)
+    return await errors.server_error(request, exc)
+
+
+class LedgerportApp(Starlette):
+    """Starlette with the request id outside everything, Starlette's own 500 handler included, so the
+    last-resort answer to an unexpected error carries its request id like every other answer."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestIdMiddleware(super().build_middleware_stack())
 
 
 def freeze_startup_heap() -> None:
@@ -114,10 +124,10 @@ def create_app(
         *export_routes,
         *assets.routes(settings.graphiql),
     ]
-    app = Starlette(
+    app = LedgerportApp(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
-        exception_handlers={Exception: server_error},
+        middleware=[Middleware(body_limits.BodyLimitMiddleware, limits=body_limits.limits_for(tenants))],
+        exception_handlers={Exception: server_error, HTTPException: errors.http_error},
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -64,8 +64,8 @@ def _prefix(request: Request, tenant: TenantFile, audience: str) -> str:
     return f"/auth/{audience}"
 
 
-def _limited(request: Request, tenant: TenantFile) -> Response | None:
-    wait = request.app.state.signin_limiter.hit(client_ip(request), tenant.config.slug)
+async def _limited(request: Request, tenant: TenantFile) -> Response | None:
+    wait = await request.app.state.signin_limiter.hit(client_ip(request), tenant.config.slug)
     if not wait:
         return None
     response = page("Too many sign-in attempts", f"Please wait {wait} seconds and try again.", 429)
@@ -73,18 +73,18 @@ def _limited(request: Request, tenant: TenantFile) -> Response | None:
     return response
 
 
-def _resolve(request: Request, *, limit: bool = False) -> tuple[TenantFile, str] | Response:
+async def _resolve(request: Request, *, limit: bool = False) -> tuple[TenantFile, str] | Response:
     """The tenant and audience a sign-in page is for, or the page to answer instead (404, or 429)."""
     tenant = _tenant(request)
     audience = request.path_params["audience"]
     if tenant is None or audience not in AUDIENCES:
         return page("Not found", "There is no such sign-in page.", 404)
-    limited = _limited(request, tenant) if limit else None
+    limited = await _limited(request, tenant) if limit else None
     return limited or (tenant, audience)
 
 
 async def login(request: Request) -> Response:
-    resolved = _resolve(request, limit=True)
+    resolved = await _resolve(request, limit=True)
     if isinstance(resolved, Response):
         return resolved
     tenant, audience = resolved
@@ -104,7 +104,7 @@ async def login(request: Request) -> Response:
 
 
 async def callback(request: Request) -> Response:
-    resolved = _resolve(request, limit=True)
+    resolved = await _resolve(request, limit=True)
     if isinstance(resolved, Response):
         return resolved
     tenant, audience = resolved
@@ -141,7 +141,7 @@ async def callback(request: Request) -> Response:
 
 
 async def signed_in(request: Request) -> Response:
-    resolved = _resolve(request)
+    resolved = await _resolve(request)
     if isinstance(resolved, Response):
         return resolved
     tenant, audience = resolved

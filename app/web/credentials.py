@@ -8,6 +8,8 @@ cross-site form can make the browser send the cookie but cannot set that header.
 
 from __future__ import annotations
 
+import hashlib
+
 from starlette.requests import Request
 
 from app.auth import bearer, sessions, tokens
@@ -58,6 +60,20 @@ async def cookie_scope(request: Request, settings: Settings, tenants: TenantRegi
     if audience == "staff":
         return await sessions.staff_scope(cookie.tenant_id, cookie.tenant_slug, cookie.secret)
     return await sessions.contact_scope(cookie.tenant_id, cookie.tenant_slug, cookie.secret)
+
+
+def fingerprint(request: Request) -> str:
+    """A hash of everything the request presented as its credential: the Authorization header, the
+    session cookies and the CSRF header. Failed attempts are counted under it (with the address), so
+    the same dead token or cookie sent again and again is refused, while any other credential, the
+    valid ones of colleagues behind the same address included, is still checked. The CSRF header is
+    part of it: a valid cookie sent without its token does not count against the same cookie with it."""
+    parts = [
+        request.headers.get("authorization", ""),
+        *(request.cookies.get(name, "") for name in cookies.SESSION_COOKIES.values()),
+        request.headers.get(cookies.CSRF_HEADER, ""),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def has_session_cookie(request: Request, audience: str) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from app.documents import service
@@ -20,6 +20,7 @@ from app.documents.urls import document_id
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationFailed
 from app.scope import Scope
 from app.web import credentials
+from app.web.errors import error_response
 from app.web.graphql import unauthorized
 
 #: Browsers and proxies may keep a copy but must revalidate it: the data behind a document can change.
@@ -30,10 +31,6 @@ async def caller_scope(request: Request) -> Scope:
     """The scope of whoever is downloading."""
     state = request.app.state
     return await credentials.request_scope(request, state.settings, state.tenants, state.providers)
-
-
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 
 def _etag_matches(request: Request, etag: str) -> bool:
@@ -60,11 +57,11 @@ async def _download(request: Request, prepare) -> Response:
     try:
         prepared = await prepare(scope)
     except NotFound:
-        return _error(404, "not_found", "Not found.")
+        return error_response(404, "not_found", "Not found.")
     except ValidationFailed as exc:
-        return _error(400, exc.code, exc.message)
+        return error_response(400, exc.code, exc.message)
     except PermissionDenied as exc:
-        return _error(403, exc.code, exc.message)
+        return error_response(403, exc.code, exc.message)
     etag = f'"{prepared.etag}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if _etag_matches(request, etag):

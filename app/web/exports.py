@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from app.customers import service as customers
@@ -25,6 +25,7 @@ from app.money import format_decimal_string
 from app.receivables.buckets import buckets_from_edges
 from app.tenancy.config import TenantConfig
 from app.web import credentials
+from app.web.errors import error_response
 from app.web.graphql import unauthorized
 
 PAGE = 500
@@ -147,9 +148,7 @@ def _export(name: str, header: Callable[[TenantConfig], list[str]], row: Row):
             first_page = await _page(scope, config, as_of, flt, 0)
         except LedgerportError as exc:
             status = 403 if exc.code == "forbidden" else 400
-            return JSONResponse(
-                {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}, status_code=status
-            )
+            return error_response(status, exc.code, exc.message)
 
         async def lines() -> AsyncIterator[str]:
             yield _csv_line(header(config))

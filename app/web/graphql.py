@@ -3,46 +3,40 @@
 No request reaches a schema without a credential: a missing, wrong, revoked or expired one is a 401 with
 a clear message, never a partial answer. ``/graphql`` (staff) takes bearer credentials or the staff
 session cookie; ``/portal/graphql`` (contacts) takes only the portal session cookie, and serves a
-separate schema, so a contact cannot even name a staff field. Repeated failures from one address are
-answered with 429. The GraphiQL page itself (an HTML shell with no data, its scripts served by this server) is served
+separate schema, so a contact cannot even name a staff field. The same failed credential sent again and
+again from one address is answered with 429 (other credentials from that address are still checked).
+A body that is not a GraphQL request is a 400 with a code (``app.web.graphql_body``). The GraphiQL page itself (an HTML shell with no data, its scripts served by this server) is served
 to browsers outside production.
 """
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.errors import AuthenticationError
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
-from app.web import assets, credentials
+from app.web import assets, credentials, graphql_body
+from app.web.errors import error_response, http_error_response
 from schema.context import Context
 
 
 def unauthorized(message: str, code: str) -> JSONResponse:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="ledgerport"'},
-    )
+    return error_response(401, code, message, headers={"WWW-Authenticate": 'Bearer realm="ledgerport"'})
 
 
 def too_many(retry_after: int) -> JSONResponse:
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": f"Too many failed attempts from your address; try again in {retry_after} s.",
-                    "extensions": {"code": "rate_limited"},
-                }
-            ]
-        },
-        status_code=429,
+    return error_response(
+        429,
+        "rate_limited",
+        f"Too many failed attempts with this credential from your address; try again in {retry_after} s.",
         headers={"Retry-After": str(retry_after)},
     )
 
@@ -84,19 +78,34 @@ class _AuthenticatedGraphQL(GraphQL):
         if request.method == "GET" and self.graphql_ide and "text/html" in request.headers.get("accept", ""):
             await super().__call__(scope, receive, send)
             return
-        key = (client_ip(request), request.url.path)
-        wait = self.failures.retry_after(*key)
+        key = (request.url.path, client_ip(request), credentials.fingerprint(request))
+        wait = await self.failures.retry_after(*key)
         if wait:
             await too_many(wait)(scope, receive, send)
             return
         try:
             request.state.scope = await self.authenticate(request)
         except AuthenticationError as exc:
-            self.failures.hit(*key)
+            await self.failures.hit(*key)
             await unauthorized(exc.message, exc.code)(scope, receive, send)
             return
         scope.setdefault("state", {})["scope"] = request.state.scope
-        await super().__call__(scope, receive, send)
+        await self._serve(request, scope, receive, send)
+
+    async def _serve(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's own ``__call__`` for HTTP, with its refusals answered as JSON with a code."""
+        try:
+            response = await self.run(request)
+        except graphql_body.BadRequest as exc:
+            response = error_response(400, exc.code, exc.message)
+        except HTTPException as exc:
+            response = http_error_response(exc)
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request_adapter) -> GraphQLRequestData:
+        if request_adapter.method != "POST":
+            return await super().parse_http_body(request_adapter)
+        return graphql_body.parse(await request_adapter.get_body(), request_adapter.content_type)
 
     async def get_context(self, request: Request, response: Response) -> Context:
         return Context(

@@ -7,12 +7,13 @@ import logging
 import sys
 import time
 import uuid
-from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+from app.request_id import request_id_var
+
+__all__ = ["JsonFormatter", "RequestIdMiddleware", "configure_logging", "request_id_var"]
 
 
 class JsonFormatter(logging.Formatter):
@@ -43,7 +44,10 @@ def configure_logging(level: str = "INFO") -> None:
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (or keeps a sane incoming ``X-Request-ID``), logs it, echoes it back."""
+    """Gives every request an id (or keeps a sane incoming ``X-Request-ID``), logs it, echoes it back.
+
+    It wraps the whole application, Starlette's last-resort 500 handler included (``create_app``), so
+    even an unexpected error is answered with its request id in the header and the body."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

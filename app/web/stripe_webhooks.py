@@ -1,7 +1,8 @@
 """``POST /webhooks/stripe/{tenant}``: Stripe's signed events for one tenant's Stripe account.
 
 The signature is checked on the raw body with that tenant's webhook secret, so an event signed for
-another tenant (or forged) is 400 and nothing is stored. Everything Stripe sends that verifies is 200,
+another tenant (or forged) is 400 and nothing is stored; so is a signed body that is not shaped as an
+event (``invalid_event``, app.payments.stripe_events). Everything Stripe sends that verifies is 200,
 including types we do not handle, so Stripe stops retrying; a repeat of a stored event id is 200 too.
 """
 
@@ -13,12 +14,17 @@ from starlette.routing import Route
 
 from app.errors import ConfigError
 from app.payments import webhooks
+from app.payments.stripe_events import InvalidEvent
 from app.payments.stripe_gateway import account_for
+from app.request_id import current_request_id
 from app.tenancy.service import system_scope
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    """Stripe's dashboard shows this body; the request id finds the delivery in our logs."""
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "request_id": current_request_id()}}, status_code=status
+    )
 
 
 async def stripe_webhook(request: Request) -> JSONResponse:
@@ -31,8 +37,10 @@ async def stripe_webhook(request: Request) -> JSONResponse:
         return _error(404, "payments_unavailable", "card payments are not set up for this tenant")
     payload = await request.body()
     try:
-        event = webhooks.verify(payload, request.headers.get("stripe-signature", ""), account.webhook_secret)
-    except webhooks.BadSignature as exc:
+        event = webhooks.verify(
+            payload, request.headers.get("stripe-signature", ""), account.webhook_secret, tenant.config.slug
+        )
+    except (webhooks.BadSignature, InvalidEvent) as exc:
         return _error(400, exc.code, exc.message)
     scope = await system_scope(tenant.config.slug, "stripe")
     outcome = await webhooks.receive(scope, event, tenant.config.timezone)

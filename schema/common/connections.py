@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from app.errors import ValidationFailed
+from app.ids import MAX_INT, plain_int
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -46,13 +47,33 @@ def encode_cursor(offset: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The offset in a cursor; an offset no list reaches (2^63 overflowed the database) is invalid."""
     try:
-        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "offset" and value.isdigit():
-            return int(value)
+        kind, _, value = base64.urlsafe_b64decode(cursor[:64].encode()).decode().partition(":")
+        offset = plain_int(value) if kind == "offset" and len(cursor) <= 64 else None
+        if offset is not None:
+            return offset
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise ValidationFailed("invalid cursor", field="after", code="invalid_cursor")
+
+
+def bounded_first(first: int, maximum: int, *, minimum: int = 0) -> int:
+    """``first`` of a list that is not a connection (a short list, an offset-paged portal list): above
+    the list's hard maximum it is an error, never a silent cut and never an unbounded query."""
+    if not minimum <= first <= maximum:
+        raise ValidationFailed(
+            f"first must be between {minimum} and {maximum}", field="first", code="page_size"
+        )
+    return first
+
+
+def bounded_offset(offset: int) -> int:
+    if not 0 <= offset <= MAX_INT:
+        raise ValidationFailed(
+            f"offset must be between 0 and {MAX_INT}", field="offset", code="invalid_offset"
+        )
+    return offset
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from app.portal import invoices as portal_invoices
 from app.portal import payments as portal_payments
 from app.portal import statements as portal_statements
 from schema.common import ids
+from schema.common.connections import bounded_first, bounded_offset
 from schema.common.money import Money
 
 MAX_PAGE = portal_access.MAX_PAGE
@@ -252,6 +253,7 @@ class AccountView:
 
     @strawberry.field(description="Payments received, newest first, with their allocations.")
     async def payments(self, info: Info, first: int = 20, offset: int = 0) -> list[PortalPayment]:
+        first, offset = bounded_first(first, MAX_PAGE, minimum=1), bounded_offset(offset)
         rows = await portal_payments.payments(info.context.scope, self._pk, first, offset)
         return [
             PortalPayment(

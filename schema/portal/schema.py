@@ -7,7 +7,9 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from app.portal.access import MAX_PAGE
 from schema.errors import LedgerportMaskErrors
+from schema.guard import Budget, guard
 from schema.portal.account import AccountQuery
 from schema.portal.invitations import InvitationMutation
 from schema.portal.me import MeQuery
@@ -28,12 +30,25 @@ Query = merge_types("PortalQuery", QUERY_TYPES)
 Mutation = merge_types("PortalMutation", MUTATION_TYPES)
 
 
+#: The portal schema's cost budget (schema.cost): an account page with its invoices, payments and
+#: support requests costs a few thousand; see docs/limits.md.
+MAX_COST = 20_000
+
+
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The portal schema with its limits (docs/limits.md), tighter than the staff schema's."""
+    budget = Budget(
+        max_cost=MAX_COST,
+        default_page_size=MAX_PAGE,
+        max_page_size=MAX_PAGE,
+        hide_suggestions=not introspection,
+    )
     extensions: list = [
-        LedgerportMaskErrors,
+        lambda: LedgerportMaskErrors(hide_suggestions=not introspection),
         lambda: QueryDepthLimiter(max_depth=8),
         lambda: MaxAliasesLimiter(max_alias_count=15),
         lambda: MaxTokensLimiter(max_token_count=2000),
+        guard(budget),
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

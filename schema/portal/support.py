@@ -10,8 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from app.errors import LedgerportError, ValidationFailed
+from app.portal.access import MAX_PAGE
 from app.support import service as support
 from schema.common import ids
+from schema.common.connections import bounded_first, bounded_offset
 from schema.errors import UserError, user_errors_from
 from schema.portal.mutations_common import origin_of
 
@@ -97,9 +99,8 @@ class SupportQuery:
         self, info: Info, account_id: strawberry.ID, first: int = 50, offset: int = 0
     ) -> list[SupportRequest]:
         customer_id = ids.decode_id("Account", str(account_id))
-        rows = await support.list_for_account(
-            info.context.scope, customer_id, min(max(first, 1), 100), max(offset, 0)
-        )
+        first, offset = bounded_first(first, MAX_PAGE, minimum=1), bounded_offset(offset)
+        rows = await support.list_for_account(info.context.scope, customer_id, first, offset)
         return [request_of(r) for r in rows]
 
     @strawberry.field(description="One support request with its thread.")

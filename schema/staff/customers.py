@@ -25,7 +25,7 @@ from app.models import CustomerAccount
 from app.payments import service as payment_service
 from app.receivables.repository import CustomerOrder
 from app.receivables.service import Totals
-from schema.common.connections import Connection, connection_of, page_of
+from schema.common.connections import Connection, bounded_first, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
@@ -218,7 +218,7 @@ class Customer:
 
     @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
     async def open_invoices(self, info: Info, first: int = 5) -> list[Invoice]:
-        first = max(0, min(first, MAX_OPEN_INVOICES))
+        first = bounded_first(first, MAX_OPEN_INVOICES)
         items = await open_invoices_loader(info, self.as_of, first).load(self._account.id)
         return [invoice_node(i, self.as_of) for i in items]
 

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from app.settings import Settings
 from schema.errors import LedgerportMaskErrors
+from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CollectionsQuery, CustomersQuery
@@ -43,15 +44,26 @@ Query = merge_types("Query", QUERY_TYPES)
 Mutation = merge_types("Mutation", MUTATION_TYPES) if MUTATION_TYPES else None
 
 
+#: The staff schema's cost budget (schema.cost): the heaviest dashboard list (customers with balances,
+#: aging and open invoices, 100 to a page) costs about 8,000, a sixth of it; see docs/limits.md.
+MAX_COST = 50_000
+
+
 def build_schema(settings: Settings | None = None, *, introspection: bool = True) -> strawberry.Schema:
-    """The staff schema with its limits; introspection only outside production."""
+    """The staff schema with its limits (docs/limits.md); introspection only outside production."""
     depth = settings.max_query_depth if settings else 12
+    page = settings.max_page_size if settings else 100
+    # A connection without ``first`` returns a page of the maximum size (page_of).
+    budget = Budget(
+        max_cost=MAX_COST, default_page_size=page, max_page_size=page, hide_suggestions=not introspection
+    )
     # Factories, not instances: Strawberry builds fresh extensions for every request.
     extensions: list = [
-        LedgerportMaskErrors,
+        lambda: LedgerportMaskErrors(hide_suggestions=not introspection),
         lambda: QueryDepthLimiter(max_depth=depth),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=4000),
+        guard(budget),
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -1,8 +1,9 @@
 """The support queue and dispute decisions for staff.
 
-Support staff list requests by status, assignee, breached SLA and customer; assign, answer the customer,
-add internal notes (never shown in the portal), resolve and reopen. Finance decides disputes: accepting
-issues a credit note for the accepted amount. Every field declares its permission; services check again.
+Support staff page through requests (a Relay connection, like every list) by status, assignee, breached
+SLA and customer; assign, answer the customer, add internal notes (never shown in the portal), resolve and
+reopen. Finance decides disputes: accepting issues a credit note for the accepted amount. Every field
+declares its permission; services check again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.errors import LedgerportError, ValidationFailed
 from app.money import format_decimal_string, to_minor
 from app.support import service as support
 from schema.common import ids
+from schema.common.connections import Connection, connection_of, page_of
 from schema.errors import UserError, user_errors_from
 from schema.permissions import requires
 
@@ -121,19 +123,24 @@ def _optional(kind: str, value) -> int | None:
 class SupportQueueQuery:
     @strawberry.field(description="The support queue, newest first.", extensions=requires("support.manage"))
     async def support_requests(
-        self, info: Info, filter: SupportQueueFilter | None = None, first: int = 50, offset: int = 0
-    ) -> list[QueueRequest]:
+        self,
+        info: Info,
+        filter: SupportQueueFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[QueueRequest]:
+        page = page_of(first, after, info.context.settings.max_page_size)
         f = filter or SupportQueueFilter()
-        rows = await support.queue(
+        rows, total = await support.queue(
             info.context.scope,
             status=f.status.value if f.status else None,
             assignee_id=_optional("Member", f.assignee_id),
             overdue_sla=f.overdue_sla,
             customer_id=_optional("Customer", f.customer_id),
-            limit=min(max(first, 1), 100),
-            offset=max(offset, 0),
+            limit=page.limit,
+            offset=page.offset,
         )
-        return [queue_request(r) for r in rows]
+        return connection_of(rows, page, total, queue_request)
 
     @strawberry.field(description="Disputes still open or under review.", extensions=requires("ar.read"))
     async def open_disputes(self, info: Info, customer_id: strawberry.ID | None = None) -> list[OpenDispute]:

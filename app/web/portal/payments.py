@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.ids import plain_int
 from app.portal import payments as portal_payments
 from app.web.portal import handler
 from app.web.portal.handler import account_of, portal_page
@@ -15,8 +16,7 @@ from schema.common import ids
 @portal_page
 async def payments(request: Request, session: PortalSession, form) -> Response:
     account = account_of(session, request)
-    raw_offset = request.query_params.get("offset", "0")
-    offset = int(raw_offset) if raw_offset.isdigit() else 0
+    offset = plain_int(request.query_params.get("offset", "0")) or 0
     rows = await portal_payments.payments(session.scope, account.pk, handler.PAGE_SIZE + 1, offset)
     return page(
         session,

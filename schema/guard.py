@@ -1,0 +1,127 @@
+"""Refusals before a GraphQL document is validated or run, and validation without suggestions.
+
+Validation itself can be made slow (it expands fragments), so what is cheap to check about a document
+is checked first, each refusal with ``extensions.code`` (docs/limits.md):
+
+- ``operation_name_required``: a document with several operations must say which to run (the GraphQL
+  spec; Strawberry ran the first one);
+- ``string_too_long``: a string literal longer than any text the API takes;
+- ``query_too_costly``: the estimated cost (``schema.cost``) over the schema's budget, with both numbers.
+
+Then the extension runs graphql-core's validation itself, with the rules every other extension added,
+so it can leave out "Did you mean ...?" suggestions where introspection is off: they named fields and
+types of a schema that is otherwise not disclosed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graphql import GraphQLError, OperationDefinitionNode, StringValueNode, validate, visit
+from graphql.language import Visitor
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from schema import cost
+
+#: What graphql-core appends to a message to suggest names (fields, types, arguments, enum values).
+SUGGESTION = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The limits of one schema."""
+
+    max_cost: int
+    default_page_size: int
+    max_page_size: int
+    max_string_length: int = 10_000
+    hide_suggestions: bool = False
+
+
+def refusal(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+class _LongestString(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.longest = 0
+
+    def enter_string_value(self, node: StringValueNode, *_args) -> None:
+        self.longest = max(self.longest, len(node.value))
+
+
+def check(document, variables, operation_name: str | None, schema, budget: Budget) -> GraphQLError | None:
+    """The first reason to refuse ``document`` before validating it, if any."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) > 1 and not operation_name:
+        return refusal(
+            f"The document has {len(operations)} operations: say which to run in `operationName`.",
+            "operation_name_required",
+        )
+    strings = _LongestString()
+    visit(document, strings)
+    if strings.longest > budget.max_string_length:
+        return refusal(
+            f"A string in the document has {strings.longest:,} characters; at most "
+            f"{budget.max_string_length:,} are accepted (send data in variables).",
+            "string_too_long",
+        )
+    estimated = cost.estimate(
+        schema,
+        document,
+        variables if isinstance(variables, dict) else None,
+        default_page_size=budget.default_page_size,
+        max_page_size=budget.max_page_size,
+    )
+    if estimated > budget.max_cost:
+        shown = f"more than {cost.CAP:,}" if estimated >= cost.CAP else f"{estimated:,}"
+        return refusal(
+            f"This query is too costly: its estimated cost is {shown}, the budget is {budget.max_cost:,} "
+            "(fields after fragment expansion, lists counted by their page size). Ask for fewer fields "
+            "or smaller pages.",
+            "query_too_costly",
+        )
+    return None
+
+
+def without_suggestion(error: GraphQLError) -> GraphQLError:
+    message = SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
+
+
+def guard(budget: Budget):
+    """A factory for the schema's extension list (Strawberry builds one extension per request)."""
+
+    class RequestGuard(SchemaExtension):
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            document = context.graphql_document
+            if document is not None and context.pre_execution_errors is None:
+                schema = context.schema._schema
+                # What the client sent, not Strawberry's fallback to the first operation's name.
+                asked = context._provided_operation_name
+                refused = check(document, context.variables, asked, schema, budget)
+                if refused is not None:
+                    context.pre_execution_errors = [refused]
+                else:
+                    rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+                    errors = validate(schema, document, rules, hide_suggestions=budget.hide_suggestions)
+                    context.pre_execution_errors = errors
+            yield
+
+    return RequestGuard
