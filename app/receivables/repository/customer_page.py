@@ -1,0 +1,154 @@
+"""A page of customers ordered and filtered by their figures (net balance, overdue, utilisation,
+collection priority), computed for every customer of the filter in one statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from app.customers.filters import CustomerFilter
+from app.customers.repository import customer_condition
+from app.db.sql import fetch_all
+from app.receivables.buckets import Bucket, bucket_case
+from app.receivables.repository.as_of import COVER_BASE, factor_values
+from app.receivables.repository.open_items import GroupBy, is_selective, open_items, unapplied_items
+from app.scope import Scope
+
+
+class CustomerOrder(StrEnum):
+    NET_BALANCE = "net_balance"
+    OVERDUE = "overdue"
+    UTILISATION = "utilisation"
+    PRIORITY = "priority"
+    NAME = "name"
+
+
+_ORDER_SQL = {
+    CustomerOrder.NET_BALANCE: "net_balance DESC, id",
+    CustomerOrder.OVERDUE: "overdue DESC, id",
+    CustomerOrder.UTILISATION: "COALESCE(utilisation, -1) DESC, id",
+    CustomerOrder.PRIORITY: "priority DESC, id",
+    CustomerOrder.NAME: "legal_name, id",
+}
+
+
+async def customer_page(
+    scope: Scope,
+    flt: CustomerFilter,
+    as_of: date,
+    buckets: list[Bucket],
+    factors: dict[str, Decimal],
+    *,
+    order: CustomerOrder,
+    offset: int,
+    limit: int,
+    has_overdue: bool | None = None,
+    over_limit: bool | None = None,
+    age_weights: dict[int, str],
+    risk_weight_sql: str,  # a CASE over r.risk_rating
+    over_limit_bonus: Decimal,
+    broken_promise_bonus: Decimal,
+) -> list[dict[str, Any]]:
+    """One page of customers with the figures they are ordered and filtered by, all in one query.
+
+    Figures here are base-currency minor units converted per row with ``factors`` (unrounded): good for
+    ordering and filtering; the amounts shown come from ``open_by_bucket``/``unapplied`` per customer and
+    are converted by the metrics.md rule. Each row also carries ``total`` (rows before paging) and
+    ``missing_currency`` (a currency without a rate, so the caller can refuse instead of showing a zero).
+    """
+    condition, params = customer_condition(scope, flt)
+    values, fx_params = factor_values(factors)
+    weight_case, weight_params = bucket_case("o.due_date", buckets, as_of, age_weights)
+    filters = []
+    if has_overdue is not None:
+        filters.append("overdue > 0" if has_overdue else "overdue <= 0")
+    if over_limit is not None:
+        filters.append("is_over_limit = 1" if over_limit else "is_over_limit = 0")
+    where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    sql = f"""
+WITH fx(currency, factor) AS (VALUES {values}),
+disputed AS (
+  SELECT d.invoice_id, SUM(d.amount) AS amount FROM dispute d
+  WHERE d.tenant_id = :tenant_id AND d.invoice_id IS NOT NULL AND d.opened_on <= :as_of
+    AND d.status IN ('open', 'under_review')
+  GROUP BY d.invoice_id
+),
+open_agg AS (
+  SELECT o.customer_id,
+         SUM(o.open_amount * fx.factor) AS open_base,
+         SUM(CASE WHEN o.due_date < :as_of THEN o.open_amount * fx.factor ELSE 0 END) AS overdue_base,
+         SUM({weight_case} * fx.factor *
+             CASE WHEN o.open_amount - COALESCE(ds.amount, 0) > 0 THEN o.open_amount - COALESCE(ds.amount, 0)
+                  ELSE 0 END) AS weighted_base,
+         SUM(COALESCE(ds.amount, 0) * fx.factor) AS disputed_base,
+         MIN(CASE WHEN o.due_date < :as_of AND o.open_amount > 0 THEN o.due_date END) AS oldest_overdue_due,
+         MAX(CASE WHEN fx.factor IS NULL THEN o.currency END) AS missing
+  FROM ({open_items(GroupBy.NONE, condition, is_selective(flt))}) o
+  LEFT JOIN fx ON fx.currency = o.currency
+  LEFT JOIN disputed ds ON ds.invoice_id = o.invoice_id
+  WHERE o.open_amount <> 0
+  GROUP BY o.customer_id
+),
+unapplied_agg AS (
+  SELECT u.customer_id, SUM(u.amount * fx.factor) AS unapplied_base,
+         MAX(CASE WHEN fx.factor IS NULL THEN u.currency END) AS missing
+  FROM ({unapplied_items(GroupBy.NONE, condition, is_selective(flt))}) u LEFT JOIN fx ON fx.currency = u.currency
+  GROUP BY u.customer_id
+),
+cover AS ({COVER_BASE}),
+broken AS (
+  SELECT p.customer_id, COUNT(*) AS n FROM promise_to_pay p
+  WHERE p.tenant_id = :tenant_id AND p.status = 'broken' AND p.promised_date <= :as_of
+  GROUP BY p.customer_id
+),
+figures AS (
+  SELECT cu.id, cu.legal_name, cu.credit_limit, cu.risk_rating,
+         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) AS net_balance,
+         COALESCE(oa.overdue_base, 0) AS overdue,
+         COALESCE(oa.weighted_base, 0) AS weighted_overdue,
+         COALESCE(oa.disputed_base, 0) AS disputed,
+         oa.oldest_overdue_due,
+         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) - COALESCE(cv.cover_base, 0) AS exposure,
+         CASE WHEN COALESCE(br.n, 0) > 0 THEN 1 ELSE 0 END AS has_broken_promise,
+         COALESCE(oa.missing, ua.missing) AS missing
+  FROM customer_account cu
+  LEFT JOIN open_agg oa ON oa.customer_id = cu.id
+  LEFT JOIN unapplied_agg ua ON ua.customer_id = cu.id
+  LEFT JOIN cover cv ON cv.customer_id = cu.id
+  LEFT JOIN broken br ON br.customer_id = cu.id
+  WHERE {condition}
+),
+ranked AS (
+  SELECT f.*,
+         CASE WHEN f.credit_limit IS NULL OR f.credit_limit = 0 THEN NULL
+              ELSE f.exposure * 1.0 / f.credit_limit END AS utilisation,
+         CASE WHEN f.credit_limit IS NOT NULL AND f.exposure > f.credit_limit THEN 1 ELSE 0 END
+           AS is_over_limit
+  FROM figures f
+),
+scored AS (
+  SELECT r.*,
+         r.weighted_overdue * {risk_weight_sql}
+           * (1 + CAST(:over_limit_bonus AS NUMERIC) * r.is_over_limit
+                + CAST(:broken_promise_bonus AS NUMERIC) * r.has_broken_promise) AS priority
+  FROM ranked r
+)
+SELECT s.*, COUNT(*) OVER () AS total, MAX(s.missing) OVER () AS missing_currency
+FROM scored s {where}
+ORDER BY {_ORDER_SQL[order]}
+LIMIT :limit OFFSET :offset"""
+    return await fetch_all(
+        sql,
+        {
+            **params,
+            **fx_params,
+            **weight_params,
+            "as_of": as_of,
+            "limit": limit,
+            "offset": offset,
+            "over_limit_bonus": str(over_limit_bonus),
+            "broken_promise_bonus": str(broken_promise_bonus),
+        },
+    )

@@ -1,0 +1,107 @@
+"""Figures of a period (after, until]: credit sales, monthly credit sales for countback DSO,
+profitability and collections (metrics.md "DSO and friends", "Profitability")."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.customers.filters import CustomerFilter
+from app.customers.repository import customer_condition
+from app.db.sql import as_int, dialect, fetch_all
+from app.receivables.repository.open_items import GroupBy, group_expr
+from app.scope import Scope
+
+
+async def credit_sales(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, currency, amount): invoices issued in (after, until] minus credit notes dated in it."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT s.grp, s.currency, SUM(s.amount) AS amount FROM (
+  SELECT {group_expr(group, "i")} AS grp, i.currency, i.total AS amount
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {group_expr(group, "n")} AS grp, n.currency, -n.amount AS amount
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) s GROUP BY s.grp, s.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [{"grp": r["grp"], "currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]
+
+
+def _month_of(column: str) -> str:
+    return f"to_char({column}, 'YYYY-MM')" if dialect() == "postgres" else f"substr({column}, 1, 7)"
+
+
+async def monthly_credit_sales(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.NONE
+) -> list[dict[str, Any]]:
+    """(grp, month "YYYY-MM", currency, amount) of credit sales in (after, until], for countback DSO."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT s.grp, s.month, s.currency, SUM(s.amount) AS amount FROM (
+  SELECT {group_expr(group, "i")} AS grp, {_month_of("i.issue_date")} AS month, i.currency, i.total AS amount
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {group_expr(group, "n")} AS grp, {_month_of("n.date")} AS month, n.currency, -n.amount AS amount
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) s GROUP BY s.grp, s.month, s.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [
+        {"grp": r["grp"], "month": r["month"], "currency": r["currency"], "amount": as_int(r["amount"])}
+        for r in rows
+    ]
+
+
+async def profitability(
+    scope: Scope, flt: CustomerFilter, after: date, until: date, group: GroupBy = GroupBy.CUSTOMER
+) -> list[dict[str, Any]]:
+    """Per group and currency for (after, until]: revenue (invoiced net of tax minus credit notes), the
+    cost of invoice lines that carry one, and whether any line did."""
+    condition, params = customer_condition(scope, flt)
+    grp_i = "''" if group == GroupBy.NONE else "CAST(i.customer_id AS VARCHAR(20))"
+    grp_n = "''" if group == GroupBy.NONE else "CAST(n.customer_id AS VARCHAR(20))"
+    sql = f"""
+SELECT r.grp, r.currency, SUM(r.revenue) AS revenue, SUM(r.cost) AS cost, SUM(r.costed) AS costed FROM (
+  SELECT {grp_i} AS grp, i.currency, i.subtotal AS revenue,
+         COALESCE((SELECT SUM(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id), 0)
+           AS cost,
+         (SELECT COUNT(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id) AS costed
+  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
+  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
+    AND i.status NOT IN ('void', 'draft') AND {condition}
+  UNION ALL
+  SELECT {grp_n} AS grp, n.currency, -n.amount AS revenue, 0 AS cost, 0 AS costed
+  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
+  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+) r GROUP BY r.grp, r.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [
+        {
+            "grp": r["grp"],
+            "currency": r["currency"],
+            "revenue": as_int(r["revenue"]),
+            "cost": as_int(r["cost"]),
+            "costed": as_int(r["costed"]),
+        }
+        for r in rows
+    ]
+
+
+async def collections(scope: Scope, flt: CustomerFilter, after: date, until: date) -> list[dict[str, Any]]:
+    """(currency, amount) of succeeded payments received in (after, until]."""
+    condition, params = customer_condition(scope, flt)
+    sql = f"""
+SELECT p.currency, SUM(p.amount) AS amount FROM payment p JOIN customer_account cu ON cu.id = p.customer_id
+WHERE p.tenant_id = :tenant_id AND p.status = 'succeeded' AND p.received_date > :after
+  AND p.received_date <= :until AND {condition}
+GROUP BY p.currency"""
+    rows = await fetch_all(sql, {**params, "after": after, "until": until})
+    return [{"currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]
