@@ -44,7 +44,8 @@ class Invoice(TenantOwned, Timestamped):
         unique_together = (("tenant", "number"), ("tenant", "external_id"))
         indexes = (
             ("tenant_id", "status", "due_date"),
-            ("tenant_id", "customer_id"),
+            # A customer's invoices, and those of a period (its sales, profitability) by index alone.
+            ("tenant_id", "customer_id", "issue_date"),
             ("tenant_id", "issue_date"),
             ("tenant_id", "last_settlement_on"),
             ("customer_id", "last_settlement_on"),

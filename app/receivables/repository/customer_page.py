@@ -10,10 +10,18 @@ from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
+from app.db.plans import materialized
 from app.db.sql import fetch_all
 from app.receivables.buckets import Bucket, bucket_case
 from app.receivables.repository.as_of import COVER_BASE, factor_values
-from app.receivables.repository.open_items import GroupBy, is_selective, open_items, unapplied_items
+from app.receivables.repository.open_items import (
+    GroupBy,
+    held_by_disputes,
+    is_selective,
+    open_items,
+    probes,
+    unapplied_items,
+)
 from app.scope import Scope
 
 
@@ -67,34 +75,32 @@ async def customer_page(
     if over_limit is not None:
         filters.append("is_over_limit = 1" if over_limit else "is_over_limit = 0")
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
+    selective = is_selective(flt)
+    # Each open item's amount and what its disputes hold, computed once (``materialized``): the
+    # figures below name both several times.
+    held, held_join = held_by_disputes("o.invoice_id", probes(selective))
     sql = f"""
 WITH fx(currency, factor) AS (VALUES {values}),
-disputed AS (
-  SELECT d.invoice_id, SUM(d.amount) AS amount FROM dispute d
-  WHERE d.tenant_id = :tenant_id AND d.invoice_id IS NOT NULL AND d.opened_on <= :as_of
-    AND d.status IN ('open', 'under_review')
-  GROUP BY d.invoice_id
+o AS {materialized()}(
+  SELECT o.*, {held} AS held FROM ({open_items(GroupBy.NONE, condition, selective)}) o{held_join}
+  WHERE o.open_amount <> 0
 ),
 open_agg AS (
   SELECT o.customer_id,
          SUM(o.open_amount * fx.factor) AS open_base,
          SUM(CASE WHEN o.due_date < :as_of THEN o.open_amount * fx.factor ELSE 0 END) AS overdue_base,
          SUM({weight_case} * fx.factor *
-             CASE WHEN o.open_amount - COALESCE(ds.amount, 0) > 0 THEN o.open_amount - COALESCE(ds.amount, 0)
-                  ELSE 0 END) AS weighted_base,
-         SUM(COALESCE(ds.amount, 0) * fx.factor) AS disputed_base,
+             CASE WHEN o.open_amount - o.held > 0 THEN o.open_amount - o.held ELSE 0 END) AS weighted_base,
+         SUM(o.held * fx.factor) AS disputed_base,
          MIN(CASE WHEN o.due_date < :as_of AND o.open_amount > 0 THEN o.due_date END) AS oldest_overdue_due,
          MAX(CASE WHEN fx.factor IS NULL THEN o.currency END) AS missing
-  FROM ({open_items(GroupBy.NONE, condition, is_selective(flt))}) o
-  LEFT JOIN fx ON fx.currency = o.currency
-  LEFT JOIN disputed ds ON ds.invoice_id = o.invoice_id
-  WHERE o.open_amount <> 0
+  FROM o LEFT JOIN fx ON fx.currency = o.currency
   GROUP BY o.customer_id
 ),
 unapplied_agg AS (
   SELECT u.customer_id, SUM(u.amount * fx.factor) AS unapplied_base,
          MAX(CASE WHEN fx.factor IS NULL THEN u.currency END) AS missing
-  FROM ({unapplied_items(GroupBy.NONE, condition, is_selective(flt))}) u LEFT JOIN fx ON fx.currency = u.currency
+  FROM ({unapplied_items(GroupBy.NONE, condition, selective)}) u LEFT JOIN fx ON fx.currency = u.currency
   GROUP BY u.customer_id
 ),
 cover AS ({COVER_BASE}),

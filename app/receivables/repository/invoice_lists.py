@@ -11,10 +11,13 @@ from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import fetch_all
 from app.receivables.repository.open_items import (
+    Arm,
     GroupBy,
+    held_by_disputes,
     invoices_as_of,
     is_selective,
     open_items,
+    probes,
     with_later,
 )
 from app.scope import Scope
@@ -89,11 +92,12 @@ async def invoice_page(
         extra.append("LOWER(o.number) LIKE :number")
         params["number"] = f"%{number.lower()}%"
     where = f"WHERE {' AND '.join(extra)}" if extra else ""
-    selective = is_selective(flt) or invoice_ids is not None
+    selective = is_selective(flt)
+    probing = probes(selective or invoice_ids is not None)
     rows = (
-        open_items(GroupBy.NONE, condition, selective)
+        open_items(GroupBy.NONE, condition, selective, probing)
         if open_only or overdue_only
-        else with_later(selective, invoices_as_of(GroupBy.NONE, condition, selective, ""))
+        else with_later(probing, invoices_as_of(GroupBy.NONE, condition, selective, Arm.ALL, probing))
     )
     sql = f"""
 SELECT o.*, COUNT(*) OVER () AS total_rows
@@ -108,11 +112,9 @@ async def open_invoices_due_before(scope: Scope, as_of: date, due_before: date) 
     An open dispute holds its amount out of collection: ``disputed`` is what open disputes hold on the
     invoice, and an invoice whose whole open amount is disputed is no candidate."""
     condition, params = customer_condition(scope, CustomerFilter())
+    held, held_join = held_by_disputes("o.invoice_id", probes(False), opened_by_as_of=False)
     sql = f"""
-SELECT o.*, COALESCE(d.held, 0) AS disputed FROM ({open_items(GroupBy.NONE, condition)}) o
-LEFT JOIN (SELECT invoice_id, SUM(amount) AS held FROM dispute
-           WHERE tenant_id = :tenant_id AND invoice_id IS NOT NULL AND status IN ('open', 'under_review')
-           GROUP BY invoice_id) d ON d.invoice_id = o.invoice_id
-WHERE o.open_amount - COALESCE(d.held, 0) > 0 AND o.due_date < :due_before
+SELECT o.*, {held} AS disputed FROM ({open_items(GroupBy.NONE, condition)}) o{held_join}
+WHERE o.open_amount - {held} > 0 AND o.due_date < :due_before
 ORDER BY o.due_date, o.invoice_id"""
     return await fetch_all(sql, {**params, "as_of": as_of, "due_before": due_before})

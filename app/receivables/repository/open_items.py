@@ -9,6 +9,11 @@
 - ``unapplied_items``: payments (succeeded, received <= D) minus their allocations dated <= D, plus credit
   notes dated <= D minus their applications dated <= D, computed the same way from ``applied``.
 
+The movements dated after D come in two forms with the same numbers: grouped once per document and
+hash-joined (a portfolio on PostgreSQL), or a correlated sub-select per document on the owner's
+(id, date) index, evaluated only for rows whose last movement is after D (a few customers on any
+engine, and everything on SQLite, which has no hash join: ``probes``).
+
 Each joins ``customer_account cu`` and puts ``customer_condition`` (tenant, access rule, filter) in its
 WHERE; the tenant id is also repeated on every sub-select. Rows come back per group and currency: the
 service converts them to the base currency. Nothing is summed in Python.
@@ -19,6 +24,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from app.customers.filters import CustomerFilter
+from app.db.plans import is_sqlite, unindexed
+from app.receivables.repository.documents import CREDIT_NOTE, INVOICE, PAYMENT, Arm, Document
 from app.receivables.settlement import invoice_settlements
 
 
@@ -44,82 +51,91 @@ def group_expr(group: GroupBy, doc: str) -> str:
     return f"cu.{group.value}"
 
 
-# What is open now (``total - settled``) is maintained with every write (app.receivables.settlement);
-# what was open as of :as_of adds back the settlements dated after it. Only an invoice whose last
-# settlement is after :as_of has any, so the add-back is skipped (CASE) for every other row.
-_LATER_SETTLED = f"""CASE WHEN i.last_settlement_on > :as_of THEN
-  COALESCE((SELECT SUM(m.amount) FROM ({invoice_settlements("x.invoice_id = i.id AND x.date > :as_of")}) m), 0)
+def is_selective(flt: CustomerFilter) -> bool:
+    """A filter naming customers touches few rows: start from those customers and probe their documents."""
+    return flt.customer_ids is not None
+
+
+def probes(selective: bool) -> bool:
+    """Whether later movements are added back by a correlated sub-select per row (index probes on the
+    movement's owner and date) rather than grouped once and joined: for a few customers or invoices on
+    every engine, and always on SQLite, which has no hash join, so joining the grouped movements ran as
+    a nested loop over them for every invoice (17 s for the demo's summary, docs/performance.md)."""
+    return selective or is_sqlite()
+
+
+def _later_settled() -> str:
+    """What is open now (``total - settled``) is maintained with every write (app.receivables.settlement);
+    what was open as of :as_of adds back the settlements dated after it. Only an invoice whose last
+    settlement is after :as_of has any, so the add-back is skipped (CASE) for every other row."""
+    moves = invoice_settlements("x.invoice_id = i.id AND x.date > :as_of", by_invoice=True)
+    return f"""CASE WHEN i.last_settlement_on > :as_of THEN
+  COALESCE((SELECT SUM(m.amount) FROM ({moves}) m), 0)
   ELSE 0 END"""
 
-# The same add-back for a portfolio: every settlement dated after :as_of, grouped once per invoice
-# (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per invoice. A CTE, so the
-# two halves of ``open_items`` share one grouping.
-_LATER_SETTLED_CTE = f"""lt AS (
+
+def _later_settled_cte() -> str:
+    """The same add-back for a portfolio on PostgreSQL: every settlement dated after :as_of, grouped once
+    per invoice (the (tenant_id, date) indexes find them) and hash-joined, instead of probing per
+    invoice. A CTE, so the two halves of ``open_items`` share one grouping."""
+    return f"""lt AS (
   SELECT m.owner_id AS invoice_id, SUM(m.amount) AS amount
   FROM ({invoice_settlements("x.date > :as_of")}) m GROUP BY m.owner_id)"""
 
 
-def invoices_as_of(group: GroupBy, condition: str, selective: bool, which: str) -> str:
-    """Invoices issued by :as_of, neither void nor draft, with ``open_amount`` as of :as_of.
-
-    ``which`` narrows the rows in SQL: "" (all), "i.total <> i.settled" (open now: the partial index
-    ``invoice_open_now``) or "i.total = i.settled AND i.last_settlement_on > :as_of" (settled now, but
-    by a settlement after :as_of)."""
-    later = _LATER_SETTLED if selective else "COALESCE(lt.amount, 0)"
-    joined = "" if selective else "\nLEFT JOIN lt ON lt.invoice_id = i.id"
+def invoices_as_of(group: GroupBy, condition: str, selective: bool, arm: Arm, probing: bool) -> str:
+    """Invoices issued by :as_of, neither void nor draft, with ``open_amount`` as of :as_of, the rows of
+    ``arm`` only. Unless ``probing``, the statement must start ``with_later`` (it joins ``lt``)."""
+    later = _later_settled() if probing else "COALESCE(lt.amount, 0)"
+    joined = "" if probing else "\nLEFT JOIN lt ON lt.invoice_id = i.id"
     return f"""
 SELECT i.id AS invoice_id, i.customer_id, i.number, i.status, i.currency, i.due_date, i.issue_date, i.total,
        i.last_settlement_on, {group_expr(group, "i")} AS grp,
        i.total - i.settled + {later} AS open_amount
-FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id{joined}
-WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
-  AND {condition}{f" AND {which}" if which else ""}"""
+{INVOICE.as_of(arm, condition, selective, joined)}"""
 
 
-def with_later(selective: bool, body: str) -> str:
+def with_later(probing: bool, body: str) -> str:
     """``body`` (which may use ``lt``), preceded by the portfolio add-back CTE when it needs it."""
-    return body if selective else f"WITH {_LATER_SETTLED_CTE}\n{body}"
+    return body if probing else f"WITH {_later_settled_cte()}\n{body}"
 
 
-_OPEN_NOW = "i.total <> i.settled"
-_SETTLED_LATER = "i.total = i.settled AND i.last_settlement_on > :as_of"
-
-
-def open_items(group: GroupBy, condition: str, selective: bool = False) -> str:
+def open_items(group: GroupBy, condition: str, selective: bool = False, probing: bool | None = None) -> str:
     """Invoices that may be open as of :as_of (callers keep ``open_amount <> 0``): those open now, and
-    those settled now by a settlement dated after :as_of. Every other invoice was settled by then."""
+    those settled now by a settlement dated after :as_of. Every other invoice was settled by then.
+    ``probing`` (default ``probes(selective)``): add later settlements back per invoice."""
+    probing = probes(selective) if probing is None else probing
     return with_later(
-        selective,
-        f"""{invoices_as_of(group, condition, selective, _OPEN_NOW)}
-UNION ALL{invoices_as_of(group, condition, selective, _SETTLED_LATER)}""",
+        probing,
+        f"""{invoices_as_of(group, condition, selective, Arm.OPEN_NOW, probing)}
+UNION ALL{invoices_as_of(group, condition, selective, Arm.SETTLED_LATER, probing)}""",
     )
 
 
-def _cash_as_of(doc: str, group: GroupBy, condition: str, selective: bool, which: str) -> str:
-    """Payments (``doc`` = "p") or credit notes ("n") of :as_of with what was unapplied then: the
-    maintained ``amount - applied`` plus applications dated after :as_of (only rows whose last
-    application is after it have any)."""
-    if doc == "p":
-        table, dated, moves, owner = "payment", "p.received_date", "payment_allocation", "payment_id"
-        only = " AND p.status = 'succeeded'"
-    else:
-        table, dated, moves, owner = "credit_note", "n.date", "credit_application", "credit_note_id"
-        only = ""
-    if selective:
-        later = f"""CASE WHEN {doc}.last_applied_on > :as_of THEN
+def _cash_as_of(doc: Document, group: GroupBy, condition: str, selective: bool, arm: Arm) -> str:
+    """Payments or credit notes of :as_of with what was unapplied then: the maintained
+    ``amount - applied`` plus applications dated after :as_of (only rows whose last application is
+    after it have any)."""
+    d = doc.alias
+    moves, owner = (
+        ("payment_allocation", "payment_id") if d == "p" else ("credit_application", "credit_note_id")
+    )
+    if probes(selective):
+        # The owner's index finds its few applications; the tenant column may not choose instead.
+        later = f"""CASE WHEN {d}.last_applied_on > :as_of THEN
   COALESCE((SELECT SUM(x.amount) FROM {moves} x
-            WHERE x.{owner} = {doc}.id AND x.tenant_id = :tenant_id AND x.date > :as_of), 0) ELSE 0 END"""
+            WHERE x.{owner} = {d}.id AND {unindexed("x.tenant_id")} = :tenant_id AND x.date > :as_of), 0)
+  ELSE 0 END"""
         join = ""
     else:
         later = "COALESCE(lt.amount, 0)"
         join = f"""
 LEFT JOIN (SELECT x.{owner}, SUM(x.amount) AS amount FROM {moves} x
-           WHERE x.tenant_id = :tenant_id AND x.date > :as_of GROUP BY x.{owner}) lt ON lt.{owner} = {doc}.id"""
+           WHERE x.tenant_id = :tenant_id AND x.date > :as_of GROUP BY x.{owner}) lt ON lt.{owner} = {d}.id"""
     return f"""
-SELECT {doc}.customer_id, {doc}.currency, {group_expr(group, doc)} AS grp,
-       {doc}.amount - {doc}.applied + {later} AS amount
-FROM {table} {doc} JOIN customer_account cu ON cu.id = {doc}.customer_id{join}
-WHERE {doc}.tenant_id = :tenant_id{only} AND {dated} <= :as_of AND {condition} AND {which.format(d=doc)}"""
+SELECT {d}.customer_id, {d}.currency, {group_expr(group, d)} AS grp,
+       {d}.amount - {d}.applied + {later} AS amount
+{doc.as_of(arm, condition, selective, join)}"""
 
 
 def unapplied_items(group: GroupBy, condition: str, selective: bool = False) -> str:
@@ -127,16 +143,33 @@ def unapplied_items(group: GroupBy, condition: str, selective: bool = False) -> 
     ``payment_unapplied_now``, ``credit_note_unapplied_now``), or applied in full by an application
     dated after :as_of."""
     parts = [
-        _cash_as_of(doc, group, condition, selective, which)
-        for doc in ("p", "n")
-        for which in (
-            "{d}.amount <> {d}.applied",
-            "{d}.amount = {d}.applied AND {d}.last_applied_on > :as_of",
-        )
+        _cash_as_of(doc, group, condition, selective, arm)
+        for doc in (PAYMENT, CREDIT_NOTE)
+        for arm in (Arm.OPEN_NOW, Arm.SETTLED_LATER)
     ]
     return "\nUNION ALL".join(parts)
 
 
-def is_selective(flt: CustomerFilter) -> bool:
-    """A filter naming customers touches few rows: use the index-probing form of the sums."""
-    return flt.customer_ids is not None
+def held_by_disputes(invoice: str, probing: bool, opened_by_as_of: bool = True) -> tuple[str, str]:
+    """SQL of what open disputes (open or under review; opened by :as_of unless not
+    ``opened_by_as_of``) hold of the invoice whose id is ``invoice``, and the join it needs.
+
+    ``probing``: a correlated sum over the (invoice_id, status) index, no join. Otherwise (a portfolio
+    on PostgreSQL) the disputes are grouped per invoice once and hash-joined as ``ds``: on SQLite that
+    join scanned every dispute for every open invoice."""
+    opened = " AND d.opened_on <= :as_of" if opened_by_as_of else ""
+    held = f"{opened} AND d.status IN ('open', 'under_review')"
+    if probing:
+        tenant = unindexed("d.tenant_id")
+        return (
+            f"""COALESCE((SELECT SUM(d.amount) FROM dispute d
+                   WHERE d.invoice_id = {invoice} AND {tenant} = :tenant_id{held}), 0)""",
+            "",
+        )
+    return (
+        "COALESCE(ds.amount, 0)",
+        f"""
+  LEFT JOIN (SELECT d.invoice_id, SUM(d.amount) AS amount FROM dispute d
+             WHERE d.tenant_id = :tenant_id AND d.invoice_id IS NOT NULL{held}
+             GROUP BY d.invoice_id) ds ON ds.invoice_id = {invoice}""",
+    )

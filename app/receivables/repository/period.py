@@ -3,14 +3,32 @@ profitability and collections (metrics.md "DSO and friends", "Profitability").""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import as_int, dialect, fetch_all
-from app.receivables.repository.open_items import GroupBy, group_expr
+from app.receivables.repository.documents import CREDIT_NOTE, INVOICE
+from app.receivables.repository.open_items import GroupBy, group_expr, is_selective
 from app.scope import Scope
+
+#: A period this long holds most of a tenant's invoices (``Document.in_period``).
+_LONG_PERIOD = timedelta(days=365)
+
+
+def _sales(
+    flt: CustomerFilter, condition: str, after: date, until: date, invoice_cols: str, note_cols: str
+) -> str:
+    """The rows of credit sales in (:after, :until]: each invoice (``invoice_cols`` of ``i``) and each
+    credit note (``note_cols`` of ``n``, negated amounts), one UNION ALL for the caller to aggregate."""
+    selective, long = is_selective(flt), until - after >= _LONG_PERIOD
+    return f"""
+  SELECT {invoice_cols}
+  {INVOICE.in_period(condition, selective, long)}
+  UNION ALL
+  SELECT {note_cols}
+  {CREDIT_NOTE.in_period(condition, selective, long)}"""
 
 
 async def credit_sales(
@@ -18,17 +36,17 @@ async def credit_sales(
 ) -> list[dict[str, Any]]:
     """(grp, currency, amount): invoices issued in (after, until] minus credit notes dated in it."""
     condition, params = customer_condition(scope, flt)
-    sql = f"""
-SELECT s.grp, s.currency, SUM(s.amount) AS amount FROM (
-  SELECT {group_expr(group, "i")} AS grp, i.currency, i.total AS amount
-  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
-  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
-    AND i.status NOT IN ('void', 'draft') AND {condition}
-  UNION ALL
-  SELECT {group_expr(group, "n")} AS grp, n.currency, -n.amount AS amount
-  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
-  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
-) s GROUP BY s.grp, s.currency"""
+    rows_sql = _sales(
+        flt,
+        condition,
+        after,
+        until,
+        f"{group_expr(group, 'i')} AS grp, i.currency, i.total AS amount",
+        f"{group_expr(group, 'n')} AS grp, n.currency, -n.amount AS amount",
+    )
+    sql = (
+        f"SELECT s.grp, s.currency, SUM(s.amount) AS amount FROM ({rows_sql}\n) s GROUP BY s.grp, s.currency"
+    )
     rows = await fetch_all(sql, {**params, "after": after, "until": until})
     return [{"grp": r["grp"], "currency": r["currency"], "amount": as_int(r["amount"])} for r in rows]
 
@@ -42,16 +60,16 @@ async def monthly_credit_sales(
 ) -> list[dict[str, Any]]:
     """(grp, month "YYYY-MM", currency, amount) of credit sales in (after, until], for countback DSO."""
     condition, params = customer_condition(scope, flt)
+    rows_sql = _sales(
+        flt,
+        condition,
+        after,
+        until,
+        f"{group_expr(group, 'i')} AS grp, {_month_of('i.issue_date')} AS month, i.currency, i.total AS amount",
+        f"{group_expr(group, 'n')} AS grp, {_month_of('n.date')} AS month, n.currency, -n.amount AS amount",
+    )
     sql = f"""
-SELECT s.grp, s.month, s.currency, SUM(s.amount) AS amount FROM (
-  SELECT {group_expr(group, "i")} AS grp, {_month_of("i.issue_date")} AS month, i.currency, i.total AS amount
-  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
-  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
-    AND i.status NOT IN ('void', 'draft') AND {condition}
-  UNION ALL
-  SELECT {group_expr(group, "n")} AS grp, {_month_of("n.date")} AS month, n.currency, -n.amount AS amount
-  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
-  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+SELECT s.grp, s.month, s.currency, SUM(s.amount) AS amount FROM ({rows_sql}
 ) s GROUP BY s.grp, s.month, s.currency"""
     rows = await fetch_all(sql, {**params, "after": after, "until": until})
     return [
@@ -68,19 +86,19 @@ async def profitability(
     condition, params = customer_condition(scope, flt)
     grp_i = "''" if group == GroupBy.NONE else "CAST(i.customer_id AS VARCHAR(20))"
     grp_n = "''" if group == GroupBy.NONE else "CAST(n.customer_id AS VARCHAR(20))"
+    lines = "FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id"
+    rows_sql = _sales(
+        flt,
+        condition,
+        after,
+        until,
+        f"""{grp_i} AS grp, i.currency, i.subtotal AS revenue,
+         COALESCE((SELECT SUM(l.cost) {lines}), 0) AS cost, (SELECT COUNT(l.cost) {lines}) AS costed""",
+        f"{grp_n} AS grp, n.currency, -n.amount AS revenue, 0 AS cost, 0 AS costed",
+    )
     sql = f"""
-SELECT r.grp, r.currency, SUM(r.revenue) AS revenue, SUM(r.cost) AS cost, SUM(r.costed) AS costed FROM (
-  SELECT {grp_i} AS grp, i.currency, i.subtotal AS revenue,
-         COALESCE((SELECT SUM(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id), 0)
-           AS cost,
-         (SELECT COUNT(l.cost) FROM invoice_line l WHERE l.invoice_id = i.id AND l.tenant_id = :tenant_id) AS costed
-  FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
-  WHERE i.tenant_id = :tenant_id AND i.issue_date > :after AND i.issue_date <= :until
-    AND i.status NOT IN ('void', 'draft') AND {condition}
-  UNION ALL
-  SELECT {grp_n} AS grp, n.currency, -n.amount AS revenue, 0 AS cost, 0 AS costed
-  FROM credit_note n JOIN customer_account cu ON cu.id = n.customer_id
-  WHERE n.tenant_id = :tenant_id AND n.date > :after AND n.date <= :until AND {condition}
+SELECT r.grp, r.currency, SUM(r.revenue) AS revenue, SUM(r.cost) AS cost, SUM(r.costed) AS costed
+FROM ({rows_sql}
 ) r GROUP BY r.grp, r.currency"""
     rows = await fetch_all(sql, {**params, "after": after, "until": until})
     return [

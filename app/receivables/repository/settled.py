@@ -9,7 +9,14 @@ from typing import Any
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import as_int, dialect, fetch_all
-from app.receivables.repository.open_items import GroupBy, invoices_as_of, is_selective, with_later
+from app.receivables.repository.documents import INVOICE, Arm
+from app.receivables.repository.open_items import (
+    GroupBy,
+    invoices_as_of,
+    is_selective,
+    probes,
+    with_later,
+)
 from app.receivables.settlement import invoice_settlements
 from app.scope import Scope
 
@@ -21,26 +28,26 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-_SETTLED_BY_AS_OF = invoice_settlements("x.invoice_id = o.invoice_id AND x.date <= :as_of")
-
-
 def _settled_invoices(condition: str, selective: bool) -> str:
     """Invoices whose open amount is 0 as of :as_of, with the date of the movement that settled them
-    (the latest allocation, credit application or write-off dated <= :as_of).
+    (the latest allocation, credit application or write-off dated <= :as_of), settled after
+    :settled_after.
 
     An invoice settled now whose last settlement is on or before :as_of was settled then, on that date
-    (the maintained ``last_settlement_on``). Only invoices with a settlement after :as_of need their
-    movements looked up (few for a recent date)."""
+    (the maintained ``last_settlement_on``, whose index finds the window's). Only invoices with a
+    settlement after :as_of need their movements looked up (few for a recent date)."""
+    probing = probes(selective)
+    settled_by = invoice_settlements("x.invoice_id = o.invoice_id AND x.date <= :as_of", by_invoice=True)
+    later = invoices_as_of(GroupBy.NONE, condition, selective, Arm.LATER, probing)
+    in_window = f"{condition} AND i.total > 0 AND i.last_settlement_on > :settled_after"
     return f"""
 SELECT i.id AS invoice_id, i.customer_id, i.currency, i.total, i.issue_date, i.due_date,
        i.last_settlement_on AS settled_on
-FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
-WHERE i.tenant_id = :tenant_id AND i.issue_date <= :as_of AND i.status NOT IN ('void', 'draft')
-  AND {condition} AND i.total = i.settled AND i.total > 0 AND i.last_settlement_on <= :as_of
+{INVOICE.as_of(Arm.SETTLED_BY, in_window, selective)}
 UNION ALL
 SELECT o.invoice_id, o.customer_id, o.currency, o.total, o.issue_date, o.due_date,
-       (SELECT MAX(m.date) FROM ({_SETTLED_BY_AS_OF}) m) AS settled_on
-FROM ({with_later(selective, invoices_as_of(GroupBy.NONE, condition, selective, "i.last_settlement_on > :as_of"))}) o
+       (SELECT MAX(m.date) FROM ({settled_by}) m) AS settled_on
+FROM ({with_later(probing, later)}) o
 WHERE o.open_amount = 0 AND o.total > 0"""
 
 
@@ -59,9 +66,9 @@ SELECT {grp} AS grp, COUNT(*) AS n, SUM(s.total) AS weight,
        SUM(CASE WHEN s.settled_on > s.due_date THEN s.total * {late} ELSE 0 END) AS weighted_days_late,
        SUM(CASE WHEN s.settled_on <= s.due_date THEN 1 ELSE 0 END) AS on_time
 FROM ({_settled_invoices(condition, is_selective(flt))}) s
-WHERE s.settled_on > :window_start
+WHERE s.settled_on > :settled_after
 GROUP BY 1"""
-    rows = await fetch_all(sql, {**params, "as_of": as_of, "window_start": window_start})
+    rows = await fetch_all(sql, {**params, "as_of": as_of, "settled_after": window_start})
     return [
         {
             "grp": r["grp"],
@@ -82,5 +89,5 @@ async def settled_between(
     condition, params = customer_condition(scope, flt)
     sql = f"""
 SELECT s.invoice_id, s.customer_id, s.total, s.due_date, s.settled_on FROM ({_settled_invoices(condition, is_selective(flt))}) s
-WHERE s.settled_on > :after ORDER BY s.invoice_id"""
-    return await fetch_all(sql, {**params, "as_of": as_of, "after": after})
+WHERE s.settled_on > :settled_after ORDER BY s.invoice_id"""
+    return await fetch_all(sql, {**params, "as_of": as_of, "settled_after": after})
