@@ -14,7 +14,6 @@ hash joins and is left to choose.
 - ``indexed_by``: use this index (SQLite's ``INDEXED BY``; an error, not a slow plan, if it cannot);
 - ``unindexed``: this term may filter rows but not choose an index (SQLite's unary ``+``);
 - ``ordered_join``: the left side is the outer loop (SQLite's ``CROSS JOIN``);
-- ``not_indexed``: read the whole table in order rather than jump to each row from an index;
 - ``materialized``: compute a CTE once, before the statement uses it;
 - ``is_sqlite``: for the few statements whose whole shape differs between the engines.
 """
@@ -41,11 +40,6 @@ def unindexed(column: str) -> str:
 def ordered_join(outer: str, inner: str, on: str) -> str:
     """``outer JOIN inner ON on``, with ``outer`` pinned as SQLite's outer loop (``CROSS JOIN``)."""
     return f"{outer} {'CROSS JOIN' if is_sqlite() else 'JOIN'} {inner} ON {on}"
-
-
-def not_indexed() -> str:
-    """`` NOT INDEXED`` on SQLite (after the table's alias): read the table itself, in order."""
-    return " NOT INDEXED" if is_sqlite() else ""
 
 
 def materialized() -> str:

@@ -3,7 +3,9 @@
 - credit_application (credit_note_id, date): a note's applications after a date (unapplied as of D);
 - dispute (invoice_id, status): an open invoice's open disputes (collection priority, overdue alerts);
 - invoice (tenant_id, customer_id, issue_date) instead of (tenant_id, customer_id): a customer's invoices
-  of a period (sales, profitability) without reading the tenant's whole period.
+  of a period (sales, profitability) without reading the tenant's whole period;
+- invoice (tenant_id, issue_date, currency, status, total, customer_id) instead of (tenant_id,
+  issue_date): a period's credit sales from the index alone, in date order.
 """
 
 from tortoise import migrations
@@ -29,8 +31,17 @@ class Migration(migrations.Migration):
             name=None,
             fields=['tenant_id', 'customer_id'],
         ),
+        ops.RemoveIndex(
+            model_name='Invoice',
+            name=None,
+            fields=['tenant_id', 'issue_date'],
+        ),
         ops.AddIndex(
             model_name='Invoice',
             index=Index(fields=['tenant_id', 'customer_id', 'issue_date']),
+        ),
+        ops.AddIndex(
+            model_name='Invoice',
+            index=Index(fields=['tenant_id', 'issue_date', 'currency', 'status', 'total', 'customer_id']),
         ),
     ]

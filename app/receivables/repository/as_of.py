@@ -9,6 +9,7 @@ from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
+from app.db.plans import materialized
 from app.db.sql import as_int, fetch_all
 from app.receivables.buckets import Bucket, bucket_case
 from app.receivables.repository.open_items import (
@@ -91,14 +92,16 @@ async def as_of_aggregates(
     with_customers: bool = True,
 ) -> dict[str, list[dict[str, Any]]]:
     """Everything a summary needs as of one date, in ONE statement over the open items and unapplied
-    cash (each computed once, as CTEs used twice):
+    cash (each computed once, as CTEs used twice; ``materialized`` also when the customer counts are
+    left out, so SQLite does not evaluate each row's add-back again for the filter on it):
 
     - ``aging``: (grp, currency, bucket, amount, count) of invoices with a non-zero open amount;
     - ``unapplied``: (grp, currency, amount) of cash and credit not applied to invoices;
     - ``customers`` (when ``with_customers``): (grp, with_balance, over_limit): customers whose net
       balance, converted with ``factors`` (base minor units per minor unit), is positive, and those whose
-      exposure (net balance - active cover, metrics.md) exceeds their credit limit. A currency without a factor drops out of this comparison; the service
-      refuses the figures anyway when it meets that currency in the aging or unapplied rows.
+      exposure (net balance - active cover, metrics.md) exceeds their credit limit. A currency without
+      a factor drops out of this comparison; the service refuses the figures anyway when it meets that
+      currency in the aging or unapplied rows.
     """
     condition, params = customer_condition(scope, flt)
     selective = is_selective(flt)
@@ -128,8 +131,8 @@ LEFT JOIN ({COVER_BASE}) cv ON cv.customer_id = pc.customer_id
 GROUP BY 2"""
     sql = f"""
 WITH {fx_cte}
-o AS ({open_items(group, condition, selective)}),
-u AS ({unapplied_items(group, condition, selective)})
+o AS {materialized()}({open_items(group, condition, selective)}),
+u AS {materialized()}({unapplied_items(group, condition, selective)})
 SELECT 'aging' AS kind, o.grp AS grp, o.currency AS currency, {case} AS bucket,
        SUM(o.open_amount) AS amount, COUNT(*) AS n
 FROM o WHERE o.open_amount <> 0 GROUP BY 2, 3, 4
