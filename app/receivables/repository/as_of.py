@@ -9,7 +9,7 @@ from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
-from app.db.plans import materialized
+from app.db.plans import materialized, ordered_join
 from app.db.sql import as_int, fetch_all
 from app.receivables.buckets import Bucket, bucket_case
 from app.receivables.repository.open_items import (
@@ -113,6 +113,15 @@ async def as_of_aggregates(
     if with_customers and factors:
         values, fx_params = factor_values(factors)
         fx_cte = f"fx(currency, factor) AS (VALUES {values}),"
+        # Every open item and unapplied amount once, each converted by its currency's row of ``fx``
+        # (on SQLite the items are the outer loop: with ``fx`` outer it read them all once per currency).
+        items = ordered_join(
+            """(SELECT o.customer_id, o.grp, o.currency, o.open_amount AS amount FROM o
+        UNION ALL
+        SELECT u.customer_id, u.grp, u.currency, -u.amount FROM u) x""",
+            "fx",
+            "fx.currency = x.currency",
+        )
         customers_sql = f"""
 UNION ALL
 SELECT 'customers', pc.grp, '', 0,
@@ -121,10 +130,7 @@ SELECT 'customers', pc.grp, '', 0,
                 THEN 1 ELSE 0 END)
 FROM (
   SELECT x.customer_id, {customer_group} AS grp, SUM(x.amount * fx.factor) AS balance
-  FROM (SELECT o.customer_id, o.grp, o.currency, o.open_amount AS amount FROM o
-        UNION ALL
-        SELECT u.customer_id, u.grp, u.currency, -u.amount FROM u) x
-  JOIN fx ON fx.currency = x.currency
+  FROM {items}
   GROUP BY 1, 2
 ) pc JOIN customer_account cu ON cu.id = pc.customer_id
 LEFT JOIN ({COVER_BASE}) cv ON cv.customer_id = pc.customer_id

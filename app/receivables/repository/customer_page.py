@@ -10,7 +10,7 @@ from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
-from app.db.plans import materialized
+from app.db.plans import materialized, ordered_join
 from app.db.sql import fetch_all
 from app.receivables.buckets import Bucket, bucket_case
 from app.receivables.repository.as_of import COVER_BASE, factor_values
@@ -77,7 +77,10 @@ async def customer_page(
     where = f"WHERE {' AND '.join(filters)}" if filters else ""
     selective = is_selective(flt)
     # Each open item's amount and what its disputes hold, computed once (``materialized``): the
-    # figures below name both several times.
+    # figures below name both several times. Every figure of a customer is then one row of ``parts``
+    # (open items, unapplied cash, cover, broken promises, and a row of zeros for every customer of
+    # the filter), summed per customer and joined to its account by id: no join of two aggregates,
+    # which on SQLite is a nested loop unless it guesses to index one of them first.
     held, held_join = held_by_disputes("o.invoice_id", probes(selective))
     sql = f"""
 WITH fx(currency, factor) AS (VALUES {values}),
@@ -85,45 +88,47 @@ o AS {materialized()}(
   SELECT o.*, {held} AS held FROM ({open_items(GroupBy.NONE, condition, selective)}) o{held_join}
   WHERE o.open_amount <> 0
 ),
-open_agg AS (
+parts AS (
   SELECT o.customer_id,
-         SUM(o.open_amount * fx.factor) AS open_base,
-         SUM(CASE WHEN o.due_date < :as_of THEN o.open_amount * fx.factor ELSE 0 END) AS overdue_base,
-         SUM({weight_case} * fx.factor *
-             CASE WHEN o.open_amount - o.held > 0 THEN o.open_amount - o.held ELSE 0 END) AS weighted_base,
-         SUM(o.held * fx.factor) AS disputed_base,
-         MIN(CASE WHEN o.due_date < :as_of AND o.open_amount > 0 THEN o.due_date END) AS oldest_overdue_due,
-         MAX(CASE WHEN fx.factor IS NULL THEN o.currency END) AS missing
+         o.open_amount * fx.factor AS open_base,
+         CASE WHEN o.due_date < :as_of THEN o.open_amount * fx.factor ELSE 0 END AS overdue_base,
+         {weight_case} * fx.factor *
+           CASE WHEN o.open_amount - o.held > 0 THEN o.open_amount - o.held ELSE 0 END AS weighted_base,
+         o.held * fx.factor AS disputed_base,
+         CASE WHEN o.due_date < :as_of AND o.open_amount > 0 THEN o.due_date END AS oldest_overdue_due,
+         0 AS unapplied_base, 0 AS cover_base, 0 AS broken,
+         CASE WHEN fx.factor IS NULL THEN o.currency END AS missing
   FROM o LEFT JOIN fx ON fx.currency = o.currency
-  GROUP BY o.customer_id
-),
-unapplied_agg AS (
-  SELECT u.customer_id, SUM(u.amount * fx.factor) AS unapplied_base,
-         MAX(CASE WHEN fx.factor IS NULL THEN u.currency END) AS missing
+  UNION ALL
+  SELECT u.customer_id, 0, 0, 0, 0, NULL, u.amount * fx.factor, 0, 0,
+         CASE WHEN fx.factor IS NULL THEN u.currency END
   FROM ({unapplied_items(GroupBy.NONE, condition, selective)}) u LEFT JOIN fx ON fx.currency = u.currency
-  GROUP BY u.customer_id
-),
-cover AS ({COVER_BASE}),
-broken AS (
-  SELECT p.customer_id, COUNT(*) AS n FROM promise_to_pay p
+  UNION ALL
+  SELECT cv.customer_id, 0, 0, 0, 0, NULL, 0, cv.cover_base, 0, NULL FROM ({COVER_BASE}) cv
+  UNION ALL
+  SELECT p.customer_id, 0, 0, 0, 0, NULL, 0, 0, 1, NULL FROM promise_to_pay p
   WHERE p.tenant_id = :tenant_id AND p.status = 'broken' AND p.promised_date <= :as_of
-  GROUP BY p.customer_id
+  UNION ALL
+  SELECT cu.id, 0, 0, 0, 0, NULL, 0, 0, 0, NULL FROM customer_account cu WHERE {condition}
+),
+per_customer AS (
+  SELECT p.customer_id, SUM(p.open_base) AS open_base, SUM(p.overdue_base) AS overdue_base,
+         SUM(p.weighted_base) AS weighted_base, SUM(p.disputed_base) AS disputed_base,
+         MIN(p.oldest_overdue_due) AS oldest_overdue_due, SUM(p.unapplied_base) AS unapplied_base,
+         SUM(p.cover_base) AS cover_base, SUM(p.broken) AS broken, MAX(p.missing) AS missing
+  FROM parts p GROUP BY p.customer_id
 ),
 figures AS (
   SELECT cu.id, cu.legal_name, cu.credit_limit, cu.risk_rating,
-         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) AS net_balance,
-         COALESCE(oa.overdue_base, 0) AS overdue,
-         COALESCE(oa.weighted_base, 0) AS weighted_overdue,
-         COALESCE(oa.disputed_base, 0) AS disputed,
-         oa.oldest_overdue_due,
-         COALESCE(oa.open_base, 0) - COALESCE(ua.unapplied_base, 0) - COALESCE(cv.cover_base, 0) AS exposure,
-         CASE WHEN COALESCE(br.n, 0) > 0 THEN 1 ELSE 0 END AS has_broken_promise,
-         COALESCE(oa.missing, ua.missing) AS missing
-  FROM customer_account cu
-  LEFT JOIN open_agg oa ON oa.customer_id = cu.id
-  LEFT JOIN unapplied_agg ua ON ua.customer_id = cu.id
-  LEFT JOIN cover cv ON cv.customer_id = cu.id
-  LEFT JOIN broken br ON br.customer_id = cu.id
+         pc.open_base - pc.unapplied_base AS net_balance,
+         pc.overdue_base AS overdue,
+         pc.weighted_base AS weighted_overdue,
+         pc.disputed_base AS disputed,
+         pc.oldest_overdue_due,
+         pc.open_base - pc.unapplied_base - pc.cover_base AS exposure,
+         CASE WHEN pc.broken > 0 THEN 1 ELSE 0 END AS has_broken_promise,
+         pc.missing
+  FROM {ordered_join("per_customer pc", "customer_account cu", "cu.id = pc.customer_id")}
   WHERE {condition}
 ),
 ranked AS (
