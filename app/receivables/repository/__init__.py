@@ -19,6 +19,7 @@ from app.receivables.repository.as_of import (
     cover_by_customer,
     open_by_bucket,
     open_disputes,
+    open_totals,
     unapplied,
 )
 from app.receivables.repository.customer_page import CustomerOrder, customer_page
@@ -54,6 +55,7 @@ __all__ = [
     "open_invoices_due_before",
     "open_invoices_of",
     "open_items_of",
+    "open_totals",
     "payment_behaviour",
     "profitability",
     "settled_between",

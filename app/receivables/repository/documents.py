@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.db.plans import indexed_by, ordered_join, unindexed
+from app.receivables.settlement import invoice_settlements
 
 
 class Arm(Enum):
@@ -38,6 +39,8 @@ class Document:
     last: str  # the maintained date of its latest movement
     open_index: str  # the partial index of rows with total <> done
     only: str = ""  # further conditions on the document (a payment counts once it succeeded)
+    moves: str = ""  # the table of its movements (invoices: ``invoice_settlements``, several)
+    owner: str = ""  # the movement's column naming the document
 
     def arm_condition(self, arm: Arm) -> str:
         d = self.alias
@@ -83,6 +86,24 @@ WHERE {tenant} = :tenant_id{self.only} AND {dated} <= :as_of AND {condition}{sel
   WHERE {d}.tenant_id = :tenant_id AND {d}.{self.dated} > :after AND {d}.{self.dated} <= :until{self.only}
     AND {condition}"""
 
+    def movements_after(self) -> str:
+        """(owner_id, amount) of the tenant's movements of these documents dated after :as_of, found by
+        the movements' (tenant_id, date) indexes."""
+        if self.table == "invoice":
+            return invoice_settlements("x.date > :as_of")
+        return f"""
+  SELECT x.{self.owner} AS owner_id, x.amount FROM {self.moves} x
+  WHERE x.tenant_id = :tenant_id AND x.date > :as_of"""
+
+    def moved_after(self, condition: str) -> str:
+        """FROM and WHERE of the movements dated after :as_of (``m``: owner_id, amount) of the
+        documents existing as of :as_of, for the customers of ``condition``: the movements are the
+        outer loop, each probing its document and the document's customer by id."""
+        d = self.alias
+        own = ordered_join(f"({self.movements_after()}) m", f"{self.table} {d}", f"{d}.id = m.owner_id")
+        return f"""FROM {ordered_join(own, "customer_account cu", f"cu.id = {d}.customer_id")}
+WHERE {d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= :as_of AND {condition}"""
+
     def _with_customer(self, own: str, selective: bool) -> str:
         """The document joined to its customer ``cu``; named customers first, else the documents."""
         customers, on = "customer_account cu", f"cu.id = {self.alias}.customer_id"
@@ -95,8 +116,9 @@ INVOICE = Document(
 )  # fmt: skip
 PAYMENT = Document(
     "payment", "p", "received_date", "amount", "applied", "last_applied_on", "payment_unapplied_now",
-    " AND p.status = 'succeeded'",
+    " AND p.status = 'succeeded'", "payment_allocation", "payment_id",
 )  # fmt: skip
 CREDIT_NOTE = Document(
-    "credit_note", "n", "date", "amount", "applied", "last_applied_on", "credit_note_unapplied_now"
+    "credit_note", "n", "date", "amount", "applied", "last_applied_on", "credit_note_unapplied_now",
+    "", "credit_application", "credit_note_id",
 )  # fmt: skip

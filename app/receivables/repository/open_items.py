@@ -116,10 +116,7 @@ def _cash_as_of(doc: Document, group: GroupBy, condition: str, selective: bool, 
     """Payments or credit notes of :as_of with what was unapplied then: the maintained
     ``amount - applied`` plus applications dated after :as_of (only rows whose last application is
     after it have any)."""
-    d = doc.alias
-    moves, owner = (
-        ("payment_allocation", "payment_id") if d == "p" else ("credit_application", "credit_note_id")
-    )
+    d, moves, owner = doc.alias, doc.moves, doc.owner
     if probes(selective):
         # The owner's index finds its few applications; the tenant column may not choose instead.
         later = f"""CASE WHEN {d}.last_applied_on > :as_of THEN
