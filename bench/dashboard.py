@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -557,6 +558,7 @@ async def run(args, url: str, registry: TenantRegistry, describe) -> None:
         data_line = await describe(ids)
         if args.runs == 0:
             return
+        load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
         scope = await system_scope("northwind", principal="bench")
         _, token = await token_service.create_token(
             scope, name=f"bench-{time.time_ns()}", role=StaffRole.ADMIN
@@ -591,7 +593,10 @@ async def run(args, url: str, registry: TenantRegistry, describe) -> None:
     finally:
         await lifecycle.close_database()
     print()
-    print(f"{data_line}; as of {as_of}; {args.runs} runs each ({args.engine}).")
+    print(
+        f"{data_line}; as of {as_of}; {args.runs} runs each ({args.engine}); load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
+    )
     print()
     print(
         "| query | SQL statements | API p50 ms | API p95 ms | hand-written SQL p50 ms | hand-written p95 ms "
