@@ -1,7 +1,8 @@
 """The benchmark scripts still run against the current schema (tiny data, one run, no timings asserted).
 
 bench/dashboard.py COPYs rows straight into the tables, so a new NOT NULL column broke it silently once
-(``payment.allocation_plan``); this runs it, and bench/ingest.py, end to end at a toy size.
+(``payment.allocation_plan``); this runs it on both engines, and bench/ingest.py, end to end at a toy
+size. Each dashboard run also checks that its hand-written SQL gives the API's figures.
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def test_the_dashboard_bench_loads_rebuilds_the_sums_and_prints_every_query():
     for name in ("arSummary", "arBreakdown(REGION)", "customers(first: 50) nested, by name", "customer(id)"):
         assert f"| {name} |" in done.stdout
     assert "maintained settlement sums checked by a whole-tenant refresh in" in done.stdout
+
+
+def test_the_dashboard_bench_seeds_the_demo_on_sqlite_and_prints_every_query_beside_its_sql(tmp_path):
+    done = _run(
+        "-m", "bench.dashboard", "--engine", "sqlite", "--customers", "30", "--runs", "1",
+        "--cache-dir", str(tmp_path),
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("arSummary", "arBreakdown(REGION)", "arBreakdown(CURRENCY)", "collectionWorklist(first: 50)",
+                 "customers(first: 50) nested + priority, by net balance", "customer(id)"):  # fmt: skip
+        assert f"| {name} |" in done.stdout
+    assert "seeded through ingest in" in done.stdout
+    assert list(tmp_path.glob("demo-30c-24m-seed42-*.sqlite3")), "the seeded file is kept for the next run"
 
 
 def test_the_ingest_bench_imports_and_compares_with_copy():

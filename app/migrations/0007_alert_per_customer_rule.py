@@ -45,7 +45,7 @@ _RESTORE = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_settlement_balances')]
+    dependencies = [('models', '0006_sqlite_plans')]
 
     initial = False
 

@@ -52,4 +52,5 @@ class CreditApplication(TenantOwned):
 
     class Meta:
         table = "credit_application"
-        indexes = (("invoice_id", "date"), ("tenant_id", "date"))
+        # A note's applications after a date: what an unapplied-as-of figure adds back per note.
+        indexes = (("invoice_id", "date"), ("tenant_id", "date"), ("credit_note_id", "date"))

@@ -43,4 +43,5 @@ class Dispute(TenantOwned, Timestamped):
     class Meta:
         table = "dispute"
         unique_together = (("tenant", "external_id"),)
-        indexes = (("tenant_id", "status"), ("tenant_id", "customer_id"))
+        # An invoice's open disputes: what they hold out of dunning, probed per open invoice.
+        indexes = (("tenant_id", "status"), ("tenant_id", "customer_id"), ("invoice_id", "status"))

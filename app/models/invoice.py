@@ -44,8 +44,11 @@ class Invoice(TenantOwned, Timestamped):
         unique_together = (("tenant", "number"), ("tenant", "external_id"))
         indexes = (
             ("tenant_id", "status", "due_date"),
-            ("tenant_id", "customer_id"),
-            ("tenant_id", "issue_date"),
+            # A customer's invoices, and those of a period (its sales, profitability) by index alone.
+            ("tenant_id", "customer_id", "issue_date"),
+            # A period's invoices (credit sales, and the countback's 24 months of them) from the index
+            # alone, in date order: no read of the table, and per-day sums without a sort.
+            ("tenant_id", "issue_date", "currency", "status", "total", "customer_id"),
             ("tenant_id", "last_settlement_on"),
             ("customer_id", "last_settlement_on"),
         )

@@ -179,7 +179,7 @@ async def _collect(
     # (inside a transaction, or on SQLite, the one connection runs them in turn).
     now, before, sales, monthly, disputes = await asyncio.gather(
         repository.as_of_aggregates(scope, flt, as_of, buckets, factors, group, by_issue_date),
-        repository.as_of_aggregates(scope, flt, start, buckets, {}, group, with_customers=False),
+        repository.open_totals(scope, flt, start, buckets, group),
         repository.credit_sales(scope, flt, start, as_of, group),
         repository.monthly_credit_sales(scope, flt, first_day - timedelta(days=1), as_of, group),
         repository.open_disputes(scope, flt, as_of, group),
@@ -188,7 +188,7 @@ async def _collect(
         raws[row["grp"]].buckets[(row["bucket"], row["currency"])] = (row["amount"], row["count"])
     for row in now["unapplied"]:
         raws[row["grp"]].unapplied[row["currency"]] += row["amount"]
-    for row in before["aging"]:
+    for row in before["open"]:
         raws[row["grp"]].start_open[row["currency"]] += row["amount"]
     for row in before["unapplied"]:
         raws[row["grp"]].start_unapplied[row["currency"]] += row["amount"]

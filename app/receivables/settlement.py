@@ -27,6 +27,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from app.db.plans import unindexed
 from app.db.sql import execute, fetch_all
 
 #: Ids per ``IN (...)`` list, well under SQLite's and asyncpg's parameter limits.
@@ -41,11 +42,15 @@ class _Source:
     owner: str
     condition: str = ""
 
-    def rows(self, where: str) -> str:
-        """(owner_id, amount, date) of the tenant's movements meeting ``where`` (``x`` is the movement)."""
+    def rows(self, where: str, by_owner: bool = False) -> str:
+        """(owner_id, amount, date) of the tenant's movements meeting ``where`` (``x`` is the movement).
+
+        ``by_owner``: ``where`` names the owners, whose own index must find their movements; on SQLite
+        the tenant column would otherwise pick the tenant-wide (tenant_id, date) index instead."""
+        tenant = unindexed("x.tenant_id") if by_owner else "x.tenant_id"
         return f"""
   SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.source}
-  WHERE x.tenant_id = :tenant_id AND {where}{self.condition}"""
+  WHERE {tenant} = :tenant_id AND {where}{self.condition}"""
 
     def none_for(self, table: str) -> str:
         """SQL true when a row of ``table`` has no movement here (an anti-join, index-probed)."""
@@ -65,9 +70,9 @@ class _Summary:
         """The movements of the owners whose ids ``owners`` lists (or sub-selects)."""
         return self.movements_where(lambda source: f"x.{source.owner} IN ({owners})")
 
-    def movements_where(self, where) -> str:
+    def movements_where(self, where, by_owner: bool = False) -> str:
         """Every source's movements meeting ``where(source)``, as one (owner_id, amount, date) union."""
-        return "\n  UNION ALL".join(source.rows(where(source)) for source in self.sources)
+        return "\n  UNION ALL".join(source.rows(where(source), by_owner) for source in self.sources)
 
 
 _SUCCEEDED_ALLOCATIONS = _Source(
@@ -90,11 +95,12 @@ _CREDIT_NOTE = _Summary(
 SUMMARIES = (_INVOICE, _PAYMENT, _CREDIT_NOTE)
 
 
-def invoice_settlements(where: str) -> str:
+def invoice_settlements(where: str, by_invoice: bool = False) -> str:
     """(owner_id = invoice_id, amount, date) of what settles invoices (allocations of succeeded payments,
     credit applications, write-offs) meeting ``where`` on the movement ``x``: the one definition the
-    as-of queries and the maintained ``settled`` share."""
-    return _INVOICE.movements_where(lambda _source: where)
+    as-of queries and the maintained ``settled`` share. ``by_invoice``: ``where`` names the invoice (a
+    correlated sub-select), so each movement table is probed by its invoice index."""
+    return _INVOICE.movements_where(lambda _source: where, by_invoice)
 
 
 def _grouped(summary: _Summary, owners: str) -> str:

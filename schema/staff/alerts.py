@@ -8,7 +8,7 @@ alert's history comes from ``AlertEventsByAlertLoader``, one query per page.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -20,15 +20,13 @@ from app.customers import service as customers
 from app.errors import LedgerportError
 from app.models import Alert, AlertEvent, CustomerAccount
 from app.models.enums import AlertSeverity, AlertStatus
+from schema.common import nodes
 from schema.common.connections import Connection, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
 from schema.errors import UserError, user_errors_from
 from schema.permissions import requires
-
-if TYPE_CHECKING:
-    from schema.staff.customers import Customer
 
 AlertStatusEnum = strawberry.enum(AlertStatus, name="AlertStatus")
 AlertSeverityEnum = strawberry.enum(AlertSeverity, name="AlertSeverity")
@@ -101,9 +99,7 @@ class AlertNode:
     @strawberry.field(extensions=requires("ar.read"))
     async def customer(
         self, info: Info
-    ) -> Annotated[Customer, strawberry.lazy("schema.staff.customers")] | None:
-        from schema.staff.customers import customer_node
-
+    ) -> Annotated[Customer, strawberry.lazy("schema.staff.customers")] | None:  # noqa: F821
         a = self._alert
         if a.customer_id is None:
             return None
@@ -111,7 +107,7 @@ class AlertNode:
         if account is None:
             account = await customers.get_customer(info.context.scope, a.customer_id)
         ctx = info.context
-        return customer_node(account, ctx.today(), ctx.tenant_config.base_currency)
+        return nodes.build("Customer", account, ctx.today(), ctx.tenant_config.base_currency)
 
     @strawberry.field(extensions=requires("ar.read"), description="Every change, oldest first.")
     async def history(self, info: Info) -> list[AlertChange]:

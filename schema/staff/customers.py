@@ -1,13 +1,14 @@
-"""``customers`` (a Relay connection ordered by receivables figures) and ``customer(id)``.
+"""``customers`` (a Relay connection ordered by receivables figures), ``customer(id)`` and the
+``Customer`` node they return.
 
 Nested figures come from per-request DataLoaders keyed by customer and as-of date, so a page of 50
-customers with balances, aging, utilisation and open invoices runs the same few queries as a page of 5.
+customers with balances, aging, utilisation and open invoices runs the same few queries as a page of 5
+(balances and priority: ``schema.staff.customer_figures``).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Annotated
 
 import strawberry
@@ -15,20 +16,18 @@ from strawberry.types import Info
 
 from app.alerts import service as alert_service
 from app.alerts.repository import AlertFilter, AlertOrder
-from app.collections import service as collections
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
-from app.customers.service import CustomerBalances, CustomerListItem, PriorityParts
+from app.customers.service import CustomerListItem, PriorityParts
 from app.documents.urls import statement_pdf_url
 from app.invoices import service as invoice_service
 from app.models import CustomerAccount
 from app.payments import service as payment_service
 from app.receivables.repository import CustomerOrder
-from app.receivables.service import Totals
+from schema.common import nodes
 from schema.common.connections import Connection, bounded_first, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
-from schema.common.money import Money
 from schema.permissions import requires
 from schema.staff.alerts import AlertNode, alert_node
 from schema.staff.customer_detail import (
@@ -51,9 +50,16 @@ from schema.staff.customer_detail import (
     profitability_node,
     promise_node,
 )
+from schema.staff.customer_figures import (
+    CustomerBalanceFigures,
+    PriorityScore,
+    balance_figures,
+    balances_loader,
+    priority_loader,
+    priority_score,
+)
 from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
 from schema.staff.invoices import Invoice, invoice_node
-from schema.staff.receivables import Aging, CurrencyTotals, _aging, _currency_totals, rounded
 
 CustomerOrderBy = strawberry.enum(
     CustomerOrder,
@@ -66,92 +72,6 @@ CustomerOrderBy = strawberry.enum(
 class CustomerListFilter(CustomerFilter):
     has_overdue: bool | None = None
     over_limit: bool | None = None
-
-
-@strawberry.type(description="The collection priority score and its parts (docs/metrics-implementation.md).")
-class PriorityScore:
-    score: float
-    weighted_overdue: Money = strawberry.field(description="Dunnable overdue x age weights.")
-    overdue: Money
-    risk_rating: RiskRatingEnum
-    risk_weight: float
-    over_limit: bool
-    broken_promise: bool
-    disputed: Money = strawberry.field(description="Held out of dunning by open disputes.")
-    oldest_days_past_due: int
-
-
-@strawberry.type(description="A customer's balances as of a date, in the base currency.")
-class CustomerBalanceFigures:
-    total_open: Money
-    overdue: Money
-    unapplied: Money
-    net_balance: Money
-    aging: Aging
-    credit_limit: Money | None
-    cover: Money = strawberry.field(description="Active letters of credit and guarantees.")
-    exposure: Money = strawberry.field(description="Net balance - cover (metrics.md Credit).")
-    utilisation: float | None = strawberry.field(description="Exposure / credit limit, 4 decimals.")
-    over_limit: bool
-    _by_currency: strawberry.Private[list[Totals]]
-
-    @strawberry.field(description="The same totals per original currency (no conversion).")
-    def by_currency(self) -> list[CurrencyTotals]:
-        # Built only when asked for: a page of 50 customers rarely selects it.
-        return [_currency_totals(t) for t in self._by_currency]
-
-
-def _priority(p: PriorityParts, base: str) -> PriorityScore:
-    return PriorityScore(
-        score=float(p.score),
-        weighted_overdue=Money.of(p.weighted_overdue, base),
-        overdue=Money.of(p.overdue, base),
-        risk_rating=RiskRatingEnum(p.risk_rating),
-        risk_weight=float(p.risk_weight),
-        over_limit=p.over_limit,
-        broken_promise=p.broken_promise,
-        disputed=Money.of(p.disputed, base),
-        oldest_days_past_due=p.oldest_days_past_due,
-    )
-
-
-def _balances(b: CustomerBalances) -> CustomerBalanceFigures:
-    base = b.balances.base
-    cur = base.currency
-    return CustomerBalanceFigures(
-        total_open=Money.of(base.total_open, cur),
-        overdue=Money.of(base.overdue, cur),
-        unapplied=Money.of(base.unapplied, cur),
-        net_balance=Money.of(base.net_balance, cur),
-        aging=_aging(base),
-        credit_limit=None if b.credit_limit is None else Money.of(b.credit_limit, cur),
-        cover=Money.of(b.cover, cur),
-        exposure=Money.of(b.exposure, cur),
-        utilisation=rounded(b.utilisation, 4),
-        over_limit=b.utilisation is not None and b.utilisation > Decimal(1),
-        _by_currency=b.balances.by_currency,
-    )
-
-
-def balances_loader(info: Info, as_of: date):
-    """CustomerBalancesByCustomerLoader: balances of every customer asked for in this request, batched."""
-    ctx = info.context
-
-    async def fetch(customers: list[CustomerAccount]) -> dict:
-        found = await service.balances_for(ctx.scope, ctx.tenant_config, customers, as_of)
-        return {c: found[c.id] for c in customers}
-
-    return batch_loader(info, f"CustomerBalancesByCustomerLoader:{as_of}", fetch)
-
-
-def priority_loader(info: Info, as_of: date):
-    """PriorityByCustomerLoader: priority scores of the customers of a page that did not compute them."""
-    ctx = info.context
-    return batch_loader(
-        info,
-        f"PriorityByCustomerLoader:{as_of}",
-        lambda ids: service.priorities_for(ctx.scope, ctx.tenant_config, ids, as_of),
-    )
 
 
 def open_invoices_loader(info: Info, as_of: date, first: int):
@@ -193,7 +113,7 @@ class Customer:
     )
     async def priority(self, info: Info) -> PriorityScore | None:
         parts = self._priority_parts or await priority_loader(info, self.as_of).load(self._account.id)
-        return _priority(parts, info.context.tenant_config.base_currency) if parts else None
+        return priority_score(parts, info.context.tenant_config.base_currency) if parts else None
 
     @strawberry.field(
         extensions=requires("ar.read"),
@@ -214,7 +134,7 @@ class Customer:
     @strawberry.field(extensions=requires("ar.read"), description="Balances, aging, exposure, utilisation.")
     async def balances(self, info: Info) -> CustomerBalanceFigures:
         found = await balances_loader(info, self.as_of).load(self._account)
-        return _balances(found)
+        return balance_figures(found)
 
     @strawberry.field(extensions=requires("ar.read"), description="Oldest-due open invoices (max 20).")
     async def open_invoices(self, info: Info, first: int = 5) -> list[Invoice]:
@@ -321,6 +241,7 @@ class Customer:
         return connection_of(rows, page, total, alert_node)
 
 
+@nodes.provides("Customer")
 def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: str) -> Customer:
     account = item.customer if isinstance(item, CustomerListItem) else item
     return Customer(
@@ -388,46 +309,3 @@ class CustomersQuery:
             limit=1,
         )
         return customer_node(items[0] if items else account, as_of, ctx.tenant_config.base_currency)
-
-
-@strawberry.type(description="A customer to chase: why (the score's parts) and what to do next.")
-class WorklistEntryNode:
-    customer: Customer
-    priority: PriorityScore
-    suggested_action: str = strawberry.field(
-        description="resolve_dispute, escalate, credit_hold_review, final_notice, call or send_reminder."
-    )
-
-
-@strawberry.type
-class CollectionsQuery:
-    @strawberry.field(extensions=requires("ar.read"), description="Customers ranked by collection priority.")
-    async def collection_worklist(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        as_of: date | None = None,
-        filter: CustomerFilter | None = None,
-    ) -> Connection[WorklistEntryNode]:
-        ctx = info.context
-        page = page_of(first, after, ctx.settings.max_page_size)
-        as_of = as_of or ctx.today()
-        entries, total = await collections.worklist(
-            ctx.scope,
-            ctx.tenant_config,
-            as_of=as_of,
-            flt=domain_filter(filter),
-            offset=page.offset,
-            limit=page.limit,
-        )
-        base = ctx.tenant_config.base_currency
-
-        def node(entry) -> WorklistEntryNode:
-            return WorklistEntryNode(
-                customer=customer_node(entry.item, as_of, base),
-                priority=_priority(entry.item.priority, base),
-                suggested_action=entry.action,
-            )
-
-        return connection_of(entries, page, total, node)

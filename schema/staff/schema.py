@@ -12,13 +12,14 @@ from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
-from schema.staff.customers import CollectionsQuery, CustomersQuery
+from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
+from schema.staff.worklist import CollectionsQuery
 
 QUERY_TYPES: tuple[type, ...] = (
     ViewerQuery,

@@ -15,9 +15,9 @@ from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import as_date, as_int, dialect, fetch_all
 
-# ``_open_items`` is receivables' definition of open(D) (metrics.md) over the maintained sums; the
+# ``open_items`` is receivables' definition of open(D) (metrics.md) over the maintained sums; the
 # overdue rule must use that definition and no copy of it.
-from app.receivables.repository import GroupBy, _open_items
+from app.receivables.repository.open_items import GroupBy, open_items
 from app.scope import Scope
 
 Rows = list[dict[str, Any]]
@@ -48,7 +48,7 @@ async def overdue(scope: Scope, as_of: date, due_before: date, customer_ids: fro
     sql = f"""
 SELECT o.customer_id, o.currency, COUNT(*) AS items, SUM(o.open_amount - COALESCE(d.held, 0)) AS amount,
        MIN(o.due_date) AS due_on
-FROM ({_open_items(GroupBy.NONE, condition)}) o
+FROM ({open_items(GroupBy.NONE, condition)}) o
 LEFT JOIN (SELECT invoice_id, SUM(amount) AS held FROM dispute
            WHERE tenant_id = :tenant_id AND invoice_id IS NOT NULL AND status IN ('open', 'under_review')
            GROUP BY invoice_id) d ON d.invoice_id = o.invoice_id

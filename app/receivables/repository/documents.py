@@ -1,0 +1,124 @@
+"""The receivable documents (invoices, payments, credit notes) and how a query reads each one's rows:
+as of a date, by what the maintained sums say (``Arm``), or dated in a period.
+
+Every such read joins the document to ``customer_account cu`` and puts the caller's customer condition
+(tenant, access rule, filter: ``app.customers.repository.customer_condition``) in its WHERE, with the
+document's own tenant column beside it. The access path is pinned for SQLite (``app.db.plans``); on
+PostgreSQL the same SQL is plain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from app.db.plans import indexed_by, ordered_join, unindexed
+from app.receivables.settlement import invoice_settlements
+
+
+class Arm(Enum):
+    """Which of a document's rows a part of an as-of query reads, by what the maintained sums say."""
+
+    ALL = "all"  # every row dated by :as_of
+    OPEN_NOW = "open now"  # not settled (applied) in full now: the partial ``*_open_now`` index
+    SETTLED_LATER = "settled later"  # settled in full now, by a movement dated after :as_of
+    LATER = "later"  # any row with a movement dated after :as_of
+    SETTLED_BY = "settled by"  # settled in full now, its last movement dated on or before :as_of
+
+
+@dataclass(frozen=True)
+class Document:
+    """A table whose rows are open (or unapplied) by ``total - done`` now, plus their movements dated
+    after :as_of: invoices and their settlements, payments and credit notes and their applications."""
+
+    table: str
+    alias: str
+    dated: str  # the document's own date: it exists as of :as_of when dated on or before it
+    total: str
+    done: str  # the maintained sum of its movements, all dates
+    last: str  # the maintained date of its latest movement
+    open_index: str  # the partial index of rows with total <> done
+    only: str = ""  # further conditions on the document (a payment counts once it succeeded)
+    moves: str = ""  # the table of its movements (invoices: ``invoice_settlements``, several)
+    owner: str = ""  # the movement's column naming the document
+
+    def arm_condition(self, arm: Arm) -> str:
+        d = self.alias
+        return {
+            Arm.ALL: "",
+            Arm.OPEN_NOW: f" AND {d}.{self.total} <> {d}.{self.done}",
+            Arm.SETTLED_LATER: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} > :as_of",
+            Arm.LATER: f" AND {d}.{self.last} > :as_of",
+            Arm.SETTLED_BY: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} <= :as_of",
+        }[arm]
+
+    def as_of(self, arm: Arm, condition: str, selective: bool, extra_join: str = "") -> str:
+        """FROM and WHERE of the document's rows of ``arm`` existing as of :as_of, for the customers of
+        ``condition``, with the access path pinned on SQLite (``app.db.plans``):
+
+        - rows open now are read from the partial index ``open_index``;
+        - rows with later movements from the ``last`` date's index: the document's own date may not
+          choose the index (on SQLite a tie with it, broken the wrong way, read every row dated by D),
+          nor for a few named customers the tenant column (a tenant-wide index);
+        - for a few named customers (``selective``) the customers are the outer loop and their
+          documents are probed by customer; otherwise the documents are the outer loop and each one's
+          customer is probed by id."""
+        d = self.alias
+        own = f"{self.table} {d}"
+        dated, tenant = f"{d}.{self.dated}", f"{d}.tenant_id"
+        if arm == Arm.OPEN_NOW:
+            own += indexed_by(self.open_index)
+        elif arm != Arm.ALL:
+            dated = unindexed(dated)
+            if selective:
+                tenant = unindexed(tenant)
+        return f"""FROM {self._with_customer(own, selective)}{extra_join}
+WHERE {tenant} = :tenant_id{self.only} AND {dated} <= :as_of AND {condition}{self.arm_condition(arm)}"""
+
+    def in_period(self, condition: str, selective: bool) -> str:
+        """FROM and WHERE of the document's rows dated in (:after, :until] for the customers of
+        ``condition``. A few named customers' rows are probed by customer ((tenant_id, customer_id,
+        date) indexes); a portfolio's invoices are read from the (tenant_id, issue_date, currency,
+        status, total, customer_id) index alone, in date order."""
+        d = self.alias
+        own = f"{self.table} {d}"
+        return f"""FROM {self._with_customer(own, selective)}
+  WHERE {d}.tenant_id = :tenant_id AND {d}.{self.dated} > :after AND {d}.{self.dated} <= :until{self.only}
+    AND {condition}"""
+
+    def movements_after(self) -> str:
+        """(owner_id, amount) of the tenant's movements of these documents dated after :as_of, found by
+        the movements' (tenant_id, date) indexes."""
+        if self.table == "invoice":
+            return invoice_settlements("x.date > :as_of")
+        return f"""
+  SELECT x.{self.owner} AS owner_id, x.amount FROM {self.moves} x
+  WHERE x.tenant_id = :tenant_id AND x.date > :as_of"""
+
+    def moved_after(self, condition: str) -> str:
+        """FROM and WHERE of the movements dated after :as_of (``m``: owner_id, amount) of the
+        documents existing as of :as_of, for the customers of ``condition``: the movements are the
+        outer loop, each probing its document and the document's customer by id."""
+        d = self.alias
+        own = ordered_join(f"({self.movements_after()}) m", f"{self.table} {d}", f"{d}.id = m.owner_id")
+        return f"""FROM {ordered_join(own, "customer_account cu", f"cu.id = {d}.customer_id")}
+WHERE {d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= :as_of AND {condition}"""
+
+    def _with_customer(self, own: str, selective: bool) -> str:
+        """The document joined to its customer ``cu``; named customers first, else the documents."""
+        customers, on = "customer_account cu", f"cu.id = {self.alias}.customer_id"
+        return ordered_join(customers, own, on) if selective else ordered_join(own, customers, on)
+
+
+INVOICE = Document(
+    "invoice", "i", "issue_date", "total", "settled", "last_settlement_on", "invoice_open_now",
+    " AND i.status NOT IN ('void', 'draft')",
+)  # fmt: skip
+PAYMENT = Document(
+    "payment", "p", "received_date", "amount", "applied", "last_applied_on", "payment_unapplied_now",
+    " AND p.status = 'succeeded'", "payment_allocation", "payment_id",
+)  # fmt: skip
+CREDIT_NOTE = Document(
+    "credit_note", "n", "date", "amount", "applied", "last_applied_on", "credit_note_unapplied_now",
+    "", "credit_application", "credit_note_id",
+)  # fmt: skip
