@@ -49,7 +49,7 @@ from tortoise.transactions import in_transaction
 from app.auth import tokens as token_service
 from app.db import lifecycle, scratch
 from app.db.sql import compile_params, fetch_all
-from app.demo import DEMO_DATA, DEMO_SEED
+from app.demo.data import DEMO_DATA, DEMO_SEED
 from app.fx.service import Converter, all_rates
 from app.models.enums import StaffRole
 from app.money import to_minor

@@ -1,6 +1,6 @@
 """The demo's SQLite database for the dashboard bench, seeded once and kept under ``var/bench/``.
 
-The data is what ``make demo`` seeds (``app.demo``: northwind 8,000 customers and cloudly 300, 24
+The data is what ``make demo`` seeds (``app.demo.data``: northwind 8,000 customers and cloudly 300, 24
 months, seed 42), written by the real seeder through ingest (``app.ingest.seeder``). Seeding takes
 about half a minute, so the file is cached, keyed by size, seed and the day it was seeded for (the
 seeder dates everything relative to that day); each run works on a fresh copy, migrated to the current
@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from app.db import lifecycle
-from app.demo import DEMO_DATA
+from app.demo.data import DEMO_DATA
 from app.ingest import seeder
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants, system_scope
