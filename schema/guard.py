@@ -9,7 +9,7 @@ is checked first, each refusal with ``extensions.code`` (docs/limits.md):
 - ``query_too_costly``: the estimated cost (``schema.cost``) over the schema's budget, with both numbers;
 - ``invalid_text``: a string in the variables holding what no text field can (a lone surrogate, NUL,
   another control character but tab and line breaks; ``app.inputs.text``), which the database driver
-  could not store (a 500). Literals cannot: the GraphQL lexer refuses them itself.
+  could not store (a 500); the same in a string literal, where an escape (``"\\u0000"``) writes one.
 
 Then the extension runs graphql-core's validation itself, with the rules every other extension added,
 so it can leave out "Did you mean ...?" suggestions where introspection is off: they named fields and
@@ -54,9 +54,12 @@ class _LongestString(Visitor):
     def __init__(self) -> None:
         super().__init__()
         self.longest = 0
+        self.bad: str | None = None
 
     def enter_string_value(self, node: StringValueNode, *_args) -> None:
         self.longest = max(self.longest, len(node.value))
+        if self.bad is None:
+            self.bad = bad_character(node.value)
 
 
 def check(document, variables, operation_name: str | None, schema, budget: Budget) -> GraphQLError | None:
@@ -72,6 +75,10 @@ def check(document, variables, operation_name: str | None, schema, budget: Budge
         return refusal(f"The variable {path} contains {what}, which no text field accepts.", "invalid_text")
     strings = _LongestString()
     visit(document, strings)
+    if strings.bad is not None:
+        return refusal(
+            f"A string in the document contains {strings.bad}, which no text field accepts.", "invalid_text"
+        )
     if strings.longest > budget.max_string_length:
         return refusal(
             f"A string in the document has {strings.longest:,} characters; at most "

@@ -86,3 +86,9 @@ def with_everything() -> dict[str, list[dict[str, Any]]]:
         }
     ]
     return copy.deepcopy(batch)
+
+
+def in_euro_tenant(batch: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """``batch`` as cloudly (base EUR) may import it: its USD documents need a USD rate by their dates."""
+    batch.setdefault("fxRates", []).append({"currency": "USD", "date": "2026-01-01", "rate": "0.93"})
+    return batch

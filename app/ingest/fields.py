@@ -195,11 +195,20 @@ class RecordReader:
     def money(
         self, field: str, currency: str | None, *, required: bool = True, positive: bool = True
     ) -> int | None:
-        """Minor units of ``currency``; with an unknown currency only the decimal itself is checked."""
-        number = self.decimal(field, required=required, positive=positive)
-        if number is None or currency is None:
+        """Minor units of ``currency`` by the API's rule (``app.inputs.money``); with an unknown
+        currency only the decimal itself is checked. ``positive``: more than zero, else any sign."""
+        if currency is None:
+            self.decimal(field, required=required, positive=positive)
             return None
-        return self.to_minor(field, number, currency)
+        value = self._present(field, required)
+        if value is None:
+            return None
+        raw = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        try:
+            return money.parse_amount(raw, currency, field, positive=positive, allow_negative=not positive)
+        except ValidationFailed as exc:
+            self.refused(exc, field)
+            return None
 
     def to_minor(self, field: str, number: Decimal, currency: str) -> int | None:
         minor = minor_units(number, currency)

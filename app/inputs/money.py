@@ -32,6 +32,8 @@ BIGINT_MAX = 2**63 - 1
 SUM_HEADROOM = BIGINT_MAX // MAX_AMOUNT
 
 AMOUNT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]+)?")
+#: Written like an amount but with more whole digits: a number, only too large.
+_LONG_NUMBER = re.compile(r"-?[0-9]{16,}(?:\.[0-9]+)?")
 
 
 def parse_amount(
@@ -44,6 +46,12 @@ def parse_amount(
     Codes: ``invalid_amount`` (not written as an amount, or more decimals than the currency has),
     ``must_be_positive``, ``amount_out_of_range``.
     """
+    if isinstance(raw, str) and _LONG_NUMBER.fullmatch(raw) is not None:
+        raise invalid(
+            field,
+            "amount_out_of_range",
+            f"{field} is beyond the largest amount accepted ({ceiling(currency)} {currency})",
+        )
     if not isinstance(raw, str) or AMOUNT.fullmatch(raw) is None:
         shown = raw if isinstance(raw, str) else type(raw).__name__
         raise invalid(
