@@ -55,6 +55,14 @@ CLOUDLY_BATCH = {
     ],
 }
 
+#: Anything but exactly one email address, and the code each is refused with.
+NOT_ONE_ADDRESS = [
+    ("a list", "a@x.example, b@y.example", "invalid_email"),
+    ("a header injection", "a@x.example\r\nBcc: c@y.example", "invalid_email"),
+    ("a display name", "Ann <a@x.example>", "invalid_email"),
+    ("10,000 characters", "a" * 9_990 + "@x.example", "too_long"),
+]
+
 #: Tables a refused request may still touch: the caller's session (last seen) and token (last used).
 VOLATILE = {"auth_session", "api_token"}
 

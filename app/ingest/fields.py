@@ -104,34 +104,30 @@ class RecordReader:
         default: str = "",
         multiline: bool = False,
     ) -> str | None:
+        return self._read(
+            field,
+            required,
+            lambda v: text.check_text(v, field, max_length, multiline=multiline, required=required),
+            None if required else default,
+        )
+
+    def _read(self, field: str, required: bool, rule, absent: Any = None) -> Any:
+        """``rule`` (an ``app.inputs`` reader) applied to the field: its value, ``absent`` when the
+        field is not given, ``None`` and a problem when the rule refuses it."""
         value = self._present(field, required)
         if value is None:
-            return None if required else default
+            return absent
         try:
-            return text.check_text(value, field, max_length, multiline=multiline, required=required)
+            return rule(value)
         except ValidationFailed as exc:
             self.refused(exc, field)
             return None
 
     def email(self, field: str) -> str | None:
-        value = self._present(field, True)
-        if value is None:
-            return None
-        try:
-            return emails.parse_email(value, field)
-        except ValidationFailed as exc:
-            self.refused(exc, field)
-            return None
+        return self._read(field, True, lambda v: emails.parse_email(v, field))
 
     def country(self, field: str = "country") -> str | None:
-        value = self._present(field, False)
-        if value is None:
-            return ""
-        try:
-            return codes.check_country(value, field)
-        except ValidationFailed as exc:
-            self.refused(exc, field)
-            return None
+        return self._read(field, False, lambda v: codes.check_country(v, field), "")
 
     def reference(self, field: str, *, required: bool = True) -> str | None:
         """An external id pointing at another record (in this batch or already stored)."""
@@ -154,24 +150,10 @@ class RecordReader:
         return number
 
     def day(self, field: str, *, required: bool = True) -> date | None:
-        value = self._present(field, required)
-        if value is None:
-            return None
-        try:
-            return dates.parse_date(value, field)
-        except ValidationFailed as exc:
-            self.refused(exc, field)
-            return None
+        return self._read(field, required, lambda v: dates.parse_date(v, field))
 
     def currency(self, field: str = "currency") -> str | None:
-        value = self._present(field, True)
-        if value is None:
-            return None
-        try:
-            return codes.check_currency(value, field)
-        except ValidationFailed as exc:
-            self.refused(exc, field)
-            return None
+        return self._read(field, True, lambda v: codes.check_currency(v, field))
 
     def decimal(self, field: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
         value = self._present(field, required)
@@ -200,15 +182,12 @@ class RecordReader:
         if currency is None:
             self.decimal(field, required=required, positive=positive)
             return None
-        value = self._present(field, required)
-        if value is None:
-            return None
-        raw = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-        try:
+
+        def rule(value: Any) -> int:
+            raw = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
             return money.parse_amount(raw, currency, field, positive=positive, allow_negative=not positive)
-        except ValidationFailed as exc:
-            self.refused(exc, field)
-            return None
+
+        return self._read(field, required, rule)
 
     def to_minor(self, field: str, number: Decimal, currency: str) -> int | None:
         minor = minor_units(number, currency)

@@ -26,6 +26,7 @@ from typing import Any
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import as_int, dialect, fetch_all
+from app.inputs.text import like_contains
 from app.receivables.buckets import Bucket, bucket_case
 from app.receivables.settlement import invoice_settlements
 from app.scope import Scope
@@ -682,8 +683,8 @@ async def invoice_page(
         params.update({f"inv{n}": i for n, i in enumerate(invoice_ids)})
         extra.append(f"o.invoice_id IN ({', '.join(names) or 'NULL'})")
     if number:
-        extra.append("LOWER(o.number) LIKE :number")
-        params["number"] = f"%{number.lower()}%"
+        extra.append("LOWER(o.number) LIKE :number ESCAPE '\\'")
+        params["number"] = like_contains(number.lower())
     where = f"WHERE {' AND '.join(extra)}" if extra else ""
     selective = _selective(flt) or invoice_ids is not None
     rows = (
