@@ -20,7 +20,11 @@ from app.inputs import codes, dates, emails, money, text
 from app.money import exponent, format_decimal_string
 
 PROPERTY = settings(
-    max_examples=400, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=400,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 CURRENCIES = sorted(list_currencies())
 #: Text a client could send: any code point (lone surrogates included), biased to what parsers meet.

@@ -149,7 +149,7 @@ async def test_given_a_bad_amount_or_billing_email_or_subject_then_each_is_refus
     )
 
     assert dispute == [(["amount"], "invalid_amount")]
-    assert billing == [(["billingEmail"], "invalid")]
-    assert subject == [(["subject"], "invalid")]
+    assert billing == [(["billingEmail"], "invalid_email")]
+    assert subject == [(["subject"], "invalid_text")]
     assert nul == ["invalid_text"]
     assert await snapshot(scope_a, scope_b) == before

@@ -76,8 +76,14 @@ async def open_dispute(
         problems.append(("amount", "you cannot dispute more than is open and not already disputed"))
     try:
         message = check_text(message, "message", 10_000, multiline=True)
-    except ValidationFailed:
-        problems.append(("message", "a message has at most 10000 characters and no control characters"))
+    except ValidationFailed as exc:
+        problems.append(
+            (
+                "message",
+                "a message has at most 10000 characters and no control characters",
+                portal_problems.rule_code(exc),
+            )
+        )
         message = ""
     portal_problems.raise_problems(problems)
     reason = REASON_CODES.get(reason_code, reason_code)

@@ -16,7 +16,7 @@ from app.inputs.text import check_text
 from app.models.enums import AlertSeverity
 from app.portal import repository
 from app.portal.access import account
-from app.portal.problems import raise_problems
+from app.portal.problems import raise_problems, rule_code
 from app.scope import Scope
 
 
@@ -65,8 +65,8 @@ def _checked(
     """``value`` by the text rules (``app.inputs.text``), or a form message on ``field`` and ""."""
     try:
         return check_text(value, field, max_length, multiline=multiline, required=required)
-    except ValidationFailed:
-        problems.append((field, message))
+    except ValidationFailed as exc:
+        problems.append((field, message, rule_code(exc)))
         return ""
 
 
@@ -95,8 +95,8 @@ async def update_billing_details(
     if billing_email:
         try:
             billing_email = parse_email(billing_email, "billingEmail")
-        except ValidationFailed:
-            problems.append(("billingEmail", "enter one email address like ap@example.com"))
+        except ValidationFailed as exc:
+            problems.append(("billingEmail", "enter one email address like ap@example.com", exc.code))
     raise_problems(problems)
     after = BillingDetails(address, tax_id, billing_email)
     await repository.update_customer(

@@ -21,7 +21,7 @@ from app.models import SupportMessage, SupportRequest
 from app.models.enums import MessageAuthor, SupportStatus
 from app.notifications import service as notify
 from app.portal import links
-from app.portal.problems import raise_problems
+from app.portal.problems import raise_problems, rule_code
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -77,8 +77,10 @@ async def create(
     problems = []
     try:
         subject = check_text(subject, "subject", MAX_SUBJECT, required=True)
-    except ValidationFailed:
-        problems.append(("subject", f"enter a subject (one line, at most {MAX_SUBJECT} characters)"))
+    except ValidationFailed as exc:
+        problems.append(
+            ("subject", f"enter a subject (one line, at most {MAX_SUBJECT} characters)", rule_code(exc))
+        )
     if not body.strip():
         problems.append(("message", "write a message"))
     raise_problems(problems)
