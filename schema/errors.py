@@ -77,5 +77,39 @@ class LedgerportMaskErrors(MaskErrors):
                 log.error("unexpected error in GraphQL resolver", exc_info=original)
                 out.append(self.anonymise_error(error))
             else:
+                error = with_input_code(error)
                 out.append(without_suggestion(error) if self.hide_suggestions else error)
         return out
+
+
+def _input_code(error: GraphQLError) -> str | None:
+    """The code of the input rule under a graphql-core error: a scalar's refusal (``Date``) reaches
+    the client wrapped, as "Variable '$asOf' has invalid value: ...", with the rule's error inside."""
+    seen = 0
+    cause: BaseException | None = error.original_error
+    while cause is not None and seen < 5:
+        if isinstance(cause, LedgerportError):
+            return cause.code
+        if isinstance(cause, GraphQLError) and (cause.extensions or {}).get("code"):
+            return cause.extensions["code"]
+        cause = cause.original_error if isinstance(cause, GraphQLError) else cause.__cause__
+        seen += 1
+    return None
+
+
+def with_input_code(error: GraphQLError) -> GraphQLError:
+    """``error`` with ``extensions.code`` of the input rule it wraps, when it wraps one."""
+    if (error.extensions or {}).get("code"):
+        return error
+    code = _input_code(error)
+    if code is None:
+        return error
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
+    )

@@ -6,7 +6,10 @@ is checked first, each refusal with ``extensions.code`` (docs/limits.md):
 - ``operation_name_required``: a document with several operations must say which to run (the GraphQL
   spec; Strawberry ran the first one);
 - ``string_too_long``: a string literal longer than any text the API takes;
-- ``query_too_costly``: the estimated cost (``schema.cost``) over the schema's budget, with both numbers.
+- ``query_too_costly``: the estimated cost (``schema.cost``) over the schema's budget, with both numbers;
+- ``invalid_text``: a string in the variables holding what no text field can (a lone surrogate, NUL,
+  another control character but tab and line breaks; ``app.inputs.text``), which the database driver
+  could not store (a 500); the same in a string literal, where an escape (``"\\u0000"``) writes one.
 
 Then the extension runs graphql-core's validation itself, with the rules every other extension added,
 so it can leave out "Did you mean ...?" suggestions where introspection is off: they named fields and
@@ -25,6 +28,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from app.inputs.text import bad_character
 from schema import cost
 
 #: What graphql-core appends to a message to suggest names (fields, types, arguments, enum values).
@@ -50,9 +54,12 @@ class _LongestString(Visitor):
     def __init__(self) -> None:
         super().__init__()
         self.longest = 0
+        self.bad: str | None = None
 
     def enter_string_value(self, node: StringValueNode, *_args) -> None:
         self.longest = max(self.longest, len(node.value))
+        if self.bad is None:
+            self.bad = bad_character(node.value)
 
 
 def check(document, variables, operation_name: str | None, schema, budget: Budget) -> GraphQLError | None:
@@ -63,8 +70,15 @@ def check(document, variables, operation_name: str | None, schema, budget: Budge
             f"The document has {len(operations)} operations: say which to run in `operationName`.",
             "operation_name_required",
         )
+    if isinstance(variables, dict) and (bad := _bad_text(variables, "")) is not None:
+        path, what = bad
+        return refusal(f"The variable {path} contains {what}, which no text field accepts.", "invalid_text")
     strings = _LongestString()
     visit(document, strings)
+    if strings.bad is not None:
+        return refusal(
+            f"A string in the document contains {strings.bad}, which no text field accepts.", "invalid_text"
+        )
     if strings.longest > budget.max_string_length:
         return refusal(
             f"A string in the document has {strings.longest:,} characters; at most "
@@ -86,6 +100,29 @@ def check(document, variables, operation_name: str | None, schema, budget: Budge
             "or smaller pages.",
             "query_too_costly",
         )
+    return None
+
+
+def _bad_text(value: object, path: str, depth: int = 0) -> tuple[str, str] | None:
+    """The first string under ``value`` (keys too) with a character no text field holds, and where.
+    JSON nesting is bounded by the body parser; ``depth`` stops a pathological structure anyway."""
+    if isinstance(value, str):
+        what = bad_character(value)
+        return None if what is None else (path or "$", what)
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            shown = str(key).encode("ascii", "backslashreplace").decode()
+            where = f"{path}.{shown}" if path else f"${shown}"
+            if isinstance(key, str) and (what := bad_character(key)) is not None:
+                return where, what
+            if (found := _bad_text(item, where, depth + 1)) is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _bad_text(item, f"{path}[{index}]", depth + 1)) is not None:
+                return found
     return None
 
 

@@ -18,6 +18,10 @@ def worked_example() -> dict[str, list[dict[str, Any]]]:
 def with_everything() -> dict[str, list[dict[str, Any]]]:
     """The worked example plus one record of every other type, for round trips."""
     batch = worked_example()
+    # INV-4 (EUR) is issued on 2026-06-05: a document in a foreign currency needs a rate by its date.
+    batch["fxRates"].insert(0, {"currency": "EUR", "date": "2026-06-01", "rate": "1.07"})
+    # The round trips import this into cloudly too, whose base is EUR: its USD documents need a rate.
+    batch["fxRates"].append({"currency": "USD", "date": "2026-01-01", "rate": "0.93"})
     batch["customers"].append(
         {"externalId": "B", "accountNumber": "ACC-B", "name": "Customer B", "currency": "EUR", "parent": "A"}
     )
@@ -82,3 +86,9 @@ def with_everything() -> dict[str, list[dict[str, Any]]]:
         }
     ]
     return copy.deepcopy(batch)
+
+
+def in_euro_tenant(batch: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """``batch`` as cloudly (base EUR) may import it: its USD documents need a USD rate by their dates."""
+    batch.setdefault("fxRates", []).append({"currency": "USD", "date": "2026-01-01", "rate": "0.93"})
+    return batch

@@ -102,7 +102,9 @@ async def test_exports_need_a_token_and_a_valid_date(client, scope_a, scope_b):
     bad_date = await client.get("/exports/aging.csv?asOf=June", headers={"Authorization": f"Bearer {token}"})
 
     assert anonymous.status_code == 401
-    assert bad_date.status_code == 400 and bad_date.json()["errors"][0]["extensions"]["code"] == "invalid"
+    assert (
+        bad_date.status_code == 400 and bad_date.json()["errors"][0]["extensions"]["code"] == "invalid_date"
+    )
 
 
 async def test_a_signed_in_sales_person_is_narrowed_like_a_token(browser, providers, scope_a, scope_b):

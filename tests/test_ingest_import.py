@@ -201,6 +201,8 @@ async def test_given_references_to_another_tenants_rows_when_imported_then_they_
 
     assert sorted((p.record_type, p.field, p.code) for p in failure.value.problems) == [
         ("payments", "allocations[0].invoice", "unknown_invoice"),
+        # A USD payment in cloudly (base EUR), which has no USD rate: refused on its own account too.
+        ("payments", "currency", "fx_rate_missing"),
         ("payments", "customer", "unknown_customer"),
         ("writeOffs", "invoice", "unknown_invoice"),
     ]

@@ -211,5 +211,6 @@ async def test_given_a_hold_out_beyond_any_history_then_the_backtest_refuses_it(
 
     assert huge.json()["errors"][0]["extensions"]["code"] == "out_of_range"
     assert "3660" in huge.json()["errors"][0]["message"]
-    assert early.json()["errors"][0]["extensions"]["code"] == "out_of_range"
+    # Refused before the backtest runs: no date before 1900-01-01 is accepted (docs/validation.md).
+    assert early.json()["errors"][0]["extensions"]["code"] == "date_out_of_range"
     assert usual.json() == {"data": {"payDateBacktest": {"sampleSize": 0}}}

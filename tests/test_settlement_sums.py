@@ -32,7 +32,7 @@ from app.receivables import repository, service, settlement
 from app.receivables.buckets import buckets_from_edges
 from app.tenancy.registry import TenantRegistry
 from tests import builders as b
-from tests.ingest_batches import worked_example
+from tests.ingest_batches import in_euro_tenant, worked_example
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ async def test_given_the_worked_example_imported_then_each_row_holds_the_sum_and
     scope_a, scope_b
 ):
     await import_batch(scope_a, worked_example())
-    await import_batch(scope_b, worked_example())
+    await import_batch(scope_b, in_euro_tenant(worked_example()))
 
     assert await sums(Invoice, scope_a, number="INV-1") == (40000, date(2026, 4, 15))
     assert await sums(Invoice, scope_a, number="INV-2") == (0, None)
@@ -188,7 +188,7 @@ async def test_given_a_drifted_row_then_drift_names_it_and_a_rebuild_repairs_onl
     scope_a, scope_b
 ):
     await import_batch(scope_a, worked_example())
-    await import_batch(scope_b, worked_example())
+    await import_batch(scope_b, in_euro_tenant(worked_example()))
     inv = await Invoice.filter(tenant_id=scope_a.tenant_id, number="INV-1").first()
     await execute("UPDATE invoice SET settled = 1 WHERE id = :id", {"id": inv.id})
 

@@ -20,6 +20,7 @@ from app.audit import service as audit
 from app.auth.permissions import require
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.fx.service import all_rates
+from app.inputs.text import check_text
 from app.models import Alert, AlertEvent
 from app.models.enums import AlertStatus
 from app.scope import Scope
@@ -171,7 +172,7 @@ async def snooze(scope: Scope, alert_id: int, until: date, today: date) -> Alert
 async def resolve(scope: Scope, alert_id: int, note: str | None = None) -> Alert:
     """Done. If the condition still holds, no new alert opens for it until it clears or grows more
     severe (the alert is ``dismissed``); an evaluation forgets that once the condition is gone."""
-    note = (note or "").strip()[:500] or f"resolved by {scope.principal}"
+    note = check_text(note or "", "note", 500, multiline=True) or f"resolved by {scope.principal}"
     return await _act(
         scope,
         alert_id,

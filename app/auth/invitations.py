@@ -18,7 +18,8 @@ from app.auth.hashing import hash_secret
 from app.auth.permissions import require, require_contact
 from app.auth.repositories import identities
 from app.auth.repositories import invitations as repository
-from app.errors import AuthenticationError, NotFound, ValidationFailed
+from app.errors import AuthenticationError, NotFound
+from app.inputs.emails import parse_email
 from app.models import Contact, ContactInvitation
 from app.models.enums import ContactRole
 from app.scope import PrincipalKind, Scope
@@ -36,9 +37,8 @@ async def invite(
         require(scope, "contacts.manage")
     if not await repository.customer_exists(scope, customer_id):
         raise NotFound("customer account not found")
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ValidationFailed(f"{email!r} is not an email address", field="email")
+    # Exactly one address: a list or a CR/LF would send the invitation to someone else too.
+    email = parse_email(email, "email")
     secret = secrets.token_urlsafe(32)
     async with in_transaction():
         invitation = await repository.insert(

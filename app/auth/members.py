@@ -12,7 +12,9 @@ from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require
 from app.auth.repositories import identities, members
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound
+from app.inputs.emails import parse_email
+from app.inputs.text import check_text
 from app.models import Membership
 from app.models.enums import StaffRole
 from app.scope import Scope
@@ -22,9 +24,9 @@ async def invite_staff(
     scope: Scope, email: str, role: StaffRole, name: str = "", origin: Origin = NO_ORIGIN
 ) -> Membership:
     require(scope, "members.manage")
-    email = email.strip().lower()
-    if "@" not in email:
-        raise ValidationFailed(f"{email!r} is not an email address", field="email")
+    # Exactly one address (a list or CR/LF is a header injection), and a name on one line.
+    email = parse_email(email, "email")
+    name = check_text(name, "name", 200)
     if await members.by_email(scope, email) is not None:
         raise Conflict(f"{email} is already a member of this tenant", code="duplicate", field="email")
     async with in_transaction():

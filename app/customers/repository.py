@@ -13,6 +13,7 @@ from app.customers.filters import CustomerFilter
 from app.db.paging import page_and_total
 from app.db.scoping import scoped
 from app.db.sql import fetch_all
+from app.inputs.text import like_contains
 from app.models import CustomerAccount
 from app.scope import Scope
 
@@ -46,10 +47,12 @@ def customer_condition(scope: Scope, flt: CustomerFilter, alias: str = "cu") -> 
             parts.append(f"{alias}.{name} = :f_{name}")
             params[f"f_{name}"] = value
     if flt.search:
+        # % and _ in a search are the characters themselves (app.inputs.text.like_contains).
         parts.append(
-            f"(LOWER({alias}.legal_name) LIKE :f_search OR LOWER({alias}.account_number) LIKE :f_search)"
+            f"(LOWER({alias}.legal_name) LIKE :f_search ESCAPE '\\' "
+            f"OR LOWER({alias}.account_number) LIKE :f_search ESCAPE '\\')"
         )
-        params["f_search"] = f"%{flt.search.strip().lower()}%"
+        params["f_search"] = like_contains(flt.search.strip().lower())
     return " AND ".join(parts), params
 
 

@@ -19,6 +19,7 @@ from app.auth.permissions import require, require_contact
 from app.disputes import repository
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.ingest import service as ingest
+from app.inputs.text import check_text
 from app.models import CreditNote, Dispute
 from app.models.enums import DisputeStatus
 from app.money import format_decimal_string
@@ -73,8 +74,17 @@ async def open_dispute(
         problems.append(("amount", "the amount must be more than zero"))
     elif amount > disputable:
         problems.append(("amount", "you cannot dispute more than is open and not already disputed"))
-    if len(message.strip()) > 10_000:
-        problems.append(("message", "a message has at most 10000 characters"))
+    try:
+        message = check_text(message, "message", 10_000, multiline=True)
+    except ValidationFailed as exc:
+        problems.append(
+            (
+                "message",
+                "a message has at most 10000 characters and no control characters",
+                portal_problems.rule_code(exc),
+            )
+        )
+        message = ""
     portal_problems.raise_problems(problems)
     reason = REASON_CODES.get(reason_code, reason_code)
     thread = await support.create(

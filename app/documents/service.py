@@ -22,7 +22,8 @@ from app.documents import repository, views
 from app.documents.cache import rendered
 from app.documents.formatting import Formatter
 from app.errors import NotFound, ValidationFailed
-from app.money import is_known_currency
+from app.inputs.choices import choice
+from app.inputs.codes import check_currency
 from app.portal import links
 from app.receivables import customer_figures
 from app.scope import Scope
@@ -139,19 +140,14 @@ async def prepare_statement(
 ) -> PreparedDocument:
     """A statement in one currency: ``currency`` defaults to the customer's own."""
     _check_access(scope)
-    try:
-        kind = StatementKind(kind)
-    except ValueError:
-        raise ValidationFailed("kind must be activity or open_item", field="kind") from None
+    kind = choice(kind, StatementKind, "kind")
     customer = await repository.customer(scope, customer_id)
     if customer is None:
         raise NotFound("no such customer")
     tenant = _tenant(scope, tenants)
     start, closing = statement_dates(kind, today_for(tenant), period_from, period_to, as_of)
     edges = list(tenant.config.aging.buckets)
-    currency = currency or customer.currency
-    if not is_known_currency(currency):
-        raise ValidationFailed("currency must be an ISO 4217 code like EUR", field="currency")
+    currency = check_currency(currency or customer.currency)
     items, figures = await figures_as_of(scope, customer_id, closing, edges, currency)
     common = (brand_of(tenant), Formatter(tenant.config.locale), customer)
     link = links.statements(tenant.config, customer_id)

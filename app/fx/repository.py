@@ -39,3 +39,20 @@ async def latest_rates(scope: Scope, on: date) -> dict[str, Decimal]:
     a currency whose rates all come later has none."""
     rows = await fetch_all(LATEST_RATES_SQL, {"tenant_id": scope.tenant_id, "on": on})
     return {r["currency"]: Decimal(str(r["rate"])) for r in rows if r["rate"] is not None}
+
+
+EARLIEST_RATES_SQL = (
+    "SELECT currency, MIN(date) AS first_date FROM fx_rate WHERE tenant_id = :tenant_id GROUP BY currency"
+)
+
+
+async def earliest_rates(scope: Scope) -> dict[str, date]:
+    """Each currency's first rate date (one pass over the (tenant, currency, date) index): a document
+    in a currency can be converted as of any date on or after its own when that is on or after this."""
+    rows = await fetch_all(EARLIEST_RATES_SQL, {"tenant_id": scope.tenant_id})
+    return {r["currency"]: _as_date(r["first_date"]) for r in rows}
+
+
+def _as_date(value) -> date:
+    # SQLite returns MIN() of a date column as its ISO text; PostgreSQL as a date.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

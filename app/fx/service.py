@@ -66,3 +66,36 @@ async def all_rates(scope: Scope, base: str, on: date) -> Converter:
     rates = await repository.latest_rates(scope, on)
     rates[base] = Decimal(1)
     return Converter(base=base, on=on, rates=rates)
+
+
+def rate_missing(base: str, earliest: dict[str, date], currency: str, on: date) -> bool:
+    """Whether a document in ``currency`` dated ``on`` could not be converted to ``base`` (no rate on
+    or before ``on``): the base currency never needs one."""
+    if currency == base:
+        return False
+    first = earliest.get(currency)
+    return first is None or first > on
+
+
+def missing_rate_message(base: str, currency: str, on: date) -> str:
+    return (
+        f"no {currency} to {base} exchange rate on or before {on.isoformat()}: import one first, "
+        f"so every figure that includes this can be converted"
+    )
+
+
+async def require_rate(scope: Scope, base: str, currency: str, on: date, field: str = "currency") -> None:
+    """Refuse to store an amount in a foreign currency that has no rate on or before its date.
+
+    Stored, it would break every figure of the tenant that includes it (the dashboard, the customer
+    list, exports all answered ``fx_rate_missing`` after one such payment), so it is refused at write
+    time instead, naming the currency: ``fx_rate_missing``."""
+    if currency == base:
+        return
+    if rate_missing(base, await repository.earliest_rates(scope), currency, on):
+        raise MissingRate(missing_rate_message(base, currency, on), field=field)
+
+
+async def first_rate_dates(scope: Scope) -> dict[str, date]:
+    """Each currency's earliest rate date in the caller's tenant."""
+    return await repository.earliest_rates(scope)

@@ -1,31 +1,39 @@
 """Reading one record's fields: types, required values, decimals, dates, currencies, closed vocabularies.
 
 Each reader method records a ``Problem`` and returns ``None`` instead of raising, so one pass over a batch
-collects every problem in it.
+collects every problem in it. The rules themselves are the API's (``app.inputs``): money and decimals
+are decimal strings in ASCII digits, dates ISO within 1900-01-01..2199-12-31, text without control
+characters and within its column, one email address per field. Ingest keeps its documented code
+``invalid_decimal`` where the API says ``invalid_amount``.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from app.errors import ValidationFailed
 from app.ingest.problems import Problem
-from app.money import exponent, is_known_currency
+from app.inputs import codes, dates, emails, money, text
+from app.money import exponent
 
 E = TypeVar("E", bound=StrEnum)
 
+#: What the API calls a code, ingest's documented name for it (docs/ingest.md).
+_INGEST_CODES = {"invalid_amount": "invalid_decimal"}
+_INTEGER = re.compile(r"-?[0-9]{1,10}")
+
 
 def parse_decimal(value: Any) -> Decimal | None:
-    """A finite ``Decimal`` from a decimal string (or an int); floats are refused, they are not exact."""
+    """A ``Decimal`` from a decimal string written as ``app.inputs.money`` reads amounts (or a JSON
+    integer); floats, exponents, separators, spaces and non-ASCII digits are refused."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    raw = str(value) if isinstance(value, int) else value
+    return Decimal(raw) if money.AMOUNT.fullmatch(raw) else None
 
 
 def minor_units(amount: Decimal, currency: str) -> int | None:
@@ -83,20 +91,43 @@ class RecordReader:
             return None
         return value
 
+    def refused(self, exc: ValidationFailed, field: str) -> None:
+        """Record an ``app.inputs`` refusal as this record's problem on ``field``."""
+        self.problem(field, _INGEST_CODES.get(exc.code, exc.code), exc.message)
+
     def text(
-        self, field: str, *, required: bool = False, max_length: int = 255, default: str = ""
+        self,
+        field: str,
+        *,
+        required: bool = False,
+        max_length: int = 255,
+        default: str = "",
+        multiline: bool = False,
     ) -> str | None:
+        return self._read(
+            field,
+            required,
+            lambda v: text.check_text(v, field, max_length, multiline=multiline, required=required),
+            None if required else default,
+        )
+
+    def _read(self, field: str, required: bool, rule, absent: Any = None) -> Any:
+        """``rule`` (an ``app.inputs`` reader) applied to the field: its value, ``absent`` when the
+        field is not given, ``None`` and a problem when the rule refuses it."""
         value = self._present(field, required)
         if value is None:
-            return None if required else default
-        if not isinstance(value, str):
-            self.problem(field, "invalid_type", f"{field} must be a string")
+            return absent
+        try:
+            return rule(value)
+        except ValidationFailed as exc:
+            self.refused(exc, field)
             return None
-        value = value.strip()
-        if len(value) > max_length:
-            self.problem(field, "too_long", f"{field} is longer than {max_length} characters")
-            return None
-        return value
+
+    def email(self, field: str) -> str | None:
+        return self._read(field, True, lambda v: emails.parse_email(v, field))
+
+    def country(self, field: str = "country") -> str | None:
+        return self._read(field, False, lambda v: codes.check_country(v, field), "")
 
     def reference(self, field: str, *, required: bool = True) -> str | None:
         """An external id pointing at another record (in this batch or already stored)."""
@@ -106,10 +137,11 @@ class RecordReader:
         value = self._present(field, False)
         if value is None:
             return default
-        try:
-            number = int(value) if not isinstance(value, bool | float) else None
-        except ValueError:
-            number = None
+        number = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and _INTEGER.fullmatch(value):
+            number = int(value)
         if number is None or not minimum <= number <= maximum:
             self.problem(
                 field, "invalid_integer", f"{field} must be a whole number from {minimum} to {maximum}"
@@ -118,23 +150,10 @@ class RecordReader:
         return number
 
     def day(self, field: str, *, required: bool = True) -> date | None:
-        value = self._present(field, required)
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date()
-        except ValueError:
-            self.problem(field, "invalid_date", f"{field} must be a date like 2026-06-30, got {value!r}")
-            return None
+        return self._read(field, required, lambda v: dates.parse_date(v, field))
 
     def currency(self, field: str = "currency") -> str | None:
-        value = self._present(field, True)
-        if value is None:
-            return None
-        if not is_known_currency(value):
-            self.problem(field, "unknown_currency", f"{value!r} is not an ISO 4217 currency code")
-            return None
-        return value
+        return self._read(field, True, lambda v: codes.check_currency(v, field))
 
     def decimal(self, field: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
         value = self._present(field, required)
@@ -142,8 +161,12 @@ class RecordReader:
             return None
         number = parse_decimal(value)
         if number is None:
+            shown = value if isinstance(value, str) and len(value) <= 40 else type(value).__name__
             self.problem(
-                field, "invalid_decimal", f'{field} must be a decimal string like "12.50", got {value!r}'
+                field,
+                "invalid_decimal",
+                f'{field} must be a decimal string like "12.50" (digits 0-9, no exponent, separators '
+                f"or spaces), got {shown!r}",
             )
             return None
         if positive and number <= 0:
@@ -154,11 +177,17 @@ class RecordReader:
     def money(
         self, field: str, currency: str | None, *, required: bool = True, positive: bool = True
     ) -> int | None:
-        """Minor units of ``currency``; with an unknown currency only the decimal itself is checked."""
-        number = self.decimal(field, required=required, positive=positive)
-        if number is None or currency is None:
+        """Minor units of ``currency`` by the API's rule (``app.inputs.money``); with an unknown
+        currency only the decimal itself is checked. ``positive``: more than zero, else any sign."""
+        if currency is None:
+            self.decimal(field, required=required, positive=positive)
             return None
-        return self.to_minor(field, number, currency)
+
+        def rule(value: Any) -> int:
+            raw = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+            return money.parse_amount(raw, currency, field, positive=positive, allow_negative=not positive)
+
+        return self._read(field, required, rule)
 
     def to_minor(self, field: str, number: Decimal, currency: str) -> int | None:
         minor = minor_units(number, currency)
@@ -168,7 +197,16 @@ class RecordReader:
                 "invalid_decimal",
                 f"{field} has more decimals than {currency} allows ({exponent(currency)})",
             )
-        return minor
+            return None
+        return self.within_ceiling(field, minor, currency)
+
+    def within_ceiling(self, field: str, minor: int, currency: str) -> int | None:
+        """``minor`` when within ``app.inputs.money.MAX_AMOUNT``; else a problem and ``None``."""
+        try:
+            return money.check_minor(minor, currency, field, allow_negative=True)
+        except ValidationFailed as exc:
+            self.refused(exc, field)
+            return None
 
     def choice(self, field: str, vocabulary: type[E], default: E | None) -> str | None:
         """The value of a closed vocabulary as its plain string (what the database stores)."""
@@ -192,7 +230,3 @@ class RecordReader:
             self.problem(field, "invalid_type", f"{field} must be a list of objects")
             return []
         return value
-
-
-def _bad_date() -> date:
-    raise ValueError("not an ISO date")

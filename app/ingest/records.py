@@ -14,6 +14,7 @@ from typing import Any
 from app.ingest.fields import RecordReader
 from app.ingest.format import FIELDS, NESTED, SOURCE_KEY, Batch
 from app.ingest.problems import Problem
+from app.inputs import money
 from app.models.enums import (
     ContactRole,
     CoverKind,
@@ -29,6 +30,9 @@ from app.models.enums import (
 
 Record = dict[str, Any]
 QUANTITY_PLACES = 4
+#: Whole digits of a quantity: the column is numeric(18, 4), and no order line needs ten billion units.
+QUANTITY_DIGITS = 10
+QUANTITY_CEILING = Decimal(10) ** QUANTITY_DIGITS
 RATE_PLACES = 10
 
 
@@ -69,19 +73,14 @@ def _fx_rate(r: RecordReader, base: str) -> Record | None:
 
 def _customer(r: RecordReader, base: str) -> Record | None:
     currency = r.currency()
-    country = r.text("country", max_length=2)
-    if country and not (country.isalpha() and country.isupper() and len(country) == 2):
-        r.problem("country", "invalid_country", "country must be an ISO 3166 two-letter code like US")
+    country = r.country()
     contacts = []
     for position, raw in enumerate(r.items("contacts")):
         c = r.child("contacts", position, raw)
         c.check_fields(NESTED[("customers", "contacts")])
-        email = c.text("email", required=True, max_length=254)
-        if email and ("@" not in email or " " in email):
-            c.problem("email", "invalid_email", f"{email!r} is not an email address")
-            email = None
+        email = c.email("email")
         name, role = c.text("name", max_length=200), c.choice("role", ContactRole, ContactRole.VIEWER)
-        contacts.append((email.lower() if email else None, name, role))
+        contacts.append((email, name, role))
     record = {
         **_where(r),
         "external_id": r.reference("externalId"),
@@ -113,19 +112,33 @@ def _invoice(r: RecordReader, base: str) -> Record | None:
         c = r.child("lines", position, raw)
         c.check_fields(NESTED[("invoices", "lines")])
         quantity = c.decimal("quantity", required=False) if "quantity" in raw else Decimal(1)
-        if quantity is not None and quantity.as_tuple().exponent < -QUANTITY_PLACES:
-            c.problem("quantity", "invalid_decimal", f"quantity allows at most {QUANTITY_PLACES} decimals")
+        if quantity is not None and (
+            quantity.as_tuple().exponent < -QUANTITY_PLACES or abs(quantity) >= QUANTITY_CEILING
+        ):
+            c.problem(
+                "quantity",
+                "invalid_decimal",
+                f"quantity allows at most {QUANTITY_PLACES} decimals and {QUANTITY_DIGITS} whole digits",
+            )
             quantity = None
         unit_price = c.money("unitPrice", currency, positive=False)
         tax = c.money("taxAmount", currency, required=False, positive=False) or 0
         cost = c.money("cost", currency, required=False, positive=False)
-        description = c.text("description", max_length=500)
-        if quantity is not None and unit_price is not None:
-            amount = line_amount(quantity, unit_price)
-            lines.append((position + 1, description, quantity, unit_price, amount, tax, cost))
+        description = c.text("description", max_length=500, multiline=True)
+        if quantity is not None and unit_price is not None and currency is not None:
+            # quantity x unit price is where two amounts within bounds make one beyond them.
+            amount = c.within_ceiling("unitPrice", line_amount(quantity, unit_price), currency)
+            if amount is not None:
+                lines.append((position + 1, description, quantity, unit_price, amount, tax, cost))
     subtotal = sum(line[4] for line in lines)
     tax_total = sum(line[5] for line in lines)
     total = subtotal + tax_total
+    if currency is not None and not money.within_ceiling(total):
+        r.problem(
+            "lines",
+            "amount_out_of_range",
+            f"the invoice total is beyond the largest amount accepted ({money.ceiling(currency)} {currency})",
+        )
     given = r.money("total", currency, required=False, positive=False) if currency else None
     if given is not None and len(lines) == len(r.raw.get("lines") or []) and given != total:
         r.problem(
@@ -180,7 +193,7 @@ def _credit_note(r: RecordReader, base: str) -> Record | None:
         "date": day,
         "currency": currency,
         "amount": r.money("amount", currency),
-        "reason": r.text("reason"),
+        "reason": r.text("reason", multiline=True),
         "settlements": _settlements(r, "appliesTo", currency, day),
     }
 
@@ -209,7 +222,7 @@ def _write_off(r: RecordReader, base: str) -> Record | None:
         "invoice_ref": r.reference("invoice"),
         "date": r.day("date"),
         "amount_decimal": r.decimal("amount", positive=True),
-        "reason": r.text("reason"),
+        "reason": r.text("reason", multiline=True),
     }
 
 
@@ -224,7 +237,7 @@ def _dispute(r: RecordReader, base: str) -> Record | None:
         "amount": r.money("amount", currency),
         "currency": currency,
         "reason_code": r.text("reasonCode", required=True, max_length=50),
-        "description": r.text("description", max_length=10_000),
+        "description": r.text("description", max_length=10_000, multiline=True),
         "status": r.choice("status", DisputeStatus, DisputeStatus.OPEN),
         "opened_on": r.day("openedOn"),
     }

@@ -22,6 +22,8 @@ class Stored:
     account_owners: dict[str, str] = field(default_factory=dict)
     number_owners: dict[str, dict[str, str]] = field(default_factory=dict)
     settled: dict[int, int] = field(default_factory=dict)
+    #: Each currency's earliest stored FX rate date (app.ingest.rates).
+    first_rates: dict[str, date] = field(default_factory=dict)
 
     def of(self, record_type: str) -> dict[Any, dict[str, Any]]:
         return self.rows.get(record_type, {})

@@ -125,17 +125,27 @@ def month_starts(today: date, months: int) -> list[date]:
     return list(reversed(starts))
 
 
+#: How far back the seeded rates reach at least (the oldest letter of credit is 340 days old).
+RATE_HISTORY_DAYS = 366
+
+
 def fx_rates(base: str, currencies: list[str], today: date, months: int, rnd: random.Random) -> list[dict]:
-    """Monthly rates for every non-base currency, plus one dated today (a figure always finds a rate).
+    """Monthly rates for every non-base currency, plus one dated today (a figure always finds a rate),
+    and one at the starting level a year back when the months start later: letters of credit are
+    issued up to 340 days ago, and a document in a foreign currency needs a rate on or before its date
+    (app.ingest.rates). That anchor draws nothing from ``rnd``, so every other rate stays as it was.
 
     On the 1st of a month today is also a month start: one rate per currency and date, or the batch
     is refused as a duplicate key."""
     out = []
     days = list(dict.fromkeys([*month_starts(today, months + 1), today]))
+    anchor = today - timedelta(days=RATE_HISTORY_DAYS)
     for currency in currencies:
         if currency == base:
             continue
         level = USD_RATES[currency] / USD_RATES.get(base, 1.0)
+        if anchor < days[0]:
+            out.append({"currency": currency, "date": anchor.isoformat(), "rate": f"{level:.6f}"})
         for day in days:
             level *= rnd.uniform(0.985, 1.015)
             out.append({"currency": currency, "date": day.isoformat(), "rate": f"{level:.6f}"})

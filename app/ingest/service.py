@@ -23,7 +23,8 @@ from tortoise.transactions import in_transaction
 from app.audit import service as audit
 from app.auth.permissions import require
 from app.errors import Conflict, ValidationFailed
-from app.ingest import records, repository, validation
+from app.fx import service as fx
+from app.ingest import rates, records, repository, validation
 from app.ingest.format import RECORD_TYPES, Batch
 from app.ingest.tables import CHILDREN, CONTACTS, TABLES, nested_sort_key
 from app.ingest.validation import Resolved, Stored
@@ -93,7 +94,7 @@ async def _import(scope: Scope, batch: Batch, progress: Progress | None) -> Impo
             stored = await _load_stored(scope, parsed)
             new_ids = await _reserve_ids(conn, parsed, stored)
             resolved, problems = validation.resolve(parsed, stored, new_ids)
-            problems = parsed.problems + problems
+            problems = parsed.problems + problems + rates.missing_rates(parsed, stored.first_rates)
             if problems:
                 raise ValidationFailed(
                     f"the batch has {len(problems)} problem(s); nothing was imported", problems=problems
@@ -148,6 +149,8 @@ async def _load_stored(scope: Scope, parsed: records.Parsed) -> Stored:
         stored.settled = await repository.settled_amounts(
             scope, [r["id"] for r in stored.of("invoices").values()]
         )
+    if any(parsed.of(t) for t in rates.DOCUMENT_DATES):
+        stored.first_rates = await fx.first_rate_dates(scope)
     emails = {c[0] for r in parsed.of("customers") for c in r["contacts"] if c[0]}
     if emails and await repository.has_rows(scope, CONTACTS):
         stored.contacts = await repository.rows_by_key(scope, CONTACTS, emails)

@@ -14,6 +14,7 @@ from app.ingest.fields import minor_units
 from app.ingest.records import Record
 from app.ingest.resolved import SETTLING, InvoiceFacts, Row
 from app.ingest.tables import TABLES
+from app.inputs.money import ceiling, within_ceiling
 from app.money import exponent, format_decimal_string
 
 
@@ -117,6 +118,16 @@ class SettlementRules:
             amount = None
             if r["amount_decimal"] is not None and invoice.currency:
                 amount = minor_units(r["amount_decimal"], invoice.currency)
+                if amount is not None and not within_ceiling(amount):
+                    self.problem(
+                        "writeOffs",
+                        r,
+                        "amount",
+                        "amount_out_of_range",
+                        f"amount is beyond the largest amount accepted "
+                        f"({ceiling(invoice.currency)} {invoice.currency})",
+                    )
+                    continue
                 if amount is None:
                     self.problem(
                         "writeOffs",

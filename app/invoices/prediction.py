@@ -23,6 +23,7 @@ from app.customers.behaviour import BEHAVIOUR_WINDOW_DAYS, PaymentBehaviour, beh
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.sql import as_date
 from app.errors import ValidationFailed
+from app.inputs.dates import shifted
 from app.receivables import repository
 from app.receivables.repository import GroupBy
 from app.scope import Scope
@@ -63,7 +64,8 @@ class Model:
             return Prediction(max(as_of, due), Decimal(0), "due_date", 0)
         days = int((late or Decimal(0)).to_integral_value(rounding=ROUND_HALF_EVEN))
         confidence = (Decimal(n) / Decimal(n + HISTORY_PRIOR) * scale).quantize(Decimal("0.01"))
-        return Prediction(max(as_of, due + timedelta(days=days)), confidence, basis, days)
+        # Clamped: a due date stored before dates were bounded (9999-12-31) plus the lateness overflowed.
+        return Prediction(max(as_of, shifted(due, days)), confidence, basis, days)
 
 
 async def model_as_of(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILTER) -> Model:

@@ -18,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from app.auth.permissions import require_contact
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.inputs.money import parse_amount
 from app.models import Payment
 from app.models.enums import PaymentMethod, PaymentStatus
 from app.money import from_minor, to_minor
@@ -38,7 +39,8 @@ from app.tenancy.config import PaymentsConfig
 class StartPayment:
     invoice_ids: list[int]
     idempotency_key: str
-    amount: Decimal | None = None
+    #: As the contact wrote it (``app.inputs.money``) or, from code, a ``Decimal``; None: the open total.
+    amount: str | Decimal | None = None
     plan: AllocationPlan = AllocationPlan.OLDEST_FIRST
 
 
@@ -80,10 +82,8 @@ def _amount(request: StartPayment, invoices: list[OpenInvoice], config: Payments
     open_total = sum(i.open_amount for i in invoices)
     if request.amount is None:
         return open_total
-    try:
-        amount = to_minor(request.amount, currency)
-    except ValueError as exc:
-        raise _invalid(str(exc), "invalid_amount", "amount") from None
+    raw = request.amount if isinstance(request.amount, str) else format(request.amount, "f")
+    amount = parse_amount(raw, currency, "amount")
     total = from_minor(open_total, currency)
     if amount > open_total:
         raise _invalid(

@@ -14,11 +14,14 @@ from datetime import date
 
 from app.auth.permissions import require
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.fx import service as fx
+from app.inputs.money import check_minor
 from app.models import Payment
 from app.models.enums import InvoiceStatus, PaymentMethod, PaymentStatus
 from app.payments import repository
 from app.payments.allocation import Allocation, AllocationPlan, OpenInvoice, allocate
 from app.scope import Scope
+from app.tenancy.service import current_tenant
 
 MANUAL_METHODS = (PaymentMethod.WIRE, PaymentMethod.CHECK, PaymentMethod.ACH)
 
@@ -67,6 +70,15 @@ async def apply_payment(scope: Scope, request: PaymentRequest) -> Payment:
     succeeded payment; an already succeeded one is returned unchanged."""
     if request.amount <= 0:
         raise ValidationFailed("the amount must be positive", code="invalid_amount", field="amount")
+    check_minor(request.amount, request.currency, "amount", positive=True)
+    if request.plan == AllocationPlan.AS_SELECTED and not request.invoice_ids:
+        # Allocating "as selected" with nothing selected used to fall back to oldest first: money
+        # would land on invoices the payer never named.
+        raise ValidationFailed(
+            "allocation AS_SELECTED needs the invoices to pay in invoiceIds",
+            code="invoices_required",
+            field="invoiceIds",
+        )
     async with repository.writing():
         existing = await repository.payment_by(scope, external_id=request.external_id)
         if existing is not None and existing.status == PaymentStatus.SUCCEEDED:
@@ -74,6 +86,10 @@ async def apply_payment(scope: Scope, request: PaymentRequest) -> Payment:
         if existing is not None and existing.customer_id != request.customer_id:
             raise Conflict("this payment belongs to another customer", field="externalId")
         invoices = await _locked_open_invoices(scope, request)
+        tenant = await current_tenant(scope)
+        await fx.require_rate(
+            scope, tenant.base_currency, request.currency, request.received_date, "currencyCode"
+        )
         allocations, _unapplied = allocate(invoices, request.amount, request.plan, request.invoice_ids)
         values = dict(
             customer_id=request.customer_id,

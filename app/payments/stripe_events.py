@@ -12,10 +12,12 @@ import json
 
 from app.errors import LedgerportError
 from app.ids import is_key
+from app.inputs import money
+from app.money import is_known_currency
 from app.payments.allocation import AllocationPlan
 
-#: Larger than any amount in minor units a payment could carry, and within a 64-bit column.
-MAX_AMOUNT = 10**15
+#: The ceiling of every stored amount (app.inputs.money): Stripe's own limit is far below it.
+MAX_AMOUNT = money.MAX_AMOUNT
 INTENT_TYPES = ("payment_intent.succeeded", "payment_intent.processing", "payment_intent.payment_failed")
 
 
@@ -52,8 +54,8 @@ def _intent(obj: dict, tenant: str) -> None:
     if meta.get("tenant") != tenant:
         return  # another tenant's intent on a shared account, or one made outside Ledgerport: ignored
     currency = _text(obj, "currency", "data.object", max_length=3)
-    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
-        raise _bad("data.object.currency must be a three-letter currency code")
+    if not is_known_currency(currency.upper()):
+        raise _bad("data.object.currency must be an ISO 4217 currency code")
     _amount(obj, "amount", "data.object")
     _amount(obj, "amount_received", "data.object", required=False)
     if not isinstance(meta.get("customer_id"), str) or not is_key(meta["customer_id"]):

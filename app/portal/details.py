@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require_contact
-from app.errors import NotFound
+from app.errors import NotFound, ValidationFailed
+from app.inputs.emails import parse_email
+from app.inputs.text import check_text
 from app.models.enums import AlertSeverity
 from app.portal import repository
 from app.portal.access import account
-from app.portal.problems import raise_problems
+from app.portal.problems import raise_problems, rule_code
 from app.scope import Scope
 
 
@@ -38,10 +40,9 @@ async def update_contact_details(scope: Scope, name: str, phone: str, origin: Or
     """The signed-in contact changes its own name and phone (its email is its sign-in identity)."""
     await contact_details(scope)
     problems = []
-    name, phone = name.strip(), phone.strip()
-    if not name or len(name) > 200:
-        problems.append(("name", "enter your name (at most 200 characters)"))
-    if len(phone) > 50 or any(c not in "0123456789+-() ." for c in phone):
+    name = _checked(problems, "name", "enter your name (at most 200 characters, one line)", name, 200, True)
+    phone = _checked(problems, "phone", "a phone number has digits, spaces and + - ( ) only", phone, 50)
+    if any(c not in "0123456789+-() ." for c in phone):
         problems.append(("phone", "a phone number has digits, spaces and + - ( ) only"))
     raise_problems(problems)
     await repository.update_contact(scope, scope.principal_id, name=name, phone=phone)
@@ -49,6 +50,24 @@ async def update_contact_details(scope: Scope, name: str, phone: str, origin: Or
         scope, "contact.updated", target_type="contact", target_id=scope.principal_id, origin=origin
     )
     return await contact_details(scope)
+
+
+def _checked(
+    problems: list[tuple[str, str]],
+    field: str,
+    message: str,
+    value: str,
+    max_length: int,
+    required: bool = False,
+    *,
+    multiline: bool = False,
+) -> str:
+    """``value`` by the text rules (``app.inputs.text``), or a form message on ``field`` and ""."""
+    try:
+        return check_text(value, field, max_length, multiline=multiline, required=required)
+    except ValidationFailed as exc:
+        problems.append((field, message, rule_code(exc)))
+        return ""
 
 
 @dataclass(frozen=True)
@@ -69,14 +88,15 @@ async def update_billing_details(
     """An account admin changes the billing details: audited with before/after, and staff are alerted."""
     require_contact(scope, "portal.billing", customer_id)
     before = await billing_details(scope, customer_id)
-    address, tax_id, billing_email = address.strip(), tax_id.strip(), billing_email.strip()
-    problems = []
-    if not address or len(address) > 1000:
-        problems.append(("address", "enter the billing address"))
-    if len(tax_id) > 64:
-        problems.append(("taxId", "a tax id has at most 64 characters"))
-    if billing_email and ("@" not in billing_email or len(billing_email) > 254 or " " in billing_email):
-        problems.append(("billingEmail", "enter an email address like ap@example.com"))
+    problems: list[tuple[str, str]] = []
+    address = _checked(problems, "address", "enter the billing address", address, 1000, True, multiline=True)
+    tax_id = _checked(problems, "taxId", "a tax id has at most 64 characters", tax_id, 64)
+    billing_email = billing_email.strip() if isinstance(billing_email, str) else ""
+    if billing_email:
+        try:
+            billing_email = parse_email(billing_email, "billingEmail")
+        except ValidationFailed as exc:
+            problems.append(("billingEmail", "enter one email address like ap@example.com", exc.code))
     raise_problems(problems)
     after = BillingDetails(address, tax_id, billing_email)
     await repository.update_customer(

@@ -11,6 +11,7 @@ from app.documents import repository as documents
 from app.documents.urls import invoice_pdf_url
 from app.errors import NotFound, ValidationFailed
 from app.ids import is_key
+from app.inputs.text import search_term
 from app.portal import repository
 from app.portal.access import MAX_PAGE, account, check_read, today_in
 from app.portal.repository import Applied, InvoiceFilter, InvoiceSummary
@@ -61,7 +62,8 @@ def invoice_filter(
     if problems:
         field_name, message = problems[0]
         raise ValidationFailed(message, field=field_name)
-    return InvoiceFilter((status or "").lower() or None, date_from, date_to, (search or "").strip()[:100])
+    # A bounded line of text (app.inputs.text); the ORM escapes its LIKE wildcards.
+    return InvoiceFilter((status or "").lower() or None, date_from, date_to, search_term(search) or "")
 
 
 async def invoices(

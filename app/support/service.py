@@ -16,11 +16,12 @@ from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.inputs.text import check_text
 from app.models import SupportMessage, SupportRequest
 from app.models.enums import MessageAuthor, SupportStatus
 from app.notifications import service as notify
 from app.portal import links
-from app.portal.problems import raise_problems
+from app.portal.problems import raise_problems, rule_code
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -40,12 +41,10 @@ def _now() -> datetime:
 
 
 def _check_body(body: str, field: str = "message") -> str:
-    body = body.strip()
-    if not body:
+    """A message: several lines of text (``app.inputs.text``), at most ``MAX_BODY`` characters."""
+    if isinstance(body, str) and not body.strip():
         raise ValidationFailed("write a message", field=field)
-    if len(body) > MAX_BODY:
-        raise ValidationFailed(f"a message has at most {MAX_BODY} characters", field=field)
-    return body
+    return check_text(body, field, MAX_BODY, multiline=True, required=True)
 
 
 async def create(
@@ -75,10 +74,13 @@ async def create(
         raise ValidationFailed("lines need an invoice", field="lines")
     else:
         positions = []
-    subject = subject.strip()
     problems = []
-    if not subject or len(subject) > MAX_SUBJECT:
-        problems.append(("subject", f"enter a subject (at most {MAX_SUBJECT} characters)"))
+    try:
+        subject = check_text(subject, "subject", MAX_SUBJECT, required=True)
+    except ValidationFailed as exc:
+        problems.append(
+            ("subject", f"enter a subject (one line, at most {MAX_SUBJECT} characters)", rule_code(exc))
+        )
     if not body.strip():
         problems.append(("message", "write a message"))
     raise_problems(problems)

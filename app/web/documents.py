@@ -18,6 +18,7 @@ from starlette.routing import Route
 from app.documents import service
 from app.documents.urls import document_id
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationFailed
+from app.inputs.dates import parse_date
 from app.scope import Scope
 from app.web import credentials
 from app.web.errors import error_response
@@ -41,12 +42,7 @@ def _etag_matches(request: Request, etag: str) -> bool:
 
 def _date_param(request: Request, name: str) -> date | None:
     raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed(f"{name} must be a date like 2026-06-30", field=name) from None
+    return parse_date(raw, name) if raw else None
 
 
 async def _download(request: Request, prepare) -> Response:
@@ -59,7 +55,7 @@ async def _download(request: Request, prepare) -> Response:
     except NotFound:
         return error_response(404, "not_found", "Not found.")
     except ValidationFailed as exc:
-        return error_response(400, exc.code, exc.message)
+        return error_response(400, exc.code, exc.message, field=exc.field)
     except PermissionDenied as exc:
         return error_response(403, exc.code, exc.message)
     etag = f'"{prepared.etag}"'

@@ -24,15 +24,22 @@ STATUS_CODES = {
 }
 
 
-def error_body(code: str, message: str) -> dict:
+def error_body(code: str, message: str, field: str | None = None) -> dict:
     extensions = {"code": code, "request_id": current_request_id()}
+    if field:
+        # The query parameter or form field refused (app.inputs), as userErrors name theirs.
+        extensions["field"] = field
     return {"errors": [{"message": message, "extensions": extensions}]}
 
 
 def error_response(
-    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    field: str | None = None,
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
 
 
 def body_too_large(limit: int | None) -> JSONResponse:

@@ -12,8 +12,8 @@ import strawberry
 from strawberry.types import Info
 
 from app.disputes import service as disputes
-from app.errors import LedgerportError, ValidationFailed
-from app.money import to_minor
+from app.errors import LedgerportError
+from app.inputs.money import parse_amount
 from app.portal import access as portal_access
 from app.portal import details as portal_details
 from app.portal import invoices as portal_invoices
@@ -25,10 +25,8 @@ from schema.portal.mutations_common import origin_of, tenant_of
 
 
 def minor(amount: str, currency: str, field: str = "amount") -> int:
-    try:
-        return to_minor(amount.strip(), currency)
-    except ValueError:
-        raise ValidationFailed("enter an amount like 120.00", field=field) from None
+    """An amount the contact typed, read like every amount of the API (``app.inputs.money``)."""
+    return parse_amount(amount, currency, field, positive=True)
 
 
 @strawberry.type

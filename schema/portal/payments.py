@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from app.errors import LedgerportError, ValidationFailed
+from app.errors import LedgerportError
 from app.money import format_decimal_string
 from app.payments import checkout
 from app.payments.allocation import AllocationPlan
@@ -45,13 +44,9 @@ class StartPaymentPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _amount(raw: str | None) -> Decimal | None:
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        return Decimal(raw.strip())
-    except InvalidOperation:
-        raise ValidationFailed(f"{raw!r} is not an amount", code="invalid_amount", field="amount") from None
+def _amount(raw: str | None) -> str | None:
+    """The amount as written; checked against the invoices' currency by ``app.inputs.money``."""
+    return None if raw is None or raw == "" else raw
 
 
 @strawberry.type

@@ -8,6 +8,7 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxToke
 from strawberry.tools import merge_types
 
 from app.portal.access import MAX_PAGE
+from schema.common.scalars import SCALAR_OVERRIDES
 from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.portal.account import AccountQuery
@@ -52,4 +53,6 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from app.customers.filters import CustomerFilter as DomainFilter
+from app.inputs.filters import customer_filter
 from app.models.enums import KycStatus, RiskRating
 
 RiskRatingEnum = strawberry.enum(RiskRating, name="RiskRating")
@@ -26,15 +27,18 @@ class CustomerFilter:
     currency: str | None = strawberry.field(default=None, description="The account's currency.")
 
     def to_domain(self) -> DomainFilter:
-        return DomainFilter(
-            search=self.search or None,
-            region=self.region,
-            segment=self.segment,
-            country=self.country,
-            risk_rating=self.risk_rating.value if self.risk_rating else None,
-            sales_owner=self.sales_owner,
-            kyc_status=self.kyc_status.value if self.kyc_status else None,
-            currency=self.currency,
+        """Checked by the same rules as the export's query string (``app.inputs.filters``)."""
+        return customer_filter(
+            {
+                "search": self.search,
+                "region": self.region,
+                "segment": self.segment,
+                "country": self.country,
+                "riskRating": self.risk_rating.value if self.risk_rating else None,
+                "salesOwner": self.sales_owner,
+                "kycStatus": self.kyc_status.value if self.kyc_status else None,
+                "currency": self.currency,
+            }
         )
 
 

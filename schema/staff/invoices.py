@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.documents.urls import invoice_pdf_url
+from app.inputs.text import search_term
 from app.invoices import prediction, service
 from app.invoices.items import OpenItem
 from app.receivables.repository import InvoiceOrder
@@ -180,7 +181,7 @@ class InvoicesQuery:
             limit=page.limit,
             open_only=bool(filter and filter.open_only),
             overdue_only=bool(filter and filter.overdue_only),
-            number=filter.number if filter else None,
+            number=search_term(filter.number, "number") if filter else None,
         )
         return connection_of(items, page, total, lambda item: invoice_node(item, as_of))
 

@@ -4,16 +4,17 @@ ACH) and ``refundPayment`` (card, through Stripe) mutations, all over ``app.paym
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from app.errors import LedgerportError, ValidationFailed
+from app.errors import LedgerportError
+from app.inputs.codes import check_currency
+from app.inputs.money import parse_amount
+from app.inputs.text import check_text
 from app.models import Payment
 from app.models.enums import PaymentMethod, PaymentStatus
-from app.money import to_minor
 from app.payments import refunds, service
 from app.payments.allocation import AllocationPlan
 from app.payments.service import PaymentFilter, PaymentRequest
@@ -140,12 +141,7 @@ class PaymentPayload:
 
 
 def _minor(raw: str, currency: str) -> int:
-    try:
-        return to_minor(Decimal(raw.strip()), currency)
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(
-            f"{raw!r} is not an amount in {currency}", code="invalid_amount", field="amount"
-        ) from exc
+    return parse_amount(raw, currency, "amount")
 
 
 @strawberry.type
@@ -188,17 +184,18 @@ class PaymentsMutation:
     async def record_payment(self, info: Info, input: RecordPaymentInput) -> PaymentPayload:
         ctx = info.context
         try:
-            currency = input.currency_code.upper()
+            currency = check_currency(input.currency_code, "currencyCode")
+            external_id = input.external_id and check_text(input.external_id, "externalId", 100)
             request = PaymentRequest(
                 customer_id=decode_id("Customer", input.customer_id),
-                amount=_minor(input.amount, currency),
+                amount=parse_amount(input.amount, currency, "amount", positive=True),
                 currency=currency,
                 received_date=input.received_date,
                 method=PaymentMethod(input.method.value),
-                external_id=input.external_id or service.new_external_id("manual"),
+                external_id=external_id or service.new_external_id("manual"),
                 plan=AllocationPlan(input.allocation.value),
                 invoice_ids=[decode_id("Invoice", i) for i in input.invoice_ids],
-                reference=input.reference,
+                reference=check_text(input.reference, "reference", 255),
             )
             payment = await service.record_manual_payment(ctx.scope, request)
         except LedgerportError as exc:

@@ -8,6 +8,7 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxToke
 from strawberry.tools import merge_types
 
 from app.settings import Settings
+from schema.common.scalars import SCALAR_OVERRIDES
 from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
@@ -68,4 +69,6 @@ def build_schema(settings: Settings | None = None, *, introspection: bool = True
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES
+    )

@@ -15,8 +15,10 @@ import strawberry
 from strawberry.types import Info
 
 from app.disputes import service as disputes
-from app.errors import LedgerportError, ValidationFailed
-from app.money import format_decimal_string, to_minor
+from app.errors import LedgerportError
+from app.inputs.money import parse_amount
+from app.inputs.text import check_text
+from app.money import format_decimal_string
 from app.support import service as support
 from schema.common import ids
 from schema.common.connections import Connection, connection_of, page_of
@@ -247,17 +249,14 @@ class SupportQueueMutation:
             accepted = None
             if input.accepted_amount is not None:
                 found = await disputes.get(context.scope, pk)
-                try:
-                    accepted = to_minor(input.accepted_amount, found.currency)
-                except ValueError:
-                    raise ValidationFailed("enter an amount like 100.00", field="acceptedAmount") from None
+                accepted = parse_amount(input.accepted_amount, found.currency, "acceptedAmount")
             decided = await disputes.decide(
                 context.scope,
                 _tenant(info),
                 pk,
                 input.decision.value,
                 accepted_amount=accepted,
-                note=input.reason,
+                note=check_text(input.reason, "reason", 10_000, multiline=True),
                 origin=context.origin,
             )
         except LedgerportError as exc:

@@ -10,6 +10,7 @@ from typing import Any
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.sql import fetch_all
+from app.inputs.text import like_contains
 from app.receivables.repository.open_items import (
     Arm,
     GroupBy,
@@ -89,8 +90,8 @@ async def invoice_page(
         params.update({f"inv{n}": i for n, i in enumerate(invoice_ids)})
         extra.append(f"o.invoice_id IN ({', '.join(names) or 'NULL'})")
     if number:
-        extra.append("LOWER(o.number) LIKE :number")
-        params["number"] = f"%{number.lower()}%"
+        extra.append("LOWER(o.number) LIKE :number ESCAPE '\\'")
+        params["number"] = like_contains(number.lower())
     where = f"WHERE {' AND '.join(extra)}" if extra else ""
     selective = is_selective(flt)
     probing = probes(selective or invoice_ids is not None)

@@ -1,4 +1,8 @@
-"""Reading what a portal form sent: dates, amounts, files, and errors tied to their fields."""
+"""Reading what a portal form sent: dates, amounts, files, and errors tied to their fields.
+
+Dates and amounts follow the API's rules (``app.inputs``); a form only forgives the surrounding spaces
+a person or a browser's autofill adds.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import date
 from starlette.datastructures import UploadFile
 
 from app.errors import LedgerportError, ValidationFailed
-from app.money import to_minor
+from app.inputs import dates, money
 
 
 def field_errors(exc: LedgerportError) -> dict[str, str]:
@@ -28,16 +32,20 @@ async def uploaded_files(form) -> list[tuple[str, str, bytes]]:
 
 
 def parse_date(raw: str | None, name: str) -> date | None:
-    if not raw:
+    if not raw or not raw.strip():
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed("enter a date like 2026-06-30", field=name) from None
+        return dates.parse_date(raw.strip(), name)
+    except ValidationFailed as exc:
+        if exc.code == "date_out_of_range":
+            raise
+        raise ValidationFailed("enter a date like 2026-06-30", code=exc.code, field=name) from None
 
 
 def parse_amount(raw: str, currency: str) -> int:
     try:
-        return to_minor(raw.strip().replace(",", ""), currency)
-    except ValueError:
-        raise ValidationFailed("enter an amount like 120.00", field="amount") from None
+        return money.parse_amount(raw.strip(), currency, "amount")
+    except ValidationFailed as exc:
+        if exc.code != "invalid_amount":
+            raise
+        raise ValidationFailed("enter an amount like 120.00", code=exc.code, field="amount") from None
