@@ -1,4 +1,4 @@
-"""The ``ledgerport`` command line: migrate, tenants, tokens, import, export, seed, balances, serve, demo,
+"""The ``ledgerport`` command line: migrate, tenants, tokens, import, export, seed, balances, bank, serve, demo,
 alerts, schema, statements.
 
 Every command reads the same settings as the server and talks to the database through the same services,
@@ -7,7 +7,7 @@ they never print a stack trace at a user. Commands live in modules by what they 
 registers them on ``main``.
 """
 
-from app.cli import data, operations, serving, setup
+from app.cli import bank, data, operations, serving, setup
 from app.cli.base import main
 
-__all__ = ["data", "main", "operations", "serving", "setup"]
+__all__ = ["bank", "data", "main", "operations", "serving", "setup"]

@@ -142,3 +142,18 @@ class AlertSeverity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     CRITICAL = "critical"
+
+
+class BankLineStatus(StrEnum):
+    #: Stored, not matched yet (a crash between storing and posting leaves lines here; re-import finishes).
+    NEW = "new"
+    #: Matched above the tenant's threshold and posted through the payment service.
+    POSTED = "posted"
+    #: Waiting in the exceptions queue for a person.
+    EXCEPTION = "exception"
+    #: Posted by a person from the queue (applyBankLine).
+    APPLIED = "applied"
+    #: Set aside by a person (ignoreBankLine): not a customer payment.
+    IGNORED = "ignored"
+    #: Money out (a debit): not cash application's business.
+    DEBIT = "debit"
