@@ -61,7 +61,8 @@ class ReferenceIndex:
             if not number:
                 continue
             self._by_canonical.setdefault(canonical(number), set()).add(number)
-            digits = digits_only(canonical(number))
+            # The digits as written (not of the canonical form, where the I of "INV" became a 1).
+            digits = digits_only(number)
             if len(digits) >= MIN_DIGITS_ONLY and digits != canonical(number):
                 self._by_digits.setdefault(digits, set()).add(number)
 
