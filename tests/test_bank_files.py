@@ -30,9 +30,16 @@ def test_camt_and_mt940_give_the_same_lines(writer):
     parsed = parse(writer(TXNS))
 
     first, second = parsed.lines
-    assert (first.reference, first.amount, first.currency, first.booking_date) == ("BR-1", 123_450, "USD", date(2026, 6, 1))
+    assert (first.reference, first.amount, first.currency, first.booking_date) == (
+        "BR-1",
+        123_450,
+        "USD",
+        date(2026, 6, 1),
+    )
     assert (first.payer_name, first.payer_account, first.remittance) == (
-        "Acme Corporation", "DE89370400440532013000", "INV-2026-0001"
+        "Acme Corporation",
+        "DE89370400440532013000",
+        "INV-2026-0001",
     )
     assert (second.reference, second.amount) == ("BR-2", -4_500)
 
@@ -44,16 +51,17 @@ def test_camt054_is_read_like_camt053():
 
 def test_the_documented_csv_is_read():
     content = (
-        "reference,bookingDate,amount,currency,payerName,payerAccount,remittance\n"
-        'C-1,2026-06-01,1234.50,USD,Acme Corporation,DE89 3704,"INV-2026-0001, INV-2026-0002"\n'
-        "C-2,2026-06-01,-10.00,USD,,,fees\n"
-    ).encode()
+        b"reference,bookingDate,amount,currency,payerName,payerAccount,remittance\n"
+        b'C-1,2026-06-01,1234.50,USD,Acme Corporation,DE89 3704,"INV-2026-0001, INV-2026-0002"\n'
+        b"C-2,2026-06-01,-10.00,USD,,,fees\n"
+    )
 
     parsed = parse(content)
 
     assert parsed.format == "csv"
     assert [(line.reference, line.amount, line.payer_account) for line in parsed.lines] == [
-        ("C-1", 123_450, "DE893704"), ("C-2", -1_000, "")
+        ("C-1", 123_450, "DE893704"),
+        ("C-2", -1_000, ""),
     ]
 
 
@@ -62,16 +70,28 @@ def test_the_documented_csv_is_read():
     [
         (b"<Document><BkToCstmrStmt><Stmt><Ntry>", "line 1, column"),
         (camt053(TXNS).replace(b'<Amt Ccy="USD">1234.50</Amt>', b""), "Stmt[1]/Ntry[1]: missing Amt"),
-        (camt053(TXNS).replace(b"1234.50", b"12,34.5x"), "Stmt[1]/Ntry[1]/TxDtls[1]/Amt: amount '12,34.5x' is not a number"),
+        (
+            camt053(TXNS).replace(b"1234.50", b"12,34.5x"),
+            "Stmt[1]/Ntry[1]/TxDtls[1]/Amt: amount '12,34.5x' is not a number",
+        ),
         (camt053(TXNS).replace(b'Ccy="USD">1234.50', b'Ccy="ZZQ">1234.50'), "unknown currency 'ZZQ'"),
-        (camt053(TXNS).replace(b"<CdtDbtInd>CRDT", b"<CdtDbtInd>CRED"), "Stmt[1]/Ntry[1]/CdtDbtInd: expected CRDT or DBIT"),
+        (
+            camt053(TXNS).replace(b"<CdtDbtInd>CRDT", b"<CdtDbtInd>CRED"),
+            "Stmt[1]/Ntry[1]/CdtDbtInd: expected CRDT or DBIT",
+        ),
         (camt053(TXNS).replace(b"1234.50", b"1234.505"), "more decimals than USD allows"),
         (camt053([TXNS[0], TXNS[0]]), "reference 'BR-1' already used by Stmt[1]/Ntry[1]"),
-        (mt940(TXNS).replace(b":61:2606010601C1234,50", b":61:2606010601C12x4,50"), "line 5: cannot read the statement line"),
+        (
+            mt940(TXNS).replace(b":61:2606010601C1234,50", b":61:2606010601C12x4,50"),
+            "line 5: cannot read the statement line",
+        ),
         (mt940(TXNS).replace(b":25:", b":99:"), "line 2: unknown tag :99:"),
         (mt940(TXNS).replace(b":60F:C260601USD0,00\r\n", b""), "missing tag :60:"),
         (b"reference,amount\nX,1.00\n", "line 1: missing column(s): bookingDate, currency"),
-        (b"reference,bookingDate,amount,currency\nX,2026-13-01,1.00,USD\n", "line 2: bookingDate: '2026-13-01' is not a date"),
+        (
+            b"reference,bookingDate,amount,currency\nX,2026-13-01,1.00,USD\n",
+            "line 2: bookingDate: '2026-13-01' is not a date",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused_saying_where_and_why(content, expected):
