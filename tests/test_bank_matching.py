@@ -6,6 +6,7 @@ touched by tenant A's file, and a generated set of lines measures the straight-t
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import pytest
@@ -205,3 +206,43 @@ async def test_given_generated_lines_then_90_percent_with_a_reference_post_and_n
     )
     assert not wrong
     assert rate >= 0.90
+
+
+async def test_given_one_queued_line_when_two_people_apply_it_at_once_then_it_posts_once(
+    db, scope_a, scope_b
+):
+    w = await bank_world.build(scope_a, scope_b)
+    await service.import_statement(scope_a, camt053([BankTxn("R-RACE", "100.00", "June", "Someone")]), CONFIG)
+    (line,), _ = await service.list_exceptions(scope_a, 0, 10)
+    first, second = w.inv["INV-2026-0009"].id, w.inv["INV-2026-0010"].id
+
+    outcomes = await asyncio.gather(
+        service.apply_line(scope_a, line.id, [first]),
+        service.apply_line(scope_a, line.id, [second]),
+        return_exceptions=True,
+    )
+
+    assert (await payments.list_payments(scope_a, 0, 10))[1] == 1
+    opened = await open_amounts(scope_a, w.inv["INV-2026-0009"], w.inv["INV-2026-0010"])
+    # One person's choice, whole: 100.00 on INV-0009, or 50.00 on INV-0010 and 50.00 unapplied.
+    assert (99_900 - opened[0], 5_000 - opened[1]) in {(10_000, 0), (0, 5_000)}
+    assert all(not isinstance(o, Exception) or getattr(o, "code", "") == "already_posted" for o in outcomes)
+
+
+async def test_given_a_line_posted_before_a_crash_when_imported_again_then_it_is_finished_not_reposted(
+    db, scope_a, scope_b
+):
+    w = await bank_world.build(scope_a, scope_b)
+    txn = BankTxn("R-CRASH", "1000.00", "INV-2026-0001", "Acme Corporation")
+    result = await service.import_statement(scope_a, camt053([txn]), CONFIG)
+    (line,) = await repository.lines_of_statement(scope_a, result.statement_id)
+    # As if the process died after the payment committed and before the line was marked.
+    line.status, line.payment_id = BankLineStatus.NEW, None
+    await repository.save_line(line)
+
+    again = await service.import_statement(scope_a, camt053([txn]), CONFIG)
+
+    (line,) = await repository.lines_of_statement(scope_a, result.statement_id)
+    assert again.duplicates == 1 and line.status == BankLineStatus.POSTED and line.payment_id
+    assert (await payments.list_payments(scope_a, 0, 10))[1] == 1
+    assert await open_amounts(scope_a, w.inv["INV-2026-0001"]) == [0]

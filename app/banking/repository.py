@@ -8,7 +8,7 @@ from tortoise.transactions import in_transaction
 from app.banking.matching import CustomerInfo, InvoiceInfo
 from app.banking.statement import ParsedLine
 from app.db.scoping import new_row, scoped
-from app.models import BankLine, BankStatement, CustomerAccount, CustomerBankAccount, Invoice
+from app.models import BankLine, BankStatement, CustomerAccount, CustomerBankAccount, Invoice, Payment
 from app.models.enums import NOT_RECEIVABLE, BankLineStatus
 from app.scope import Scope
 
@@ -139,3 +139,12 @@ async def add_bank_account(scope: Scope, customer_id: int, account: str, source:
     except IntegrityError:
         return False
     return True
+
+
+async def payment_by_external_id(scope: Scope, external_id: str) -> Payment | None:
+    return await scoped(Payment, scope).filter(external_id=external_id).first()
+
+
+async def payments_by_external_id(scope: Scope, external_ids: list[str]) -> dict[str, Payment]:
+    rows = await scoped(Payment, scope).filter(external_id__in=external_ids)
+    return {row.external_id: row for row in rows}

@@ -21,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 from app.auth.permissions import require
 from app.banking import formats, repository
 from app.banking.matching import Book, Candidate, InvoiceInfo, LineFacts, candidates, decide
-from app.banking.statement import normal_account
+from app.banking.statement import ParsedStatement, normal_account
 from app.errors import Conflict, LedgerportError, NotFound, ValidationFailed
 from app.models import BankLine, Payment
 from app.models.enums import BankLineStatus, PaymentMethod
@@ -53,6 +53,25 @@ async def import_statement(
     """Store the file's new lines and apply them; a line already imported (by reference) is skipped."""
     require(scope, PERMISSION)
     parsed = formats.parse(content, format)
+    try:
+        result = await _store(scope, parsed, content, filename)
+    except IntegrityError:
+        # The same lines stored by a concurrent import of this file: nothing of this one was written.
+        raise Conflict(
+            "these lines are being imported right now; import the file again", code="import_in_progress"
+        ) from None
+    await apply_pending(scope, config)
+    if result.statement_id is not None:
+        rows = await repository.lines_of_statement(scope, result.statement_id)
+        result.line_ids = [r.id for r in rows]
+        result.debits = sum(r.status == BankLineStatus.DEBIT for r in rows)
+        result.posted = sum(r.status == BankLineStatus.POSTED for r in rows)
+        result.exceptions = sum(r.status == BankLineStatus.EXCEPTION for r in rows)
+    return result
+
+
+async def _store(scope: Scope, parsed: ParsedStatement, content: bytes, filename: str) -> ImportResult:
+    """The file's lines not stored before (by reference), in one transaction."""
     async with repository.storing():
         known = await repository.known_references(scope, [line.reference for line in parsed.lines])
         new = [line for line in parsed.lines if line.reference not in known]
@@ -70,13 +89,6 @@ async def import_statement(
             )
             await repository.insert_lines(scope, statement.id, new)
             result.statement_id = statement.id
-    await apply_pending(scope, config)
-    if result.statement_id is not None:
-        rows = await repository.lines_of_statement(scope, result.statement_id)
-        result.line_ids = [r.id for r in rows]
-        result.debits = sum(r.status == BankLineStatus.DEBIT for r in rows)
-        result.posted = sum(r.status == BankLineStatus.POSTED for r in rows)
-        result.exceptions = sum(r.status == BankLineStatus.EXCEPTION for r in rows)
     return result
 
 
@@ -98,7 +110,18 @@ async def apply_pending(scope: Scope, config: BankingConfig) -> None:
     if not pending:
         return
     book = await _book(scope, sorted({line.currency for line in pending}))
+    # A line whose payment committed before a crash kept it from being marked: finish it, never re-match.
+    done = await repository.payments_by_external_id(scope, [_external_id(line) for line in pending])
     for line in pending:
+        if (payment := done.get(_external_id(line))) is not None:
+            line.status, line.customer_id, line.payment_id = (
+                BankLineStatus.POSTED,
+                payment.customer_id,
+                payment.id,
+            )
+            line.decided_by = line.decided_by or "auto"
+            await repository.save_line(line)
+            continue
         ranked = candidates(book, _facts(line))
         line.suggestions = [c.as_json() for c in ranked]
         line.score = ranked[0].score if ranked else 0
@@ -133,6 +156,11 @@ def _consume(book: Book, choice: Candidate) -> None:
         book.by_po[po] = [book.by_number[i.number] for i in invoices]
 
 
+def _external_id(line: BankLine) -> str:
+    """The payment a bank line posts as: recorded once by the payment service."""
+    return f"bank:{line.reference}"
+
+
 async def _post(scope: Scope, line: BankLine, customer_id: int, invoice_ids: list[int]) -> Payment:
     request = PaymentRequest(
         customer_id=customer_id,
@@ -140,7 +168,7 @@ async def _post(scope: Scope, line: BankLine, customer_id: int, invoice_ids: lis
         currency=line.currency,
         received_date=line.booking_date,
         method=PaymentMethod.WIRE,
-        external_id=f"bank:{line.reference}",
+        external_id=_external_id(line),
         plan=AllocationPlan.AS_SELECTED if invoice_ids else AllocationPlan.OLDEST_FIRST,
         invoice_ids=list(invoice_ids),
         reference=" ".join(line.remittance.split())[:255],

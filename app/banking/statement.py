@@ -18,7 +18,7 @@ from app.money import exponent, is_known_currency
 
 #: Longest reference, remittance and name we store; longer values are refused, not cut (a cut reference
 #: could collide with another transaction's).
-MAX_REFERENCE = 100
+MAX_REFERENCE = 95  # the payment's external id is "bank:" + this, in 100 characters
 MAX_NAME = 255
 MAX_REMITTANCE = 2000
 
