@@ -22,8 +22,7 @@ from app.banking.statement import (
     ParsedLine,
     ParsedStatement,
     Problems,
-    check_line_text,
-    check_unique_references,
+    checked,
     minor_amount,
     normal_account,
 )
@@ -174,8 +173,4 @@ def parse_camt(content: bytes) -> ParsedStatement:
         for e_index, entry in enumerate(_all(report, "Ntry")):
             where = f"{report_name}[{r_index + 1}]/Ntry[{e_index + 1}]"
             parsed.lines.extend(_entry_lines(entry, where, problems))
-    for line in parsed.lines:
-        check_line_text(line, problems)
-    check_unique_references(parsed.lines, problems)
-    problems.raise_if_any()
-    return parsed
+    return checked(parsed, problems)

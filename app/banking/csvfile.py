@@ -16,8 +16,7 @@ from app.banking.statement import (
     ParsedLine,
     ParsedStatement,
     Problems,
-    check_line_text,
-    check_unique_references,
+    checked,
     minor_amount,
     normal_account,
 )
@@ -76,8 +75,4 @@ def parse_csv(content: bytes) -> ParsedStatement:
                 where=where,
             )
         )
-    for line in parsed.lines:
-        check_line_text(line, problems)
-    check_unique_references(parsed.lines, problems)
-    problems.raise_if_any()
-    return parsed
+    return checked(parsed, problems)

@@ -133,3 +133,12 @@ def check_unique_references(lines: list[ParsedLine], problems: Problems) -> None
         if line.reference in seen:
             problems.add(line.where, f"reference {line.reference!r} already used by {seen[line.reference]}")
         seen.setdefault(line.reference, line.where)
+
+
+def checked(parsed: ParsedStatement, problems: Problems) -> ParsedStatement:
+    """Every parser's last step: the checks all formats share, then the file refused if anything failed."""
+    for line in parsed.lines:
+        check_line_text(line, problems)
+    check_unique_references(parsed.lines, problems)
+    problems.raise_if_any()
+    return parsed
