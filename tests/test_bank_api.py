@@ -37,6 +37,11 @@ mutation($input: IgnoreBankLineInput!) {
   ignoreBankLine(input: $input) { line { status note } userErrors { field code message } }
 }"""
 
+ADD_ACCOUNT = """
+mutation($input: AddCustomerBankAccountInput!) {
+  addCustomerBankAccount(input: $input) { added userErrors { field code } }
+}"""
+
 LINES = [
     BankTxn("G-1", "1000.00", "INV-2026-0001", "Acme Corporation"),
     BankTxn("G-2", "990.00", "payment", "Cirrus Logistics Ltd"),
@@ -93,6 +98,49 @@ async def test_given_collections_when_importing_and_working_the_queue_then_lines
     assert ignored["data"]["ignoreBankLine"]["line"] == {"status": "IGNORED", "note": "bank interest"}
     assert await open_amounts(scope_a, w.inv["INV-2026-0001"], w.inv["INV-2026-0009"]) == [0, 900]
     assert (await gql(client, EXCEPTIONS, token)).json()["data"]["bankExceptions"]["totalCount"] == 0
+
+
+async def test_given_an_account_put_on_file_then_the_payers_next_line_is_recognised_by_it(
+    client, scope_a, scope_b
+):
+    w = await bank_world.build(scope_a, scope_b)
+    token = await make_token("northwind", StaffRole.FINANCE)
+    cirrus = encode_id("Customer", w.cirrus.id)
+
+    added = (
+        await gql(
+            client, ADD_ACCOUNT, token, {"input": {"customerId": cirrus, "account": "nl91 abna 0417 1643 00"}}
+        )
+    ).json()
+    again = (
+        await gql(
+            client, ADD_ACCOUNT, token, {"input": {"customerId": cirrus, "account": "NL91ABNA0417164300"}}
+        )
+    ).json()
+    bad = (await gql(client, ADD_ACCOUNT, token, {"input": {"customerId": cirrus, "account": "x!"}})).json()
+    foreign = encode_id("Customer", w.other_acme.id)
+    hidden = (
+        await gql(
+            client,
+            ADD_ACCOUNT,
+            token,
+            {"input": {"customerId": foreign, "account": "DE02120300000000202051"}},
+        )
+    ).json()
+
+    assert added["data"]["addCustomerBankAccount"] == {"added": True, "userErrors": []}
+    assert again["data"]["addCustomerBankAccount"]["added"] is False
+    assert bad["data"]["addCustomerBankAccount"]["userErrors"] == [
+        {"field": ["account"], "code": "invalid_account"}
+    ]
+    assert hidden["data"]["addCustomerBankAccount"]["userErrors"][0]["code"] == "not_found"
+    content = camt053([BankTxn("G-9", "50.00", "June", "Cirrus Logistics", "NL91ABNA0417164300")]).decode()
+    summary = (await gql(client, IMPORT, token, {"input": {"content": content}})).json()["data"][
+        "importBankStatement"
+    ]
+    # No reference: the account on file and the name (score 82) post it; the name alone would not (58).
+    assert summary["summary"]["posted"] == 1
+    assert await open_amounts(scope_a, w.inv["INV-2026-0010"]) == [0]
 
 
 async def test_given_a_malformed_file_when_imported_then_user_errors_name_where_and_nothing_is_stored(

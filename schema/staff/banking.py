@@ -152,6 +152,20 @@ class BankLinePayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.input
+class AddCustomerBankAccountInput:
+    customer_id: strawberry.ID
+    account: str = strawberry.field(
+        description="An IBAN or account number the customer pays from; spaces allowed."
+    )
+
+
+@strawberry.type
+class AddCustomerBankAccountPayload:
+    added: bool = strawberry.field(default=False, description="False when it was already on file.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class BankingQuery:
     @strawberry.field(
@@ -228,3 +242,20 @@ class BankingMutation:
         except LedgerportError as exc:
             return BankLinePayload(user_errors=user_errors_from(exc))
         return BankLinePayload(line=bank_line_node(line))
+
+    @strawberry.mutation(
+        extensions=requires("cash.apply"),
+        description="Put an account on file as one a customer pays from: its bank lines are then recognised.",
+    )
+    async def add_customer_bank_account(
+        self, info: Info, input: AddCustomerBankAccountInput
+    ) -> AddCustomerBankAccountPayload:
+        ctx = info.context
+        try:
+            account = check_text(input.account, "account", 50)
+            added = await service.add_bank_account(
+                ctx.scope, decode_id("Customer", input.customer_id), account
+            )
+        except LedgerportError as exc:
+            return AddCustomerBankAccountPayload(user_errors=user_errors_from(exc))
+        return AddCustomerBankAccountPayload(added=added)
