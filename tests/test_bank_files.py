@@ -81,6 +81,7 @@ def test_the_documented_csv_is_read():
         ),
         (camt053(TXNS).replace(b"1234.50", b"1234.505"), "more decimals than USD allows"),
         (camt053([TXNS[0], TXNS[0]]), "reference 'BR-1' already used by Stmt[1]/Ntry[1]"),
+        (camt053([BankTxn("D-1", "1.00", booked=date(1899, 12, 31))]), "booking date 1899-12-31 is outside"),
         (
             mt940(TXNS).replace(b":61:2606010601C1234,50", b":61:2606010601C12x4,50"),
             "line 5: cannot read the statement line",

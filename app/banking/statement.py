@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app.errors import ValidationFailed
+from app.inputs.dates import MAX_DATE, MIN_DATE, in_range
 from app.inputs.money import MAX_AMOUNT
 from app.money import exponent, is_known_currency
 
@@ -116,7 +117,11 @@ def minor_amount(raw: str, currency: str, where: str, problems: Problems) -> int
 
 
 def check_line_text(line: ParsedLine, problems: Problems) -> None:
-    """Lengths the database holds, and a reference to be idempotent by."""
+    """Lengths the database holds, dates every figure can do arithmetic with (docs/validation.md), and a
+    reference to be idempotent by."""
+    for name, value in (("booking date", line.booking_date), ("value date", line.value_date)):
+        if value is not None and not in_range(value):
+            problems.add(line.where, f"{name} {value} is outside {MIN_DATE} to {MAX_DATE}")
     if not line.reference:
         problems.add(line.where, "no transaction reference: the line could not be imported exactly once")
     elif len(line.reference) > MAX_REFERENCE:
