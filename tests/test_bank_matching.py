@@ -96,7 +96,7 @@ async def test_given_a_statement_when_imported_then_lines_with_references_post_a
         assert got == {k: v for k, v in expected.items() if v}, reference
         if unapplied is not None:
             assert payment.amount - sum(got.values()) == unapplied
-    # The short-paid remainder stays open; the name-only line suggests Cirrus's exact invoice... not here.
+    # The short-paid remainder stays open; the name-only line waits with Cirrus as its best suggestion.
     assert await open_amounts(scope_a, w.inv["INV-2026-0002"], w.inv["INV-2026-0009"]) == [50_000, 99_900]
     assert lines["R-UNKNOWN"].suggestions == []
     assert lines["R-NAME"].suggestions[0]["customerId"] == w.cirrus.id
