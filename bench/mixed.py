@@ -15,7 +15,8 @@ per kind, as Markdown for docs/performance.md, with the load average (the machin
 
     python -m bench.mixed --engine sqlite [--clients 40] [--aggregate-clients 8] [--seconds 30]
     python -m bench.mixed --engine postgres [--database-url postgres://postgres@127.0.0.1:5432/postgres]
-    # --db-options 'readers=0' appends options to the server's database URL (compare configurations)
+    # --db-options read_connections=0 --db-options '' : the single connection, then the defaults,
+    # measured in turn on the same data (PostgreSQL: --db-options maxsize=5&heavy_connections=0)
 """
 
 from __future__ import annotations
@@ -111,7 +112,13 @@ async def measure(args, url: str, registry: TenantRegistry, data_line: str, work
         (k["arBreakdown(REGION)"], aggregates // 2),
     ]
     mix_small = [(k["viewer"], small - small // 2), (k["customer(id)"], small // 2)]
-    server_url = url + (("&" if "?" in url else "?") + args.db_options if args.db_options else "")
+    for options in args.db_options or [""]:
+        await measure_one(args, url, options, data_line, counts, work, mix_small, mix_aggregates)
+
+
+async def measure_one(args, url, options, data_line, counts, work, mix_small, mix_aggregates) -> None:
+    """One server with ``options`` on its database URL, measured alone and mixed."""
+    server_url = url + (("&" if "?" in url else "?") + options if options else "")
     env = {
         "LEDGERPORT_ENV": "production",
         "LEDGERPORT_SECRET_KEY": SECRET,
@@ -132,7 +139,7 @@ async def measure(args, url: str, registry: TenantRegistry, data_line: str, work
     total = sum(len(r.latencies_ms) for r in mixed.values())
     print()
     print(
-        f"{data_line}: {counts}. {args.engine}{' (' + args.db_options + ')' if args.db_options else ''}, "
+        f"{data_line}: {counts}. {args.engine} ({options or 'default connections'}), "
         f"uvicorn on loopback, {args.clients} closed-loop clients for {args.seconds:.0f} s; alone: the same "
         f"clients of one group for {args.alone_seconds:.0f} s. Mixed: {total:,} requests, "
         f"{total / elapsed:.1f}/s. Load average {load_start} at the start, {load_end} at the end."
@@ -169,7 +176,12 @@ async def main() -> None:
     parser.add_argument("--aggregate-clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--alone-seconds", type=float, default=10)
-    parser.add_argument("--db-options", default="", help="appended to the server's database URL")
+    parser.add_argument(
+        "--db-options",
+        action="append",
+        help="appended to the server's database URL; repeat to measure several on the same data "
+        "('' = the defaults)",
+    )
     parser.add_argument("--cache-dir", type=Path, default=demo_data.CACHE, help="SQLite: the seeded files")
     args = parser.parse_args()
     registry = TenantRegistry.load(ROOT / "tenants")

@@ -8,7 +8,8 @@ every other request, a ``viewer`` included, waited for one of its statements to 
   URL sets another);
 - statements of reads marked portfolio-wide (``app.db.lanes``) hold at most ``heavy_connections``
   (default ``DEFAULT_HEAVY_CONNECTIONS``, 5: one summary's statements at once) of them at a time;
-  the others are always there for light queries, writes and transactions.
+  the others are always there for light queries, writes and transactions (``heavy_connections=0``
+  lifts the cap, as before: for comparing in bench/mixed.py).
 
 Why these numbers (docs/performance.md, docs/limits.md): more heavy statements at once than that do not
 finish sooner on a server with a few cores, they only share them; a light query needs a connection for
@@ -59,12 +60,12 @@ class AsyncpgClient(AsyncpgDBClient):
         heavy = int(kwargs.pop("heavy_connections", DEFAULT_HEAVY_CONNECTIONS))
         kwargs.setdefault("maxsize", DEFAULT_POOL_SIZE)
         super().__init__(**kwargs)
-        self.heavy_connections = max(1, min(heavy, self.pool_maxsize - 1))
-        self._heavy_slots = asyncio.Semaphore(self.heavy_connections)
+        self.heavy_connections = max(1, min(heavy, self.pool_maxsize - 1)) if heavy > 0 else 0
+        self._heavy_slots = asyncio.Semaphore(self.heavy_connections or 1)
 
     def acquire_connection(self):
         inner = super().acquire_connection()
-        return _Capped(self._heavy_slots, inner) if lanes.is_heavy() else inner
+        return _Capped(self._heavy_slots, inner) if self.heavy_connections and lanes.is_heavy() else inner
 
 
 client_class = AsyncpgClient

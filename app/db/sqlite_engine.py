@@ -115,25 +115,25 @@ class SqliteClient(TortoiseSqliteClient):
             return None
         return self.read_pools[lanes.is_heavy()]
 
+    async def _read(self, pool: ReadPool, query: str, values: list | None) -> list[sqlite3.Row]:
+        async with pool.connection() as conn:
+            self.log.debug("%s: %s", query, values)
+            return await conn.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
+
     @translate_exceptions
     async def execute_query(self, query: str, values: list | None = None) -> tuple[int, Sequence[dict]]:
         pool = self._reader(query)
         if pool is None:
             return await super().execute_query(query, values)
-        async with pool.connection() as conn:
-            self.log.debug("%s: %s", query, values)
-            rows = await conn.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
-            return len(rows), rows
+        rows = await self._read(pool, query, values)
+        return len(rows), rows
 
     @translate_exceptions
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
         pool = self._reader(query)
         if pool is None:
             return await super().execute_query_dict(query, values)
-        async with pool.connection() as conn:
-            self.log.debug("%s: %s", query, values)
-            rows = await conn.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
-            return list(map(dict, rows))
+        return list(map(dict, await self._read(pool, query, values)))
 
     async def close(self) -> None:
         if self.read_pools is not None:
