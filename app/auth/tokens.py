@@ -67,6 +67,16 @@ _revoked_here: TTLCache[str, bool] = TTLCache(
 )
 
 
+def trust_checks_for(seconds: int) -> None:
+    """Set ``CHECK_AGAIN_AFTER`` for this process (``LEDGERPORT_TOKEN_CHECK_SECONDS``; 0: no cache)
+    and start with an empty cache."""
+    global CHECK_AGAIN_AFTER, _checked, _revoked_here
+    CHECK_AGAIN_AFTER = timedelta(seconds=max(0, seconds))
+    ttl = max(CHECK_AGAIN_AFTER.total_seconds(), 0.001)
+    _checked = TTLCache(CACHED_TOKENS, ttl, timer=_seconds)
+    _revoked_here = TTLCache(CACHED_TOKENS, 2 * ttl, timer=_seconds)
+
+
 def forget_checked_tokens() -> None:
     """Drop every cached check (tests that rewrite token rows behind the service's back)."""
     _checked.clear()
@@ -172,7 +182,7 @@ async def authenticate(secret: str) -> Scope:
         role=StaffRole(token.role),
         principal_id=token.id,
     )
-    if digest not in _revoked_here:
+    if CHECK_AGAIN_AFTER and digest not in _revoked_here:
         _checked[digest] = _Checked(scope, token.expires_at, now)
     return scope
 
