@@ -93,10 +93,12 @@ def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_rev
     )
     secret = token.stdout.strip().splitlines()[-1]
     port = free_port()
+    # The revocation comes from another process (this CLI), which a server sees within its token-check
+    # bound (10 s, tested with the clock in test_token_cache.py); 0 makes it read the row every time.
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         cwd=ROOT,
-        env=cli_env,
+        env={**cli_env, "LEDGERPORT_TOKEN_CHECK_SECONDS": "0"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from app.alerts import scheduler as alert_scheduler
+from app.auth import tokens
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
@@ -77,6 +78,7 @@ def create_app(
     database they opened themselves."""
     settings = settings or get_settings()
     settings.check()
+    tokens.trust_checks_for(settings.token_check_seconds)
     tenants = tenants or TenantRegistry.load(settings.tenants_dir)
 
     @asynccontextmanager
