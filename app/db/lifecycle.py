@@ -26,12 +26,17 @@ async def close_database() -> None:
 
 
 async def apply_migrations(database_url: str) -> None:
-    """Bring the schema up to the latest committed migration (what ``ledgerport migrate`` does)."""
+    """Bring the schema up to the latest committed migration (what ``ledgerport migrate`` does), and on
+    PostgreSQL install the queue engine's tables (app/jobs/engine.py)."""
     _ensure_sqlite_dir(database_url)
     try:
         await tortoise_migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+    if database_url.startswith(("postgres://", "postgresql://")):
+        from app.jobs import engine
+
+        await engine.install(engine.asyncpg_dsn(database_url))
 
 
 async def ping() -> None:

@@ -1,0 +1,87 @@
+"""The runner for the SQLite embedded default: jobs run inside the server (or ``ledgerport demo``, or a
+``ledgerport worker`` on SQLite), so a new user starts nothing extra.
+
+It is a loop, not a queue engine: SQLite has one writer and no LISTEN/NOTIFY, and the ``job`` rows
+already say everything (due time, claim, attempts). Every ``poll_seconds`` it asks each tenant for due
+jobs and hands them to the same ``Executor`` the PostgreSQL workers use, at most ``concurrency`` at a
+time; every ``tick_seconds`` it ticks the schedules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from app import clock
+from app.jobs import repository, schedules
+from app.jobs.executor import Executor
+from app.tenancy.registry import TenantRegistry
+from app.tenancy.service import system_scope
+
+log = logging.getLogger("ledgerport.jobs")
+
+
+class InProcessRunner:
+    def __init__(self, tenants: TenantRegistry, executor: Executor | None = None, *, concurrency: int = 2):
+        self.tenants = tenants
+        self.executor = executor or Executor(tenants)
+        self.slots = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
+        self.running: set[asyncio.Task] = set()
+
+    async def run_due(self) -> int:
+        """Start every job that is due now (up to the free slots) and wait for them; how many ran."""
+        started = 0
+        for tenant_file in self.tenants:
+            scope = await system_scope(tenant_file.config.slug, principal="jobs")
+            for job_id in await repository.due_ids(scope, clock.now(), self.concurrency * 4):
+                await self.slots.acquire()
+                task = asyncio.create_task(self._one(tenant_file.config.slug, job_id))
+                self.running.add(task)
+                task.add_done_callback(self.running.discard)
+                started += 1
+        if self.running:
+            await asyncio.gather(*self.running, return_exceptions=True)
+        return started
+
+    async def _one(self, slug: str, job_id: int) -> None:
+        try:
+            await self.executor.run(slug, job_id)
+        except Exception:
+            log.exception("running job %s of %s failed", job_id, slug)
+        finally:
+            self.slots.release()
+
+    async def run_until_idle(self, *, rounds: int = 20) -> int:
+        """Run due jobs until none is due (tests: what a server would do over the next moments)."""
+        total = 0
+        for _ in range(rounds):
+            ran = await self.run_due()
+            total += ran
+            if not ran:
+                break
+        return total
+
+    async def serve(self, stop: asyncio.Event, *, tick: bool = True) -> None:
+        """Poll and tick until ``stop`` is set; a failing round is logged and the loop goes on."""
+        tuning = self.executor.tuning
+        next_tick = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            if tick and loop.time() >= next_tick:
+                with _logged("schedule tick"):
+                    await schedules.tick(self.tenants)
+                next_tick = loop.time() + tuning.tick_seconds
+            with _logged("job round"):
+                await self.run_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tuning.poll_seconds)
+
+
+@contextlib.contextmanager
+def _logged(what: str):
+    try:
+        yield
+    except Exception:
+        log.exception("%s failed", what)
