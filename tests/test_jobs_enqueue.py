@@ -59,6 +59,6 @@ async def test_given_no_transaction_then_enqueue_refuses(scope_a):
 
 
 async def test_given_an_unknown_kind_then_enqueue_names_the_known_ones(scope_a):
-    with pytest.raises(UnknownJobKind, match="no handler for job kind 'nope'.*email.send"):
+    with pytest.raises(UnknownJobKind, match=r"no handler for job kind 'nope'.*email\.send"):
         async with in_transaction():
             await enqueue(scope_a, "nope", "k")

@@ -72,6 +72,10 @@ class Workers:
             process.wait(timeout=5)
 
     def stop_all(self) -> None:
+        """SIGTERM to every worker at once (so none goes on alone while another stops), then wait."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
         for process in self.processes:
             self.stop(process)
 
@@ -85,11 +89,11 @@ def workers(database_url, tmp_path) -> Iterator[Workers]:
         running.stop_all()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0, what: str = "") -> None:
-    """Wait until ``check()`` is true; fail naming ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 30.0, what: str = "") -> None:
+    """Wait until ``check()`` is true; fail naming ``what`` after ``within`` seconds."""
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await check():
             return
         await asyncio.sleep(0.1)
-    pytest.fail(f"not within {timeout} s: {what}")
+    pytest.fail(f"not within {within} s: {what}")
