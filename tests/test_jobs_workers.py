@@ -3,6 +3,7 @@ killed mid-job, two workers sharing one schedule, and an SMTP relay that comes u
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import signal
 import time
@@ -64,7 +65,7 @@ async def test_given_two_workers_and_a_schedule_every_minute_for_five_minutes_th
     first = (await repository.of_kind(scope_a, "alerts.evaluate"))[0].args["period"]
     last_tick = datetime.fromisoformat(first) + timedelta(minutes=4, seconds=30)
     while virtual_now() < last_tick:
-        time.sleep(0.1)
+        await asyncio.sleep(0.1)
     workers.stop_all()
 
     for scope in (scope_a, scope_b):
@@ -101,7 +102,7 @@ async def test_given_the_mail_relay_down_then_started_later_then_the_message_is_
         await eventually(
             lambda: _delivery_is(scope_a, key, DeliveryState.SENT), what="delivery once the relay is up"
         )
-        time.sleep(1.5)  # any duplicate try would have come by now (backoff cap 1 s)
+        await asyncio.sleep(1.5)  # any duplicate try would have come by now (backoff cap 1 s)
     finally:
         relay.stop()
 
