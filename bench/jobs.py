@@ -90,7 +90,7 @@ async def enqueue_jobs(n: int) -> None:
             await engine.push_many([("default", engine.Wake("northwind", job_id)) for job_id in ids])
 
 
-async def run_with_workers(url: str, n: int, workers: int) -> dict:  # noqa: ASYNC220 (workers run beside us)
+async def run_with_workers(url: str, n: int, workers: int) -> dict:
     await fetch_all("TRUNCATE job, pgqueuer, pgqueuer_log", {})
     await enqueue_jobs(n)
     env = {
