@@ -23,12 +23,12 @@ from app.alerts.jobs import evaluate_tenant
 from app.alerts.repository import AlertFilter
 from app.jobs import repository as jobs_repository
 from app.jobs import schedules
-from app.jobs.inprocess import InProcessRunner
 from app.models import Alert
 from app.models.enums import AlertStatus, CoverStatus, KycStatus, PaymentStatus
 from app.tenancy.config import TenantConfig
 from app.tenancy.service import system_scope
 from tests import builders
+from tests.background import run_jobs
 from tests.conftest import ROOT
 
 TODAY = date(2026, 6, 30)
@@ -368,7 +368,7 @@ async def test_the_schedule_evaluates_each_tenant_once_per_period(scope_a, scope
 
     queued = await schedules.tick(registry)
     again = await schedules.tick(registry)  # the same period: nothing more
-    await InProcessRunner(registry).run_until_idle()
+    await run_jobs(registry)
 
     assert queued >= 2 and again == 0
     assert [a.rule for a in await live(scope_a)] == ["payment_failed"]

@@ -25,6 +25,7 @@ from app.documents.urls import invoice_pdf_url, statement_pdf_url
 from app.portal import links
 from app.support import service as support
 from app.tenancy.service import system_scope
+from tests.background import run_jobs
 from tests.conftest import ROOT, require_or_skip
 from tests.mailbox import body_of
 from tests.oidc_fixtures import browser_for
@@ -178,6 +179,7 @@ async def test_given_every_email_template_then_each_link_sent_opens_its_page_for
     await support.staff_reply(staff, northwind, asked.id, "Per the agreement.")
     dispute = await disputes.open_dispute(carla, northwind, invoice.id, 5000, "pricing", "Too high")
     await disputes.decide(staff, northwind, dispute.id, "accept")
+    await run_jobs(registry)
 
     pages: dict[str, list[str]] = {}
     for message in mailbox:
