@@ -15,10 +15,15 @@ def _ensure_sqlite_dir(database_url: str) -> None:
         Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
 
 
-async def open_database(database_url: str) -> None:
-    """Initialise Tortoise for this process; the context is global so requests in any task see it."""
+async def open_database(database_url: str, *, pool_size: int | None = None) -> None:
+    """Initialise Tortoise for this process; the context is global so requests in any task see it.
+    ``pool_size`` bounds PostgreSQL's connection pool (a worker sizes it to its concurrency)."""
     _ensure_sqlite_dir(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    config = tortoise_config(database_url)
+    connection = config["connections"]["default"]
+    if pool_size and isinstance(connection, dict):
+        connection["credentials"]["maxsize"] = pool_size
+    await Tortoise.init(config=config, _enable_global_fallback=True)
 
 
 async def close_database() -> None:

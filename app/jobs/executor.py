@@ -14,7 +14,7 @@ import contextlib
 import logging
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from tortoise.transactions import in_transaction
@@ -24,6 +24,7 @@ from app.jobs import engine, handlers, repository, retry
 from app.jobs.handlers import JobContext
 from app.jobs.tuning import Tuning
 from app.models.enums import JobState
+from app.scope import Scope
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
@@ -49,13 +50,21 @@ class Executor:
         self.tuning = tuning or Tuning.from_env()
         self.worker = worker or worker_name()
         self.uses_engine = False  # set by the pgqueuer worker: retries then need an engine row
+        # A tenant's id never changes while a process runs: look each slug up once, not once per try.
+        self._scopes: dict[str, Scope] = {}
+
+    async def scope_of(self, tenant_slug: str) -> Scope:
+        scope = self._scopes.get(tenant_slug)
+        if scope is None:
+            scope = self._scopes[tenant_slug] = await system_scope(tenant_slug, principal="jobs")
+        return scope
 
     async def run(self, tenant_slug: str, job_id: int) -> Outcome:
         tenant_file = self.tenants.get(tenant_slug)
         if tenant_file is None:
             log.error("job %s names tenant %r, which has no tenant file", job_id, tenant_slug)
             return Outcome("unknown tenant")
-        scope = await system_scope(tenant_slug, principal=f"job:{job_id}")
+        scope = replace(await self.scope_of(tenant_slug), principal=f"job:{job_id}")
         now = clock.now()
         lease = timedelta(seconds=self.tuning.lease_seconds)
         job = await repository.claim(scope, job_id, self.worker, now, lease)
@@ -76,7 +85,12 @@ class Executor:
             attempt=job.attempts,
             max_attempts=job.max_attempts,
         )
-        renewing = asyncio.create_task(self._renew(scope, job.id, lease))
+        # Most jobs end long before a third of their lease: renewal starts only for those that do not.
+        renewing: list[asyncio.Task] = []
+        timer = asyncio.get_running_loop().call_later(
+            lease.total_seconds() / 3,
+            lambda: renewing.append(asyncio.create_task(self._renew(scope, job.id, lease))),
+        )
         try:
             await handler.run(context)
         except Exception as exc:  # any failure of a handler is the job's, never the worker's
@@ -89,9 +103,11 @@ class Executor:
             await self._retrying(scope, job, error, wait)
             return Outcome(JobState.RETRYING, wait)
         finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
+            timer.cancel()
+            for task in renewing:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await repository.finish(scope, job.id, self.worker, state=JobState.SUCCEEDED, finished_at=clock.now())
         return Outcome(JobState.SUCCEEDED)
 
@@ -107,9 +123,9 @@ class Executor:
 
     async def _renew(self, scope, job_id: int, lease: timedelta) -> None:
         while True:
-            await asyncio.sleep(lease.total_seconds() / 3)
             if not await repository.renew(scope, job_id, self.worker, clock.now() + lease):
                 return
+            await asyncio.sleep(lease.total_seconds() / 3)
 
     async def _failed(self, scope, job, error: str) -> None:
         log.error("job %s (%s) failed after %d tries: %s", job.id, job.kind, job.attempts, error)

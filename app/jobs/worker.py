@@ -87,7 +87,9 @@ async def serve(
     queues = sorted(queues or known)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    await lifecycle.open_database(settings.database_url)
+    # A connection per job slot (and two for ticks and counts): the default pool of five made a worker
+    # with ``--concurrency 16`` wait for connections, not for work.
+    await lifecycle.open_database(settings.database_url, pool_size=concurrency + 2)
     connection: asyncpg.Connection | None = None
     try:
         await sync_tenants(tenants)
@@ -105,10 +107,11 @@ async def serve(
                 stop.set()
                 manager.shutdown.set()
 
-            batch = max(1, concurrency // 2)
+            # Take a full round of rows per dequeue (one query for ``concurrency`` jobs), and fetch the next
+            # round while this one runs; the executor's slots still bound how many run at once.
             runner = manager.run(
-                batch_size=batch,
-                max_concurrent_tasks=max(2 * batch, concurrency),
+                batch_size=concurrency,
+                max_concurrent_tasks=2 * concurrency,
                 heartbeat_timeout=timedelta(seconds=tuning.takeover_seconds),
                 dequeue_timeout=timedelta(seconds=max(1.0, tuning.poll_seconds)),
             )
