@@ -17,13 +17,21 @@ def _ensure_sqlite_dir(database_url: str) -> None:
 
 async def open_database(database_url: str, *, pool_size: int | None = None) -> None:
     """Initialise Tortoise for this process; the context is global so requests in any task see it.
-    ``pool_size`` bounds PostgreSQL's connection pool (a worker sizes it to its concurrency)."""
+
+    ``pool_size`` is for a job worker's PostgreSQL pool: a connection per job slot, and a released
+    connection goes back without asyncpg's reset (``RESET ALL``, ``UNLISTEN *``, ...), a round trip after
+    every query that a profile of a worker found among its largest costs. Nothing we run leaves session
+    state behind: settings are per connection from the start, advisory locks are transaction-scoped."""
     _ensure_sqlite_dir(database_url)
     config = tortoise_config(database_url)
     connection = config["connections"]["default"]
     if pool_size and isinstance(connection, dict):
-        connection["credentials"]["maxsize"] = pool_size
+        connection["credentials"].update(maxsize=pool_size, reset=_keep_session)
     await Tortoise.init(config=config, _enable_global_fallback=True)
+
+
+async def _keep_session(connection) -> None:
+    return None
 
 
 async def close_database() -> None:

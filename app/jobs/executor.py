@@ -108,7 +108,7 @@ class Executor:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await repository.finish(scope, job.id, self.worker, state=JobState.SUCCEEDED, finished_at=clock.now())
+        await repository.succeed(scope, job.id, self.worker, clock.now())
         return Outcome(JobState.SUCCEEDED)
 
     async def _not_claimed(self, scope, job_id: int) -> Outcome:
