@@ -119,3 +119,21 @@ async def test_given_a_cancelled_job_then_it_does_not_run_and_cannot_be_cancelle
         assert getattr(exc, "code", "") == "conflict" and "already cancelled" in str(exc)
     else:
         raise AssertionError("a cancelled job was cancelled again")
+
+
+async def test_given_queues_then_the_in_process_runner_runs_only_their_jobs(
+    scope_a, scope_b, registry, tmp_path
+):
+    """``ledgerport worker --queues reports`` on SQLite leaves the default queue's jobs to someone else."""
+    log = tmp_path / "log"
+    async with in_transaction():
+        a = await enqueue(scope_a, "test.record", "q-a", {"log": str(log)})  # queue "default"
+    async with in_transaction():
+        b = await enqueue(scope_b, "test.record", "q-b", {"log": str(log)})
+
+    reports_only = InProcessRunner(registry, Executor(registry, QUICK), queues=["reports"])
+    assert await reports_only.run_until_idle() == 0
+    assert events(log) == []
+    default = InProcessRunner(registry, Executor(registry, QUICK), queues=["default"])
+    assert await default.run_until_idle() == 2
+    assert {line["job"] for line in events(log, "done")} == {a, b}

@@ -4,7 +4,8 @@
 It is a loop, not a queue engine: SQLite has one writer and no LISTEN/NOTIFY, and the ``job`` rows
 already say everything (due time, claim, attempts). Every ``poll_seconds`` it asks each tenant for due
 jobs and hands them to the same ``Executor`` the PostgreSQL workers use, at most ``concurrency`` at a
-time; every ``tick_seconds`` it ticks the schedules.
+time (only those of its ``queues`` when a ``ledgerport worker --queues`` runs it); every
+``tick_seconds`` it ticks the schedules.
 """
 
 from __future__ import annotations
@@ -23,8 +24,16 @@ log = logging.getLogger("ledgerport.jobs")
 
 
 class InProcessRunner:
-    def __init__(self, tenants: TenantRegistry, executor: Executor | None = None, *, concurrency: int = 2):
+    def __init__(
+        self,
+        tenants: TenantRegistry,
+        executor: Executor | None = None,
+        *,
+        concurrency: int = 2,
+        queues: list[str] | None = None,
+    ):
         self.tenants = tenants
+        self.queues = queues  # None: every queue (the server); a worker's ``--queues`` narrows it
         self.executor = executor or Executor(tenants)
         self.slots = asyncio.Semaphore(concurrency)
         self.concurrency = concurrency
@@ -35,7 +44,7 @@ class InProcessRunner:
         started = 0
         for tenant_file in self.tenants:
             scope = await system_scope(tenant_file.config.slug, principal="jobs")
-            for job_id in await repository.due_ids(scope, clock.now(), self.concurrency * 4):
+            for job_id in await repository.due_ids(scope, clock.now(), self.concurrency * 4, self.queues):
                 await self.slots.acquire()
                 task = asyncio.create_task(self._one(tenant_file.config.slug, job_id))
                 self.running.add(task)

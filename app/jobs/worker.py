@@ -64,17 +64,6 @@ async def _ticking(tenants: TenantRegistry, every: float, stop: asyncio.Event) -
             await asyncio.wait_for(stop.wait(), every)
 
 
-async def _reporting(tenants: TenantRegistry, every: float, stop: asyncio.Event) -> None:
-    """Counts per state in the log, for operators without a dashboard."""
-    while not stop.is_set():
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
-        try:
-            log.info("jobs by state: %s", status.format_counts(await status.counts(tenants)))
-        except Exception:
-            log.exception("counting jobs failed")
-
-
 async def serve(
     settings: Settings, tenants: TenantRegistry, queues: list[str] | None, concurrency: int
 ) -> None:
@@ -97,7 +86,7 @@ async def serve(
         tuning = executor.tuning
         background = [
             asyncio.create_task(_ticking(tenants, tuning.tick_seconds, stop)),
-            asyncio.create_task(_reporting(tenants, 60.0, stop)),
+            asyncio.create_task(status.report(tenants, status.REPORT_SECONDS, stop)),
         ]
         if lifecycle.dialect() == "postgres":
             connection = await asyncpg.connect(engine.asyncpg_dsn(settings.database_url))
@@ -116,7 +105,7 @@ async def serve(
                 dequeue_timeout=timedelta(seconds=max(1.0, tuning.poll_seconds)),
             )
         else:
-            runner_loop = InProcessRunner(tenants, executor, concurrency=concurrency)
+            runner_loop = InProcessRunner(tenants, executor, concurrency=concurrency, queues=queues)
 
             def shutdown() -> None:
                 stop.set()

@@ -98,6 +98,13 @@ def create_app(
             if settings.env != Environment.TEST and lifecycle.dialect() == "sqlite"
             else None
         )
+        # The counts per state in the log each minute, on both engines: on PostgreSQL a server whose
+        # log shows ``queued`` growing is a server with no worker running.
+        counting = (
+            asyncio.create_task(job_status.report(tenants, job_status.REPORT_SECONDS, stop_jobs))
+            if settings.env != Environment.TEST
+            else None
+        )
         # Long statements are laid out by a process pool; its processes load WeasyPrint (~1 s each) while
         # the server already serves, not in the first such download. Tests start it when they need it.
         warming = (
@@ -110,9 +117,10 @@ def create_app(
             yield
         finally:
             stop_jobs.set()
-            if jobs_task is not None:
-                with contextlib.suppress(Exception):
-                    await jobs_task
+            for task in (jobs_task, counting):
+                if task is not None:
+                    with contextlib.suppress(Exception):
+                        await task
             if warming is not None:
                 with contextlib.suppress(Exception):
                     await warming
