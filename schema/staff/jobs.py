@@ -12,13 +12,12 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from app.errors import LedgerportError
 from app.jobs import service
 from app.models import Job
 from app.models.enums import JobState
 from schema.common.connections import Connection, connection_of, page_of
 from schema.common.ids import decode_id, encode_id
-from schema.errors import UserError, user_errors_from
+from schema.errors import UserError, act_on_id
 from schema.permissions import requires
 
 JobStateEnum = strawberry.enum(JobState, name="JobState")
@@ -105,13 +104,8 @@ class JobsQuery:
 
 
 async def _act(info: Info, input: JobActionInput, action) -> JobPayload:
-    try:
-        job = await action(info.context.scope, decode_id("Job", input.id))
-    except LedgerportError as exc:
-        if exc.field is None:
-            exc.field = "id"
-        return JobPayload(job=None, user_errors=user_errors_from(exc))
-    return JobPayload(job=job_node(job), user_errors=[])
+    job, errors = await act_on_id(info.context.scope, "Job", input.id, action)
+    return JobPayload(job=job_node(job) if job is not None else None, user_errors=errors)
 
 
 @strawberry.type
