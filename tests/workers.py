@@ -45,11 +45,13 @@ class Workers:
             "LEDGERPORT_ENV": "test",
             "LEDGERPORT_DATABASE_URL": self.database_url,
             "LEDGERPORT_TENANTS_DIR": str(tenants_dir or ROOT / "tenants"),
+            # The tenants' month-end schedule runs on a worker's first tick: its files stay in the test's folder.
+            "LEDGERPORT_STATEMENTS_DIR": str(self.tmp_path / "statements"),
             **(extra_env or {}),
         }
         log = (self.tmp_path / f"worker-{len(self.processes)}.log").open("w")
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "worker", "--concurrency", "2"],
+            [sys.executable, "-m", "app.cli", "worker", "--concurrency", "4"],
             cwd=ROOT,
             env=env,
             stdout=log,

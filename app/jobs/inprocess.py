@@ -38,18 +38,30 @@ class InProcessRunner:
         self.slots = asyncio.Semaphore(concurrency)
         self.concurrency = concurrency
         self.running: set[asyncio.Task] = set()
+        self.active: set[tuple[str, int]] = set()  # (tenant, job) started and not yet done
 
-    async def run_due(self) -> int:
-        """Start every job that is due now (up to the free slots) and wait for them; how many ran."""
+    async def start_due(self) -> int:
+        """Start every due job not already running here, as slots free up; how many were started. A slow
+        job (a month-end batch) holds only its own slot: the next round does not wait for it."""
         started = 0
         for tenant_file in self.tenants:
-            scope = await system_scope(tenant_file.config.slug, principal="jobs")
-            for job_id in await repository.due_ids(scope, clock.now(), self.concurrency * 4, self.queues):
+            slug = tenant_file.config.slug
+            scope = await system_scope(slug, principal="jobs")
+            due = await repository.due_ids(scope, clock.now(), self.concurrency * 4, self.queues)
+            for job_id in due:
+                if (slug, job_id) in self.active:
+                    continue
                 await self.slots.acquire()
-                task = asyncio.create_task(self._one(tenant_file.config.slug, job_id))
+                self.active.add((slug, job_id))
+                task = asyncio.create_task(self._one(slug, job_id))
                 self.running.add(task)
                 task.add_done_callback(self.running.discard)
                 started += 1
+        return started
+
+    async def run_due(self) -> int:
+        """Start every job that is due now and wait for them (tests); how many ran."""
+        started = await self.start_due()
         if self.running:
             await asyncio.gather(*self.running, return_exceptions=True)
         return started
@@ -60,6 +72,7 @@ class InProcessRunner:
         except Exception:
             log.exception("running job %s of %s failed", job_id, slug)
         finally:
+            self.active.discard((slug, job_id))
             self.slots.release()
 
     async def run_until_idle(self, *, rounds: int = 20) -> int:
@@ -83,9 +96,11 @@ class InProcessRunner:
                     await schedules.tick(self.tenants)
                 next_tick = loop.time() + tuning.tick_seconds
             with _logged("job round"):
-                await self.run_due()
+                await self.start_due()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), tuning.poll_seconds)
+        if self.running:  # stopping: the tries in flight finish, as on PostgreSQL
+            await asyncio.gather(*self.running, return_exceptions=True)
 
 
 @contextlib.contextmanager
