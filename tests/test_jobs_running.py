@@ -3,13 +3,15 @@ its own tenant's scope, retried with backoff, kept as failed with its error, and
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from app import clock
-from app.jobs import repository, retry, service
+from app.jobs import repository, retry, service, status
 from app.jobs.enqueue import enqueue
 from app.jobs.executor import Executor
 from app.jobs.inprocess import InProcessRunner
@@ -137,3 +139,22 @@ async def test_given_queues_then_the_in_process_runner_runs_only_their_jobs(
     default = InProcessRunner(registry, Executor(registry, QUICK), queues=["default"])
     assert await default.run_until_idle() == 2
     assert {line["job"] for line in events(log, "done")} == {a, b}
+
+
+async def test_the_counts_per_state_are_logged_over_both_tenants_until_stopped(
+    scope_a, scope_b, registry, caplog
+):
+    """The line the server and every worker write each minute (here every 50 ms)."""
+    async with in_transaction():
+        await enqueue(scope_a, "test.fail", "count-a")
+    async with in_transaction():
+        await enqueue(scope_b, "test.fail", "count-b")
+    stop = asyncio.Event()
+    caplog.set_level(logging.INFO, logger="ledgerport.jobs")
+
+    reporting = asyncio.create_task(status.report(registry, 0.05, stop))
+    await asyncio.sleep(0.3)
+    stop.set()
+    await asyncio.wait_for(reporting, 5)
+
+    assert "jobs by state: queued 2, running 0, retrying 0, succeeded 0, failed 0, cancelled 0" in caplog.text
