@@ -129,6 +129,8 @@ def _check_clock(environ, env: Environment) -> None:
         raise ConfigError(f"{clock.ENV_VAR} is set in production: the clock there is the system's; unset it.")
     try:
         clock.parse_moment(raw)
+        if rate := environ.get(clock.RATE_VAR):
+            clock.parse_rate(rate)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 

@@ -86,3 +86,12 @@ def test_the_overhead_bench_prints_the_ratio_to_a_bare_strawberry_app():
 
     assert done.returncode == 0, done.stderr[-3000:]
     assert "| mean |" in done.stdout and "Load average" in done.stdout
+
+
+def test_the_jobs_bench_runs_no_op_jobs_through_a_worker_and_the_bare_engine():
+    done = _run("-m", "bench.jobs", "--jobs", "40", "--workers", "1", "--url", _postgres_url())
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "pgqueuer bare, 1 queue manager:" in done.stdout
+    assert "1 worker(s):" in done.stdout and "pickup p50" in done.stdout
+    assert "load average at start:" in done.stdout
