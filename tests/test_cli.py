@@ -127,7 +127,7 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
     """On the 1st of a month (in both tenants' time zones), where the demo used to refuse its own seed."""
     port, stripe_port = free_port(), free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
+        [sys.executable, "-m", "app.cli", "demo", "--port", str(port), "--scale", "0.02"],
         cwd=ROOT,
         env=cli_env
         | {"LEDGERPORT_DEMO_STRIPE_PORT": str(stripe_port), "LEDGERPORT_NOW": "2027-03-01T12:00:00Z"},
