@@ -17,7 +17,6 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from app.db import lanes
-from app.db.sql import dialect
 from app.db.sqlite_engine import SqliteClient, reads_only
 from app.models.enums import StaffRole
 from tests.helpers import gql, make_token
@@ -41,11 +40,6 @@ class Gate:
         assert await asyncio.to_thread(self.entered.wait, GUARD), "the heavy read never started"
 
 
-def sqlite_only():
-    if dialect() != "sqlite":
-        pytest.skip("the SQLite client's read pools")
-
-
 async def _install(gate: Gate, conns) -> None:
     for conn in conns:
         await conn.create_function("held", 0, gate.held)
@@ -61,8 +55,8 @@ def test_only_plain_reads_go_to_read_connections():
     assert not reads_only("PRAGMA foreign_keys = OFF")
 
 
+@pytest.mark.engine("sqlite")
 async def test_given_a_heavy_read_running_when_a_viewer_asks_for_its_tenant_then_it_is_answered(client):
-    sqlite_only()
     token = await make_token("northwind", StaffRole.VIEWER)
     heavy_pool = connections.get("default").read_pools[True]
     gate = Gate()
@@ -85,9 +79,9 @@ async def test_given_a_heavy_read_running_when_a_viewer_asks_for_its_tenant_then
     assert await running == [{"x": 1}]
 
 
+@pytest.mark.engine("sqlite")
 async def test_with_one_connection_the_light_read_waits_for_the_heavy_one(db):
     """Why the pools exist: Tortoise's single connection serialises a light read behind a heavy one."""
-    sqlite_only()
     single = SqliteClient(db.removeprefix("sqlite://"), read_connections=0, connection_name="single")
     await single.create_connection(with_db=True)
     gate = Gate()
@@ -107,8 +101,8 @@ async def test_with_one_connection_the_light_read_waits_for_the_heavy_one(db):
         await single.close()
 
 
+@pytest.mark.engine("sqlite")
 async def test_a_read_after_the_callers_own_write_sees_it(tenants):
-    sqlite_only()
     conn = connections.get("default")
     await conn.execute_query("UPDATE tenant SET name = 'Renamed' WHERE slug = 'northwind'")
 
@@ -125,8 +119,8 @@ async def test_a_read_after_the_callers_own_write_sees_it(tenants):
     assert after_commit == [{"name": "In a transaction"}]
 
 
+@pytest.mark.engine("sqlite")
 async def test_a_write_sent_to_a_read_connection_is_refused(db):
-    sqlite_only()
     light_pool = connections.get("default").read_pools[False]
     (reader, *_) = await light_pool.open()
 
@@ -140,9 +134,8 @@ async def _all_slots_taken(client) -> None:
         await asyncio.sleep(0.01)
 
 
+@pytest.mark.engine("postgres")
 async def test_on_postgres_heavy_reads_leave_connections_for_light_ones(db):
-    if dialect() != "postgres":
-        pytest.skip("the PostgreSQL client's heavy-lane cap")
     client = connections.get("default")
     cap = client.heavy_connections
     assert cap < client.pool_maxsize
