@@ -7,7 +7,7 @@ from pathlib import Path
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as tortoise_migrate
 
-from app.db.config import tortoise_config
+from app.db.config import ENGINES, tortoise_config
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:
@@ -25,7 +25,8 @@ async def open_database(database_url: str, *, pool_size: int | None = None) -> N
     _ensure_sqlite_dir(database_url)
     config = tortoise_config(database_url)
     connection = config["connections"]["default"]
-    if pool_size and isinstance(connection, dict):
+    if pool_size and connection.get("engine") == ENGINES["postgres"]:
+        # Only asyncpg's pool takes these; the SQLite client would send every credential as a PRAGMA.
         connection["credentials"].update(maxsize=pool_size, reset=_keep_session)
     await Tortoise.init(config=config, _enable_global_fallback=True)
 
