@@ -158,3 +158,24 @@ async def test_the_counts_per_state_are_logged_over_both_tenants_until_stopped(
     await asyncio.wait_for(reporting, 5)
 
     assert "jobs by state: queued 2, running 0, retrying 0, succeeded 0, failed 0, cancelled 0" in caplog.text
+
+
+async def test_given_a_long_job_when_the_runner_stops_then_it_stops_within_its_grace_and_the_job_is_not_done(
+    scope_a, registry, tmp_path
+):
+    """A server stopping during a long batch (month-end statements) stops in seconds; the job's claim
+    lapses and a later runner takes it over, so nothing is lost."""
+    log = tmp_path / "log"
+    async with in_transaction():
+        job_id = await enqueue(scope_a, "test.record", "long", {"log": str(log), "sleep": 600})
+    stop = asyncio.Event()
+    runner = InProcessRunner(registry, Executor(registry, QUICK))
+    serving = asyncio.create_task(runner.serve(stop, tick=False))
+    while not events(log, "start"):  # noqa: ASYNC110 (the job runs in this loop; its log is the signal)
+        await asyncio.sleep(0.05)
+
+    stop.set()
+    await asyncio.wait_for(serving, timeout=60)  # a hang guard: the grace is seconds, the job ten minutes
+
+    assert events(log, "done") == []
+    assert (await service.get(scope_a, job_id)).state != JobState.SUCCEEDED

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,5 +42,10 @@ async def month_end_statements(job: JobContext) -> None:
     as_of = closing_date(job.args["period"], job.tenant.timezone)
     prepared = await batch.prepare_statements(job.scope, as_of, StatementKind.ACTIVITY)
     out = output_dir(job.tenant.slug, as_of)
-    files = await asyncio.to_thread(batch.render_all, prepared, out) if prepared else []
+    stop = threading.Event()
+    try:
+        files = await asyncio.to_thread(batch.render_all, prepared, out, cancelled=stop) if prepared else []
+    except asyncio.CancelledError:
+        stop.set()  # the renderer's thread ends after the documents in flight, not after all of them
+        raise
     log.info("month-end statements for %s as of %s: %d files in %s", job.tenant.slug, as_of, len(files), out)

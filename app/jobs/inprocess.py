@@ -23,6 +23,10 @@ from app.tenancy.service import system_scope
 log = logging.getLogger("ledgerport.jobs")
 
 
+#: How long a stopping runner lets running jobs finish before cancelling them.
+STOP_GRACE_SECONDS = 3.0
+
+
 class InProcessRunner:
     def __init__(
         self,
@@ -99,8 +103,14 @@ class InProcessRunner:
                 await self.start_due()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), tuning.poll_seconds)
-        if self.running:  # stopping: the tries in flight finish, as on PostgreSQL
-            await asyncio.gather(*self.running, return_exceptions=True)
+        if self.running:
+            # Stopping: the tries in flight get a grace period to finish, then are cancelled; their claim
+            # lapses and the next runner takes them over (handlers are idempotent), so a server stops in
+            # seconds even during a long batch.
+            _, late = await asyncio.wait(set(self.running), timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
 
 @contextlib.contextmanager
