@@ -230,6 +230,42 @@ async def page_of_payments(
     return rows, total
 
 
+PAYMENT_EXPORT_FIELDS = (
+    "id",
+    "external_id",
+    "reference",
+    "received_date",
+    "amount",
+    "currency",
+    "method",
+    "status",
+    "refund_of_id",
+    "customer__account_number",
+    "customer__legal_name",
+)
+
+
+async def payment_chunk(
+    scope: Scope,
+    after_id: int,
+    limit: int,
+    *,
+    received_to: date,
+    customer_id: int | None = None,
+    status: PaymentStatus | None = None,
+    received_from: date | None = None,
+) -> list[dict]:
+    """Up to ``limit`` payments with id > ``after_id`` received by ``received_to``, by id (keyset)."""
+    query = scoped(Payment, scope).filter(id__gt=after_id, received_date__lte=received_to)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    if status is not None:
+        query = query.filter(status=status)
+    if received_from is not None:
+        query = query.filter(received_date__gte=received_from)
+    return await query.order_by("id").limit(limit).values(*PAYMENT_EXPORT_FIELDS)
+
+
 async def refunded_by_payment(scope: Scope, payment_ids: list[int]) -> dict[int, int]:
     rows = (
         await scoped(Payment, scope)
