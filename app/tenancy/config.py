@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.einvoicing import EInvoicingConfig
+from app.tenancy.reports import ReportsConfig
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -125,6 +127,8 @@ class TenantConfig(_Strict):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
+    e_invoicing: EInvoicingConfig | None = None
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""

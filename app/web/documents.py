@@ -17,6 +17,8 @@ from starlette.routing import Route
 
 from app.documents import service
 from app.documents.urls import document_id
+from app.einvoice import service as einvoice
+from app.einvoice.data import EInvoiceIncomplete
 from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationFailed
 from app.inputs.dates import parse_date
 from app.scope import Scope
@@ -54,6 +56,8 @@ async def _download(request: Request, prepare) -> Response:
         prepared = await prepare(scope)
     except NotFound:
         return error_response(404, "not_found", "Not found.")
+    except EInvoiceIncomplete as exc:
+        return error_response(422, exc.code, exc.message, field=exc.field)
     except ValidationFailed as exc:
         return error_response(400, exc.code, exc.message, field=exc.field)
     except PermissionDenied as exc:
@@ -93,7 +97,34 @@ async def statement_pdf(request: Request) -> Response:
     return await _download(request, prepare)
 
 
+async def invoice_xml(request: Request) -> Response:
+    """The invoice's e-invoice XML alone (CII for Factur-X tenants, UBL for XRechnung ones)."""
+    try:
+        scope = await caller_scope(request)
+    except AuthenticationError as exc:
+        return unauthorized(exc.message, exc.code)
+    try:
+        invoice_id = document_id(request.path_params["id"], "Invoice")
+        config = request.app.state.tenants.require(scope.tenant_slug).config
+        document = await einvoice.invoice_xml(scope, config, invoice_id)
+    except NotFound:
+        return error_response(404, "not_found", "Not found.")
+    except EInvoiceIncomplete as exc:
+        return error_response(422, exc.code, exc.message, field=exc.field)
+    except ValidationFailed as exc:
+        return error_response(400, exc.code, exc.message, field=exc.field)
+    except PermissionDenied as exc:
+        return error_response(403, exc.code, exc.message)
+    name = document.filename
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+    }
+    return Response(document.content, media_type="application/xml", headers=headers)
+
+
 routes = [
     Route("/documents/invoices/{id}.pdf", invoice_pdf, methods=["GET"]),
+    Route("/documents/invoices/{id}.xml", invoice_xml, methods=["GET"]),
     Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
 ]
