@@ -22,11 +22,14 @@ def csv_line(values: list[str]) -> str:
 async def csv_lines(
     columns: list[Column], first: list[list[Any]], rest: AsyncIterator[list[list[Any]]]
 ) -> AsyncIterator[str]:
+    """The header, then one piece of text per chunk of rows (one send per chunk, not per line)."""
     yield csv_line([c.name for c in columns])
     chunk: list[list[Any]] | None = first
     while chunk is not None:
-        for row in chunk:
-            yield csv_line([csv_text(c, v) for c, v in zip(columns, row, strict=True)])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerows([csv_text(c, v) for c, v in zip(columns, row, strict=True)] for row in chunk)
+        yield buffer.getvalue()
         chunk = await anext(rest, None)
 
 

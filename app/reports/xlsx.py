@@ -73,9 +73,12 @@ class Sheet:
         self.sheet.freeze_panes(top + 1, 0)
 
     def write(self, values: Iterable[Any]) -> None:
-        r = self.row_index
+        r, sheet = self.row_index, self.sheet
         for n, (column, value) in enumerate(zip(self.columns, values, strict=True)):
-            write_cell(self.sheet, self.styles, r, n, column.kind, value)
+            if column.kind is Kind.TEXT and value.__class__ is str:
+                sheet.write_string(r, n, value)  # most cells of a long export: skip the dispatch
+            else:
+                write_cell(sheet, self.styles, r, n, column.kind, value)
         self.row_index += 1
 
     def finish(self) -> None:
