@@ -62,7 +62,16 @@ def _send(settings: SmtpSettings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send(to: str, template: str, *, reply_to: str = "", **values) -> bool:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    media_type: str  # "application/pdf"
+
+
+async def send(
+    to: str, template: str, *, reply_to: str = "", attachments: tuple[Attachment, ...] = (), **values
+) -> bool:
     """Send one message; False when email is off, the address is empty or the server failed."""
     subject, body = render(template, **values)
     settings = smtp_settings()
@@ -78,6 +87,9 @@ async def send(to: str, template: str, *, reply_to: str = "", **values) -> bool:
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(body)
+    for item in attachments:
+        maintype, _, subtype = item.media_type.partition("/")
+        message.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
     try:
         await asyncio.to_thread(_send, settings, message)
     except (OSError, smtplib.SMTPException):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.notifications.mail import send
+from app.notifications.mail import Attachment, send
 from app.tenancy.config import TenantConfig
 
 
@@ -48,4 +48,18 @@ async def dispute_decided(
         accepted=accepted,
         note=note,
         link=link,
+    )
+
+
+async def management_pack(tenant: TenantConfig, to: str, as_of: str, attachment: Attachment) -> bool:
+    """To a finance recipient of a ``[[reports.schedules]]`` entry: the management pack as of a date.
+    A staff message (``templates/email/staff/``): it carries no portal links."""
+    return await send(
+        to,
+        "staff/management_pack",
+        reply_to=tenant.support.email,
+        attachments=(attachment,),
+        tenant=tenant.name,
+        as_of=as_of,
+        filename=attachment.filename,
     )
