@@ -174,6 +174,7 @@ async def _over_limit(scope: Scope, config: TenantConfig, as_of: date) -> list[E
 async def gather(scope: Scope, config: TenantConfig, as_of: date) -> PackData:
     """Every figure of the pack, from the API's services (see the module docstring)."""
     require(scope, "ar.read")
+    require(scope, "credit.read")  # over-limit exposure and KYC reviews are credit data
     previous = previous_month_end(as_of)
     now = await receivables.ar_summary(scope, config, as_of=as_of, period_days=PERIOD_DAYS)
     before = await receivables.ar_summary(scope, config, as_of=previous, period_days=PERIOD_DAYS)
