@@ -5,9 +5,7 @@ app/notifications, one message each, with the pack attached; the other tenant's 
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,21 +16,7 @@ from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 from tests import builders
 from tests.mailbox import mailbox  # noqa: F401 - the fixture
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def tenants_dir(tmp_path) -> Path:
-    target = tmp_path / "tenants"
-    shutil.copytree(ROOT / "tenants", target)
-    return target
-
-
-def rewrite(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
+from tests.test_tenant_files import rewrite, tenants_dir  # noqa: F401 - a copy of tenants/ to break
 
 
 @pytest.mark.parametrize(
@@ -51,7 +35,7 @@ def rewrite(path: Path, old: str, new: str) -> None:
         ('contact_phone = "+49 30 1234567"\n', "", "e_invoicing", "set contact_phone"),
     ],
 )  # fmt: skip
-def test_a_bad_schedule_or_e_invoicing_setting_names_file_and_field(tenants_dir, old, new, field, problem):
+def test_a_bad_schedule_or_e_invoicing_setting_names_file_and_field(tenants_dir, old, new, field, problem):  # noqa: F811
     path = tenants_dir / "cloudly.toml"
     rewrite(path, old, new)
     if "contact_phone" in problem:

@@ -100,18 +100,28 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _export(table: Table, fmt: str):
+def _staff_only(serve):
+    """An endpoint for staff: 401 without credentials, ``serve(request, scope, config)`` otherwise, and
+    an expected error before the response starts as a clean 4xx."""
+
     async def endpoint(request: Request) -> Response:
         try:
             scope, config = await _caller(request)
         except AuthenticationError as exc:
             return unauthorized(exc.message, exc.code)
         try:
-            query = query_of(request, config)
-            rows = table.rows(scope, config, query)
-            first = await anext(rows, [])
+            return await serve(request, scope, config)
         except LedgerportError as exc:
             return _refusal(exc)
+
+    return endpoint
+
+
+def _export(table: Table, fmt: str):
+    async def serve(request: Request, scope, config) -> Response:
+        query = query_of(request, config)
+        rows = table.rows(scope, config, query)
+        first = await anext(rows, [])  # read before the response starts: errors are still a 4xx
         columns = table.columns(config)
         filename = f"{table.name}-{scope.tenant_slug}-{query.as_of.isoformat()}.{fmt}"
         if fmt == "csv":
@@ -120,23 +130,16 @@ def _export(table: Table, fmt: str):
             body, media = writers.xlsx_bytes(table.name, columns, first, rows), xlsx.MEDIA_TYPE
         return StreamingResponse(body, media_type=media, headers=_attachment(filename))
 
-    return endpoint
+    return _staff_only(serve)
 
 
 def _management_pack(fmt: str):
-    async def endpoint(request: Request) -> Response:
-        try:
-            scope, config = await _caller(request)
-        except AuthenticationError as exc:
-            return unauthorized(exc.message, exc.code)
-        try:
-            as_of = _date(request, "asOf") or config.today()
-            built = await pack.build_management_pack(scope, config, as_of, fmt)
-        except LedgerportError as exc:
-            return _refusal(exc)
+    async def serve(request: Request, scope, config) -> Response:
+        as_of = _date(request, "asOf") or config.today()
+        built = await pack.build_management_pack(scope, config, as_of, fmt)
         return Response(built.content, media_type=built.media_type, headers=_attachment(built.filename))
 
-    return endpoint
+    return _staff_only(serve)
 
 
 ROUTES = [
