@@ -67,3 +67,13 @@ def test_the_ingest_bench_imports_and_compares_with_copy():
 
     assert done.returncode == 0, done.stderr[-3000:]
     assert "COPY" in done.stdout
+
+
+def test_the_exports_bench_exports_csv_and_xlsx_and_reports_peak_memory():
+    done = _run(
+        "-m", "bench.exports", "--database-url", _postgres_url(), "--customers", "20", "--invoices", "300"
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for fmt in ("csv", "xlsx"):
+        assert f"| /exports/invoices.{fmt} | 300 | 200 |" in done.stdout
