@@ -4,17 +4,18 @@ app/notifications, one message each, with the pack attached; the other tenant's 
 
 from __future__ import annotations
 
-import io
-from datetime import date
+from datetime import UTC, date, datetime
 
-import openpyxl
 import pytest
 
+from app import clock
 from app.errors import ConfigError
+from app.jobs import schedules
 from app.reports import delivery
 from app.tenancy.registry import TenantRegistry
-from app.tenancy.service import system_scope
 from tests import builders
+from tests.background import run_jobs
+from tests.documents_data import pdf_text
 from tests.mailbox import mailbox  # noqa: F401 - the fixture
 from tests.test_tenant_files import rewrite, tenants_dir  # noqa: F401 - a copy of tenants/ to break
 
@@ -49,44 +50,40 @@ def test_a_bad_schedule_or_e_invoicing_setting_names_file_and_field(tenants_dir,
     assert problem in caught.value.message
 
 
-def test_due_schedules_follow_the_weekday_or_the_day_of_the_month(registry):
+def test_each_pack_schedule_runs_at_seven_on_its_weekday_or_day_of_the_month(registry):
     config = registry.require("cloudly").config
-    weekly = config.model_copy(
-        update={"reports": config.reports.model_copy(update={"schedules": [
-            *config.reports.schedules,
-            config.reports.schedules[0].model_copy(update={"every": "weekly", "day": 1}),
-        ]})}
-    )  # fmt: skip
+    monthly = config.reports.schedules[0]
+    weekly = monthly.model_copy(update={"every": "weekly", "day": 7})
+    named = {s.name: s for s in schedules.schedules_of(config)}
 
-    assert [n for n, _ in delivery.due_schedules(weekly, date(2026, 6, 1))] == [0, 1]  # the 1st, a Monday
-    assert [n for n, _ in delivery.due_schedules(weekly, date(2026, 6, 8))] == [1]
-    assert delivery.due_schedules(weekly, date(2026, 6, 9)) == []
-    assert delivery.pack_as_of(date(2026, 7, 1)) == date(2026, 6, 30)
-    assert delivery.delivery_key("cloudly", 0, date(2026, 7, 1)) == "management-pack:cloudly:0:2026-07-01"
-    assert registry.require("northwind").config.reports.schedules == []
-
-
-async def test_a_due_schedule_mails_the_pack_to_each_address(mailbox, registry, scope_a, scope_b):  # noqa: F811
-    config = registry.require("cloudly").config.model_copy(deep=True)
-    schedule = config.reports.schedules[0].model_copy(update={"format": "xlsx"})
-    config = config.model_copy(
-        update={"reports": config.reports.model_copy(update={"schedules": [schedule]})}
+    assert monthly.cron == "0 7 1 * *" and weekly.cron == "0 7 * * 0"  # ISO 7 is cron's Sunday
+    assert named["management-pack-1"].kind == "reports.management_pack"
+    assert named["management-pack-1"].args == {"index": 0}
+    berlin_july_1st = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)  # 07:00 in Berlin (summer time)
+    assert named["management-pack-1"].period_start(berlin_july_1st, config.timezone) == berlin_july_1st
+    assert delivery.pack_as_of(berlin_july_1st.isoformat(), config.timezone) == date(2026, 6, 30)
+    assert not any(
+        s.kind == "reports.management_pack"
+        for s in schedules.schedules_of(registry.require("northwind").config)
     )
+
+
+async def test_a_due_schedule_mails_the_pack_to_each_address_once(mailbox, registry, scope_a, scope_b):  # noqa: F811
     other = await builders.customer(scope_b, "Kunde AG", currency="EUR")
     await builders.invoice(scope_b, other, 50000, "2026-06-01", "2026-06-15", currency="EUR")
     hidden = await builders.customer(scope_a, "Northwind Only")
     await builders.invoice(scope_a, hidden, 70000, "2026-06-01", "2026-06-15")
 
-    done = await delivery.run_due_schedules(await system_scope("cloudly"), config, date(2026, 7, 1))
+    with clock.frozen(datetime(2026, 7, 1, 5, 30, tzinfo=UTC)):  # 07:30 in Berlin on the 1st
+        await schedules.tick(registry)
+        await run_jobs(registry)
+        await schedules.tick(registry)  # a second worker's tick in the same period
+        await run_jobs(registry)
 
-    assert [(d.schedule, d.as_of, d.sent_to, d.failed) for d in done] == [
-        (0, date(2026, 6, 30), ["cfo@cloudly.example", "controller@cloudly.example"], [])
-    ]
     assert [m["To"] for m in mailbox] == ["cfo@cloudly.example", "controller@cloudly.example"]
     message = mailbox[0]
     assert message["Subject"] == "Cloudly GmbH management pack as of 2026-06-30"
     (attachment,) = [part for part in message.walk() if part.get_filename()]
-    assert attachment.get_filename() == "management-pack-cloudly-2026-06-30.xlsx"
-    book = openpyxl.load_workbook(io.BytesIO(attachment.get_payload(decode=True)))
-    names = [r[1].value for r in book["Top overdue"].iter_rows(min_row=2)]
-    assert names == ["Kunde AG"]
+    assert attachment.get_filename() == "management-pack-cloudly-2026-06-30.pdf"
+    text = pdf_text(attachment.get_payload(decode=True))
+    assert "Kunde AG" in text and "Northwind Only" not in text

@@ -1,74 +1,53 @@
-"""Emailing the management pack, and which ``[[reports.schedules]]`` entries are due on a day.
+"""The management pack on a schedule: the ``reports.management_pack`` job, one per schedule and period.
 
-The queue that runs them belongs to the jobs subsystem (docs/reports.md "Scheduling"): it calls
-``run_due_schedules(scope, config, today)`` once per tenant and day (idempotent per schedule and day:
-``delivery_key``). Everything else is here, so the queue only needs a clock and a tenant:
-
-- ``due_schedules``: the schedules whose day is ``today`` (weekly: the ISO weekday; monthly: the day);
-- ``pack_as_of``: the last day of the completed period (the day before the run), so the pack of the
-  1st shows the month just closed;
-- ``email_management_pack``: builds the pack once and mails it to each address separately (one bad
-  address never stops the others), through ``app.notifications``.
+Each ``[[reports.schedules]]`` entry of a tenant file becomes a schedule of the jobs subsystem
+(``PackSchedule.cron``: 07:00 in the tenant's time zone on its weekday or day of the month), so it runs
+once per period however many workers tick, and once after downtime (docs/jobs.md). The job builds the
+pack once, as of the day before the run (the completed period: the pack of the 1st shows the month just
+closed), and mails it to each address as its own message through ``app.notifications.delivery``: each
+message keeps a delivery record under its own key, so a retry after one address failed sends only to
+the addresses that have not had it, and one bad address never stops the others.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from app.notifications import service as notify
-from app.notifications.mail import Attachment
+from app.jobs.handlers import JobContext, handler
+from app.notifications import mail
+from app.notifications.delivery import deliver
 from app.reports.pack import build_management_pack
-from app.scope import Scope
-from app.tenancy.config import TenantConfig
-from app.tenancy.reports import PackSchedule
+
+KIND = "reports.management_pack"
+TEMPLATE = "staff/management_pack"
 
 
-@dataclass(frozen=True)
-class Delivery:
-    schedule: int  # index in the tenant file's [[reports.schedules]]
-    as_of: date
-    sent_to: list[str]
-    failed: list[str]
+def pack_as_of(period: str, timezone: str) -> date:
+    """The figures of the completed period: as of the day before the run, in the tenant's time zone."""
+    return datetime.fromisoformat(period).astimezone(ZoneInfo(timezone)).date() - timedelta(days=1)
 
 
-def due_schedules(config: TenantConfig, today: date) -> list[tuple[int, PackSchedule]]:
-    due = []
-    for n, schedule in enumerate(config.reports.schedules):
-        day = today.isoweekday() if schedule.every == "weekly" else today.day
-        if day == schedule.day:
-            due.append((n, schedule))
-    return due
-
-
-def pack_as_of(today: date) -> date:
-    """The figures of the completed period: as of the day before the run."""
-    return today - timedelta(days=1)
-
-
-def delivery_key(slug: str, schedule: int, today: date) -> str:
-    """The idempotency key of one schedule's run on one day (the queue enqueues it once)."""
-    return f"management-pack:{slug}:{schedule}:{today.isoformat()}"
-
-
-async def email_management_pack(
-    scope: Scope, config: TenantConfig, as_of: date, fmt: str, addresses: list[str]
-) -> tuple[list[str], list[str]]:
-    """Build the pack as of ``as_of`` in ``fmt`` and send it to every address; (sent, failed)."""
-    pack = await build_management_pack(scope, config, as_of, fmt)
-    attachment = Attachment(pack.filename, pack.content, pack.media_type)
-    sent, failed = [], []
-    for address in addresses:
-        ok = await notify.management_pack(config, address, as_of.isoformat(), attachment)
-        (sent if ok else failed).append(address)
-    return sent, failed
-
-
-async def run_due_schedules(scope: Scope, config: TenantConfig, today: date) -> list[Delivery]:
-    """Send every schedule due ``today`` (the jobs scheduler's daily entry point, one tenant)."""
-    out = []
-    for n, schedule in due_schedules(config, today):
-        as_of = pack_as_of(today)
-        sent, failed = await email_management_pack(scope, config, as_of, schedule.format, schedule.addresses)
-        out.append(Delivery(n, as_of, sent, failed))
-    return out
+@handler(KIND, queue="reports", max_attempts=5)
+async def email_management_pack(job: JobContext) -> None:
+    tenant = job.tenant
+    schedule = tenant.reports.schedules[job.args["index"]]
+    as_of = pack_as_of(job.args["period"], tenant.timezone)
+    pack = await build_management_pack(job.scope, tenant, as_of, schedule.format)
+    attachment = mail.Attachment(pack.filename, pack.content, pack.media_type)
+    refused: list[mail.SmtpRefused] = []
+    for address in schedule.addresses:
+        try:
+            await deliver(
+                job,
+                f"{TEMPLATE}:{job.key}:{address.lower()}",
+                TEMPLATE,
+                address,
+                reply_to=tenant.support.email,
+                values={"tenant": tenant.name, "as_of": as_of.isoformat(), "filename": pack.filename},
+                attachments=(attachment,),
+            )
+        except mail.SmtpRefused as exc:
+            refused.append(exc)
+    if refused:
+        raise refused[0]

@@ -8,7 +8,7 @@
 
 Each schedule is validated at start-up (every address, the period, the day, the format), so a typo
 stops the server with the file and the field named instead of a pack that silently never arrives.
-The jobs scheduler runs them (``app.reports.delivery``): as of the day before the run, the figures of
+The jobs scheduler runs them (``app.jobs.schedules``, job ``reports.management_pack`` in ``app.reports.delivery``): as of the day before the run, the figures of
 the completed period.
 """
 
@@ -52,6 +52,14 @@ class PackSchedule(_Strict):
             unit = "an ISO weekday (1 = Monday .. 7)" if every == "weekly" else "a day of the month (1-28)"
             raise ValueError(f"must be {unit}, got {day}")
         return day
+
+    @property
+    def cron(self) -> str:
+        """When the jobs scheduler runs it: 07:00 in the tenant's time zone on its day (cron counts
+        Sunday as 0, ISO as 7)."""
+        if self.every == "weekly":
+            return f"0 7 * * {self.day % 7}"
+        return f"0 7 {self.day} * *"
 
 
 class ReportsConfig(_Strict):
