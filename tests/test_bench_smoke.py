@@ -95,3 +95,13 @@ def test_the_jobs_bench_runs_no_op_jobs_through_a_worker_and_the_bare_engine():
     assert "pgqueuer bare, 1 queue manager:" in done.stdout
     assert "1 worker(s):" in done.stdout and "pickup p50" in done.stdout
     assert "load average at start:" in done.stdout
+
+
+def test_the_exports_bench_exports_csv_and_xlsx_and_reports_peak_memory():
+    done = _run(
+        "-m", "bench.exports", "--database-url", _postgres_url(), "--customers", "20", "--invoices", "300"
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for fmt in ("csv", "xlsx"):
+        assert f"| /exports/invoices.{fmt} | 300 | 200 |" in done.stdout

@@ -20,6 +20,7 @@ from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
 from app.disputes import repository
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.fx.service import converter
 from app.ingest import service as ingest
 from app.inputs.text import check_text
 from app.models import CreditNote, Dispute
@@ -251,3 +252,37 @@ async def open_disputes(scope: Scope, customer_id: int | None = None) -> list[Di
     else:
         require(scope, "ar.read")
     return await repository.open_disputes(scope, customer_id)
+
+
+#: Age bands of open disputes in the management pack: opened at most 30, 60, 90 days ago, then older.
+AGE_BANDS = [30, 60, 90]
+
+
+@dataclass(frozen=True)
+class DisputeGroup:
+    reason: str
+    band: str  # "0-30", "31-60", "61-90", "91+"
+    count: int
+    amount: int  # base currency minor units
+
+
+def band_labels(edges: list[int]) -> list[str]:
+    lows = [0, *(e + 1 for e in edges)]
+    return [f"{lo}-{hi}" for lo, hi in zip(lows, edges, strict=False)] + [f"{lows[-1]}+"]
+
+
+async def open_by_reason_and_age(scope: Scope, base: str, as_of: date) -> list[DisputeGroup]:
+    """Open disputes as of ``as_of`` by reason code and age band, amounts in the base currency (each
+    cell's per-currency sums converted once at the as-of rate, like every table: metrics.md)."""
+    require(scope, "ar.read")
+    rows = await repository.open_by_reason_and_age(scope, as_of, AGE_BANDS)
+    fx = await converter(scope, base, {r["currency"] for r in rows}, as_of)
+    labels = band_labels(AGE_BANDS)
+    cells: dict[tuple[str, int], list[int]] = {}
+    for r in rows:
+        cell = cells.setdefault((r["reason"], r["band"]), [0, 0])
+        cell[0] += r["count"]
+        cell[1] += fx.convert(r["amount"], r["currency"])
+    return [
+        DisputeGroup(reason, labels[band], n, amount) for (reason, band), (n, amount) in sorted(cells.items())
+    ]

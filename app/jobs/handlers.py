@@ -18,7 +18,12 @@ from app.errors import LedgerportError
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
 
-BUILTIN_MODULES = ("app.notifications.delivery", "app.alerts.jobs", "app.documents.month_end")
+BUILTIN_MODULES = (
+    "app.notifications.delivery",
+    "app.alerts.jobs",
+    "app.documents.month_end",
+    "app.reports.delivery",
+)
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 
 

@@ -26,6 +26,8 @@ from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
 log = logging.getLogger("ledgerport.jobs")
+# The job of each [[reports.schedules]] entry (its handler is app.reports.delivery, loaded by name).
+PACK_JOB = "reports.management_pack"
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ def schedules_of(config: TenantConfig) -> list[Schedule]:
     return [
         Schedule(ALERTS_SCHEDULE, "alerts.evaluate", every_minutes=config.alerts.evaluate_every_minutes),
         *(Schedule(s.name, s.job, cron=s.cron) for s in config.schedules),
+        *(
+            Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})
+            for n, s in enumerate(config.reports.schedules)
+        ),
     ]
 
 

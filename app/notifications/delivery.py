@@ -20,26 +20,42 @@ KIND = "email.send"
 @handler(KIND, queue="email", max_attempts=8)
 async def send_email(job: JobContext) -> None:
     args = job.args
-    key = job.key
+    await deliver(
+        job, job.key, args["template"], args["to"], reply_to=args.get("reply_to", ""), values=args["values"]
+    )
+
+
+async def deliver(
+    job: JobContext,
+    key: str,
+    template: str,
+    to: str,
+    *,
+    reply_to: str = "",
+    values: dict,
+    attachments: tuple[mail.Attachment, ...] = (),
+) -> None:
+    """Send one message within ``job`` unless its record under ``key`` says it went already; record what
+    the relay said, and raise ``SmtpRefused`` (so the job retries) when it did not take it. A job that
+    sends several messages (the management pack, one per address) calls this once per message: a retry
+    sends only those not sent yet."""
     found = await repository.delivery(job.scope, key)
     if found is not None and found.state in (DeliveryState.SENT, DeliveryState.DISABLED):
         return
     common = {
-        "template": args["template"],
-        "recipient": args["to"],
+        "template": template,
+        "recipient": to,
         "attempts": job.attempt,
         "job_id": job.job_id,
         "updated_at": clock.now(),
     }
     settings = mail.smtp_settings()
-    if settings is None or not args["to"]:
+    if settings is None or not to:
         await repository.record(
             job.scope, key, state=DeliveryState.DISABLED, smtp_reply="email is off (no SMTP host)", **common
         )
         return
-    message = mail.build(
-        settings, args["to"], args["template"], reply_to=args.get("reply_to", ""), **args["values"]
-    )
+    message = mail.build(settings, to, template, reply_to=reply_to, attachments=attachments, **values)
     try:
         reply = await mail.transmit(settings, message)
     except mail.SmtpRefused as exc:

@@ -14,6 +14,7 @@ import logging
 import os
 import smtplib
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from functools import lru_cache
 
@@ -58,8 +59,23 @@ def render(template: str, **values) -> tuple[str, str]:
     return subject.removeprefix("Subject:").strip(), body.lstrip("\n")
 
 
-def build(settings: SmtpSettings, to: str, template: str, *, reply_to: str = "", **values) -> EmailMessage:
-    """The message of ``templates/email/<template>.txt`` to ``to``."""
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    media_type: str  # "application/pdf"
+
+
+def build(
+    settings: SmtpSettings,
+    to: str,
+    template: str,
+    *,
+    reply_to: str = "",
+    attachments: tuple[Attachment, ...] = (),
+    **values,
+) -> EmailMessage:
+    """The message of ``templates/email/<template>.txt`` to ``to``, with its attachments."""
     subject, body = render(template, **values)
     message = EmailMessage()
     message["From"] = settings.sender
@@ -70,6 +86,9 @@ def build(settings: SmtpSettings, to: str, template: str, *, reply_to: str = "",
     if reply_to:
         message["Reply-To"] = reply_to
     message.set_content(body)
+    for item in attachments:
+        maintype, _, subtype = item.media_type.partition("/")
+        message.add_attachment(item.content, maintype=maintype, subtype=subtype, filename=item.filename)
     return message
 
 
@@ -91,7 +110,9 @@ def _transmit(settings: SmtpSettings, message: EmailMessage) -> str:
         smtp.ehlo_or_helo_if_needed()
         step(smtp.mail(settings.sender), 250)
         step(smtp.rcpt(str(message["To"])), 250, 251)
-        return step(smtp.data(message.as_bytes()), 250)
+        # SMTP lines end in CRLF: smtplib.data() fixes line ends of a str but sends bytes as they are,
+        # and a relay reads a message flattened with bare LFs as one line (refused past 1,000 bytes).
+        return step(smtp.data(message.as_bytes(policy=policy.SMTP)), 250)
 
 
 async def transmit(settings: SmtpSettings, message: EmailMessage) -> str:

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.einvoicing import EInvoicingConfig
+from app.tenancy.reports import ReportsConfig
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -160,6 +162,8 @@ class TenantConfig(_Strict):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
+    e_invoicing: EInvoicingConfig | None = None
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
 
     def today(self) -> date:
@@ -200,6 +204,10 @@ class TenantConfig(_Strict):
                 raise ValueError(
                     f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
                     "(set [alerts] evaluate_every_minutes instead)"
+                )
+            if schedule.name.startswith("management-pack-"):
+                raise ValueError(
+                    f"names starting 'management-pack-' are taken by [[reports.schedules]] ({schedule.name!r})"
                 )
             if schedule.name in seen:
                 raise ValueError(f"two schedules are named {schedule.name!r}")
