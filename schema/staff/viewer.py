@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
+from app.scope import PrincipalKind
 from app.tenancy import service as tenancy
+from schema.common import ids
 from schema.permissions import requires
 
 
@@ -15,6 +19,8 @@ class TenantInfo:
     name: str
     base_currency: str
     timezone: str
+    locale: str = strawberry.field(description="How numbers and dates are written, e.g. en_US, de_DE.")
+    today: date = strawberry.field(description="Today in the tenant's time zone: the default as-of date.")
 
 
 @strawberry.type(description="The caller: its tenant and role.")
@@ -22,6 +28,9 @@ class Viewer:
     tenant: TenantInfo
     role: str
     principal: str
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The caller's staff membership (assignee ids); null for API tokens."
+    )
 
 
 @strawberry.type
@@ -36,7 +45,14 @@ class ViewerQuery:
                 name=tenant.name,
                 base_currency=tenant.base_currency,
                 timezone=tenant.timezone,
+                locale=info.context.tenant_config.locale,
+                today=info.context.today(),
             ),
             role=scope.role.value if scope.role else scope.kind.value,
             principal=scope.principal,
+            member_id=(
+                strawberry.ID(ids.encode_id("Member", scope.principal_id))
+                if scope.kind == PrincipalKind.STAFF and scope.principal_id
+                else None
+            ),
         )
