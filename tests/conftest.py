@@ -29,7 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # The OIDC provider mock, tenants pointed at it, and the ``browser`` client (sign-in tests); the live
 # server and Chromium for Playwright tests; an SMTP server that keeps the app's email; localstripe and the
 # tenants' Stripe keys (payment tests).
-pytest_plugins = ["tests.oidc_fixtures", "tests.browser", "tests.mailbox", "tests.stripe_fixtures"]
+pytest_plugins = [
+    "tests.oidc_fixtures",
+    "tests.browser",
+    "tests.console_browser",
+    "tests.mailbox",
+    "tests.stripe_fixtures",
+]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Where `make test` looks for PostgreSQL when TEST_DATABASE_URL is not set: the local server's default.
 DEFAULT_POSTGRES_ADDRESS = ("127.0.0.1", 5432)
