@@ -84,6 +84,13 @@ export function DataTable({ caption, head, rows }: { caption: string; head: stri
           </tr>
         </thead>
         <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={head.length} class="none">
+                None
+              </td>
+            </tr>
+          )}
           {rows.map((row, r) => (
             <tr key={r}>
               {row.map((cell, i) =>
