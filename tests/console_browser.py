@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 
-import httpx
 import pytest
 
 from tests.browser import ARTIFACTS, _only_loopback, axe_violations
+from tests.helpers import staff_api
 
 WIDTHS = {"1280": {"width": 1280, "height": 900}, "820": {"width": 820, "height": 1180}}
 SUMMARY = """
@@ -37,18 +37,6 @@ async def console_page(chromium):
         yield await context.new_page()
     finally:
         await context.close()
-
-
-async def staff_api(base: str, token: str, query: str, **variables) -> dict:
-    async with httpx.AsyncClient(base_url=base) as http:
-        answer = await http.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-    body = answer.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 def tile_values(summary: dict) -> dict[str, float | None]:

@@ -24,11 +24,10 @@ from tests.console_browser import (
     console_sign_in,
     ready,
     shown_tiles,
-    staff_api,
     tiles_become,
 )
 from tests.console_data import REQUEST_SUBJECT, console_world
-from tests.helpers import make_token
+from tests.helpers import make_token, staff_api
 from tests.test_pages_self_contained import watch_foreign_requests
 
 # (path, navigation link, page heading)
@@ -219,6 +218,18 @@ async def test_a_refusal_shows_the_apis_message_beside_the_control_and_a_network
     refusal = form.locator(".refusal")
     await refusal.wait_for()
     assert len(await refusal.inner_text()) > 5
+
+    # Imports: a batch with a problem is refused whole, and each problem is listed with its place.
+    await page.get_by_role("navigation", name="Console").get_by_role("link", name="Imports").click()
+    await ready(page)
+    bad = b'{"customers": [{"externalId": "NEW-1", "name": "New Co", "currency": "XXQ"}]}'
+    await page.set_input_files(
+        "input[name=batch]", files=[{"name": "bad.json", "mimeType": "application/json", "buffer": bad}]
+    )
+    await page.get_by_role("button", name="Import").click()
+    problems = page.get_by_role("heading", name="nothing was imported")
+    await problems.wait_for()
+    assert "customers" in await page.inner_text("section table")
 
     await page.route("**/graphql", lambda route: route.abort())
     await page.get_by_role("navigation", name="Console").get_by_role("link", name="Worklist").click()

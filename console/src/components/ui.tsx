@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError, NetworkError, SessionExpired, refusal } from "../api";
+import { label } from "../format";
 import type { UserError } from "../api";
 import { useParams } from "../router";
 import { useViewer } from "../session";
@@ -55,32 +56,14 @@ export function Action({
   done?: () => void;
   class?: string;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const click = async () => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const outcome = await run();
-      const refused = refusal(outcome?.userErrors);
-      if (refused) setMessage(refused);
-      else done?.();
-    } catch (error) {
-      setMessage((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, message, submit } = useSubmit();
+  const click = () => submit(run, done);
   return (
     <span class="action">
       <button type="button" class={className} onClick={click} disabled={busy}>
         {label}
       </button>
-      {message && (
-        <span class="refusal" role="alert">
-          {message}
-        </span>
-      )}
+      <Refusal message={message} />
     </span>
   );
 }
@@ -139,4 +122,50 @@ export function Header({ title, children }: { title: string; children?: Componen
       <div class="tools">{children}</div>
     </div>
   );
+}
+
+/** A select kept in the URL (``?name=value``); choosing resets paging. */
+export function ParamSelect({ name, text, options, any }: { name: string; text: string; options: string[]; any: string }) {
+  const [params, set] = useParams();
+  return (
+    <label>
+      {text}
+      <select value={params.get(name) ?? ""} onChange={(e) => set({ [name]: (e.target as HTMLSelectElement).value || null, after: null })}>
+        <option value="">{any}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {label(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function Refusal({ message }: { message: string | null }) {
+  return message ? (
+    <span class="refusal" role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
+/** A form's submission: busy while the mutation runs, and the API's refusal (or a failure) to show. */
+export function useSubmit(): { busy: boolean; message: string | null; submit: (run: () => Promise<Outcome>, done?: () => void) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const submit = async (run: () => Promise<Outcome>, done?: () => void) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const refused = refusal((await run())?.userErrors);
+      if (refused) setMessage(refused);
+      else done?.();
+    } catch (error) {
+      setMessage((error as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, message, submit };
 }

@@ -5,31 +5,27 @@ import inviteDoc from "../operations/InviteStaff.graphql?raw";
 import roleDoc from "../operations/ChangeStaffRole.graphql?raw";
 import revokeDoc from "../operations/RevokeSession.graphql?raw";
 import type { AdminQuery, ChangeStaffRoleMutation, InviteStaffMutation, InviteStaffMutationVariables, RevokeSessionMutation, StaffRole } from "../gql/types";
-import { request, refusal } from "../api";
-import { Action, Frame, Header } from "../components/ui";
+import { request } from "../api";
+import { Action, Frame, Header, Refusal, useSubmit } from "../components/ui";
 import { label, moment } from "../format";
 import { useQuery } from "../hooks";
 
 const ROLES: StaffRole[] = ["ADMIN", "FINANCE", "COLLECTIONS", "CREDIT", "SALES", "SUPPORT", "VIEWER"];
 
 function Invite({ done }: { done: () => void }) {
-  const [message, setMessage] = useState<string | null>(null);
-  const submit = async (event: Event) => {
+  const { message, submit: send } = useSubmit();
+  const submit = (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
-    setMessage(null);
-    try {
-      const input = { email: String(form.get("email")), role: String(form.get("role")) as StaffRole, name: String(form.get("name") ?? "") };
-      const result = await request<InviteStaffMutation, InviteStaffMutationVariables>(inviteDoc, { input });
-      const refused = refusal(result.inviteStaff.userErrors);
-      if (refused) setMessage(refused);
-      else {
-        (event.target as HTMLFormElement).reset();
+    const target = event.target as HTMLFormElement;
+    const form = new FormData(target);
+    const input = { email: String(form.get("email")), role: String(form.get("role")) as StaffRole, name: String(form.get("name") ?? "") };
+    return send(
+      async () => (await request<InviteStaffMutation, InviteStaffMutationVariables>(inviteDoc, { input })).inviteStaff,
+      () => {
+        target.reset();
         done();
-      }
-    } catch (error) {
-      setMessage((error as Error).message);
-    }
+      },
+    );
   };
   return (
     <form class="inline-form" onSubmit={submit} aria-label="Invite a staff member">
@@ -52,11 +48,7 @@ function Invite({ done }: { done: () => void }) {
         </select>
       </label>
       <button type="submit">Invite</button>
-      {message && (
-        <span class="refusal" role="alert">
-          {message}
-        </span>
-      )}
+      <Refusal message={message} />
     </form>
   );
 }

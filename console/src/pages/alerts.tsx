@@ -13,7 +13,7 @@ import type {
   ResolveAlertMutation,
 } from "../gql/types";
 import { request } from "../api";
-import { Action, Frame, Header, Pager } from "../components/ui";
+import { Action, Frame, Header, Pager, ParamSelect } from "../components/ui";
 import { label, money } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -41,7 +41,7 @@ function Resolve({ alert, done }: { alert: AlertRow; done: () => void }) {
 
 export function Alerts() {
   const viewer = useViewer();
-  const [params, set] = useParams();
+  const [params] = useParams();
   const status = params.get("status") as AlertStatus | null;
   const severity = params.get("severity") as AlertSeverity | null;
   const filter: AlertFilter = status ? { status } : { unresolved: true };
@@ -51,28 +51,8 @@ export function Alerts() {
   return (
     <>
       <Header title="Alerts">
-        <label>
-          Status
-          <select value={status ?? ""} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value || null, after: null })}>
-            <option value="">Unresolved</option>
-            {["OPEN", "ACKNOWLEDGED", "SNOOZED", "RESOLVED"].map((s) => (
-              <option key={s} value={s}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity
-          <select value={severity ?? ""} onChange={(e) => set({ severity: (e.target as HTMLSelectElement).value || null, after: null })}>
-            <option value="">Any</option>
-            {["CRITICAL", "WARNING", "INFO"].map((s) => (
-              <option key={s} value={s}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ParamSelect name="status" text="Status" any="Unresolved" options={["OPEN", "ACKNOWLEDGED", "SNOOZED", "RESOLVED"]} />
+        <ParamSelect name="severity" text="Severity" any="Any" options={["CRITICAL", "WARNING", "INFO"]} />
       </Header>
       <Frame state={state}>
         {(data) => (

@@ -1,11 +1,10 @@
 // Customer 360: everything about one account as of a date, and the actions on it the role may take.
-import { useState } from "preact/hooks";
 import doc from "../operations/Customer.graphql?raw";
 import recordDoc from "../operations/RecordPayment.graphql?raw";
 import type { CustomerQuery, CustomerQueryVariables, ManualPaymentMethod, RecordPaymentMutation, RecordPaymentMutationVariables } from "../gql/types";
-import { request, refusal } from "../api";
+import { request } from "../api";
 import { BarChart, DataTable } from "../components/charts";
-import { AsOf, Frame, Header, useAsOf } from "../components/ui";
+import { AsOf, Frame, Header, Refusal, useAsOf, useSubmit } from "../components/ui";
 import { day, label, money, moment, number, percent } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -40,35 +39,19 @@ function Gauge({ value }: { value: number | null }) {
 }
 
 function RecordPayment({ customer, done }: { customer: C; done: () => void }) {
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
+  const { busy, message, submit: send } = useSubmit();
+  const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = await request<RecordPaymentMutation, RecordPaymentMutationVariables>(recordDoc, {
-        input: {
-          customerId: customer.id,
-          amount: String(form.get("amount")),
-          currencyCode: String(form.get("currency")),
-          receivedDate: String(form.get("receivedDate")),
-          method: String(form.get("method")) as ManualPaymentMethod,
-          reference: String(form.get("reference") ?? ""),
-        },
-      });
-      const refused = refusal(result.recordPayment.userErrors);
-      if (refused) setMessage(refused);
-      else {
-        setMessage(`Recorded: ${money(result.recordPayment.payment!.amount)}`);
-        done();
-      }
-    } catch (error) {
-      setMessage((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    const input = {
+      customerId: customer.id,
+      amount: String(form.get("amount")),
+      currencyCode: String(form.get("currency")),
+      receivedDate: String(form.get("receivedDate")),
+      method: String(form.get("method")) as ManualPaymentMethod,
+      reference: String(form.get("reference") ?? ""),
+    };
+    return send(async () => (await request<RecordPaymentMutation, RecordPaymentMutationVariables>(recordDoc, { input })).recordPayment, done);
   };
   return (
     <form class="inline-form" onSubmit={submit} aria-label="Record a payment">
@@ -99,11 +82,7 @@ function RecordPayment({ customer, done }: { customer: C; done: () => void }) {
       <button type="submit" disabled={busy}>
         Record payment
       </button>
-      {message && (
-        <span class="refusal" role="alert">
-          {message}
-        </span>
-      )}
+      <Refusal message={message} />
     </form>
   );
 }

@@ -3,8 +3,8 @@ import { useState } from "preact/hooks";
 import doc from "../operations/Disputes.graphql?raw";
 import decideDoc from "../operations/DecideDispute.graphql?raw";
 import type { DecideDisputeMutation, DecideDisputeMutationVariables, DisputeDecision, DisputesQuery } from "../gql/types";
-import { request, refusal } from "../api";
-import { Frame, Header } from "../components/ui";
+import { request } from "../api";
+import { Frame, Header, Refusal, useSubmit } from "../components/ui";
 import { day, label, money, moment } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -14,26 +14,26 @@ type D = DisputesQuery["openDisputes"][number];
 
 function Decide({ dispute, done }: { dispute: D; done: (text: string) => void }) {
   const [decision, setDecision] = useState<DisputeDecision>("ACCEPT");
-  const [message, setMessage] = useState<string | null>(null);
-  const submit = async (event: Event) => {
+  const { message, submit: send } = useSubmit();
+  const submit = (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    setMessage(null);
-    try {
-      const result = await request<DecideDisputeMutation, DecideDisputeMutationVariables>(decideDoc, {
-        input: {
-          disputeId: dispute.id,
-          decision,
-          acceptedAmount: decision === "PARTIAL" ? String(form.get("acceptedAmount") ?? "") : null,
-          reason: String(form.get("reason") ?? ""),
-        },
-      });
-      const refused = refusal(result.decideDispute.userErrors);
-      if (refused) setMessage(refused);
-      else done(result.decideDispute.creditNoteNumber ? `Decided; credit note ${result.decideDispute.creditNoteNumber}.` : "Decided.");
-    } catch (error) {
-      setMessage((error as Error).message);
-    }
+    let credit: string | null = null;
+    return send(
+      async () => {
+        const result = await request<DecideDisputeMutation, DecideDisputeMutationVariables>(decideDoc, {
+          input: {
+            disputeId: dispute.id,
+            decision,
+            acceptedAmount: decision === "PARTIAL" ? String(form.get("acceptedAmount") ?? "") : null,
+            reason: String(form.get("reason") ?? ""),
+          },
+        });
+        credit = result.decideDispute.creditNoteNumber;
+        return result.decideDispute;
+      },
+      () => done(credit ? `Decided; credit note ${credit}.` : "Decided."),
+    );
   };
   return (
     <form class="inline-form" onSubmit={submit} aria-label={`Decide dispute ${dispute.reasonCode} ${dispute.invoiceNumber ?? ""}`}>
@@ -56,11 +56,7 @@ function Decide({ dispute, done }: { dispute: D; done: (text: string) => void })
         <input name="reason" />
       </label>
       <button type="submit">Decide</button>
-      {message && (
-        <span class="refusal" role="alert">
-          {message}
-        </span>
-      )}
+      <Refusal message={message} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import doc from "../operations/ImportBatch.graphql?raw";
 import type { ImportBatchMutation, ImportBatchMutationVariables } from "../gql/types";
 import { request, type UserError } from "../api";
-import { Header } from "../components/ui";
+import { Header, Refusal } from "../components/ui";
 
 export function Imports() {
   const [result, setResult] = useState<ImportBatchMutation["importBatch"] | null>(null);
@@ -44,11 +44,7 @@ export function Imports() {
         <button type="submit" disabled={busy}>
           Import
         </button>
-        {problem && (
-          <span class="refusal" role="alert">
-            {problem}
-          </span>
-        )}
+        <Refusal message={problem} />
       </form>
       {result && errors.length > 0 && (
         <section aria-labelledby="problems" role="alert">

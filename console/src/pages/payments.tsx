@@ -4,7 +4,7 @@ import doc from "../operations/Payments.graphql?raw";
 import refundDoc from "../operations/RefundPayment.graphql?raw";
 import type { PaymentStatus, PaymentsQuery, PaymentsQueryVariables, RefundPaymentMutation } from "../gql/types";
 import { request } from "../api";
-import { Action, Frame, Header, Pager } from "../components/ui";
+import { Action, Frame, Header, Pager, ParamSelect } from "../components/ui";
 import { day, label, money } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -28,24 +28,14 @@ function Refund({ payment, done }: { payment: P; done: () => void }) {
 
 export function Payments() {
   const viewer = useViewer();
-  const [params, set] = useParams();
+  const [params] = useParams();
   const status = params.get("status") as PaymentStatus | null;
   const state = useQuery<PaymentsQuery, PaymentsQueryVariables>(doc, { filter: status ? { status } : null, after: params.get("after") });
   const write = may(viewer.role, "payments.write");
   return (
     <>
       <Header title="Payments">
-        <label>
-          Status
-          <select value={status ?? ""} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value || null, after: null })}>
-            <option value="">Any</option>
-            {["PENDING", "SUCCEEDED", "FAILED", "REFUNDED"].map((s) => (
-              <option key={s} value={s}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ParamSelect name="status" text="Status" any="Any" options={["PENDING", "SUCCEEDED", "FAILED", "REFUNDED"]} />
       </Header>
       {write && <p class="note">To record a wire, check or ACH payment, open the customer and use “Record a payment”.</p>}
       <Frame state={state}>

@@ -16,8 +16,8 @@ import type {
   SupportQueueQueryVariables,
   SupportStatus,
 } from "../gql/types";
-import { request, refusal } from "../api";
-import { Action, Frame, Header, Pager } from "../components/ui";
+import { request } from "../api";
+import { Action, Frame, Header, Pager, ParamSelect, Refusal, useSubmit } from "../components/ui";
 import { label, moment } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -28,24 +28,19 @@ type Req = SupportQueueQuery["supportRequests"]["edges"][number]["node"];
 
 function Reply({ req, done }: { req: Req; done: () => void }) {
   const [text, setText] = useState("");
-  const [message, setMessage] = useState<string | null>(null);
-  const send = async (kind: "answer" | "note") => {
-    setMessage(null);
-    try {
-      const vars = { id: req.id, message: text };
-      const payload =
+  const { message, submit } = useSubmit();
+  const send = (kind: "answer" | "note") => {
+    const vars = { id: req.id, message: text };
+    return submit(
+      async () =>
         kind === "answer"
           ? (await request<AnswerSupportRequestMutation, typeof vars>(answerDoc, vars)).answerSupportRequest
-          : (await request<NoteSupportRequestMutation, typeof vars>(noteDoc, vars)).addInternalNote;
-      const refused = refusal(payload.userErrors);
-      if (refused) setMessage(refused);
-      else {
+          : (await request<NoteSupportRequestMutation, typeof vars>(noteDoc, vars)).addInternalNote,
+      () => {
         setText("");
         done();
-      }
-    } catch (error) {
-      setMessage((error as Error).message);
-    }
+      },
+    );
   };
   return (
     <form class="reply" onSubmit={(e) => (e.preventDefault(), send("answer"))} aria-label={`Reply to ${req.subject}`}>
@@ -58,11 +53,7 @@ function Reply({ req, done }: { req: Req; done: () => void }) {
         <button type="button" onClick={() => send("note")}>
           Add internal note
         </button>
-        {message && (
-          <span class="refusal" role="alert">
-            {message}
-          </span>
-        )}
+        <Refusal message={message} />
       </div>
     </form>
   );
@@ -120,17 +111,7 @@ export function Support() {
   return (
     <>
       <Header title="Support queue">
-        <label>
-          Status
-          <select value={status ?? ""} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value || null, after: null })}>
-            <option value="">All</option>
-            {["OPEN", "WAITING_ON_CUSTOMER", "RESOLVED"].map((s) => (
-              <option key={s} value={s}>
-                {label(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ParamSelect name="status" text="Status" any="All" options={["OPEN", "WAITING_ON_CUSTOMER", "RESOLVED"]} />
       </Header>
       <Frame state={state}>
         {(data) => {
