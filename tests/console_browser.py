@@ -95,11 +95,12 @@ async def console_sign_in(page, base: str, sub: str, path: str = "/console/", te
     await page.wait_for_selector("main h1")
 
 
-async def ready(page) -> None:
+async def ready(page, within_ms: float = 30_000) -> None:
     """The page's figures are on screen: no loading notice, nothing being refreshed."""
-    await page.wait_for_selector("main h1")
+    await page.wait_for_selector("main h1", timeout=within_ms)
     await page.wait_for_function(
-        "() => !document.querySelector('.loading') && !document.querySelector('[aria-busy=true]')"
+        "() => !document.querySelector('.loading') && !document.querySelector('[aria-busy=true]')",
+        timeout=within_ms,
     )
 
 

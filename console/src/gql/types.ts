@@ -405,11 +405,27 @@ export type OverviewQueryVariables = Exact<{
   asOf?: string | null | undefined;
   previous?: string | null | undefined;
   filter?: CustomerFilter | null | undefined;
+}>;
+
+
+export type OverviewQuery = { current: { asOf: string, periodDays: number, dso: number | null, countbackDso: number | null, bestPossibleDso: number | null, averageDaysDelinquent: number | null, cei: number | null, customersWithBalance: number, customersOverLimit: number, totalOpen: { amount: string, currencyCode: string }, overdue: { amount: string, currencyCode: string }, netBalance: { amount: string, currencyCode: string }, openDisputes: { count: number, amount: { amount: string, currencyCode: string } }, aging: { buckets: Array<{ label: string, count: number, amount: { amount: string, currencyCode: string } }> } }, previous: { asOf: string, dso: number | null, countbackDso: number | null, bestPossibleDso: number | null, averageDaysDelinquent: number | null, cei: number | null, customersOverLimit: number, totalOpen: { amount: string }, overdue: { amount: string }, netBalance: { amount: string }, openDisputes: { count: number } } };
+
+export type OverviewBreakdownQueryVariables = Exact<{
+  asOf?: string | null | undefined;
+  filter?: CustomerFilter | null | undefined;
   by: ArDimension;
 }>;
 
 
-export type OverviewQuery = { current: { asOf: string, periodDays: number, dso: number | null, countbackDso: number | null, bestPossibleDso: number | null, averageDaysDelinquent: number | null, cei: number | null, customersWithBalance: number, customersOverLimit: number, totalOpen: { amount: string, currencyCode: string }, overdue: { amount: string, currencyCode: string }, netBalance: { amount: string, currencyCode: string }, openDisputes: { count: number, amount: { amount: string, currencyCode: string } }, aging: { buckets: Array<{ label: string, count: number, amount: { amount: string, currencyCode: string } }> } }, previous: { asOf: string, dso: number | null, countbackDso: number | null, bestPossibleDso: number | null, averageDaysDelinquent: number | null, cei: number | null, customersOverLimit: number, totalOpen: { amount: string }, overdue: { amount: string }, netBalance: { amount: string }, openDisputes: { count: number } }, trend: Array<{ date: string, dso: number | null, cei: number | null, ar: { amount: string }, overdue: { amount: string }, collections: { amount: string } }>, breakdown: Array<{ key: string, dso: number | null, cei: number | null, customersWithBalance: number, totalOpen: { amount: string }, overdue: { amount: string }, netBalance: { amount: string } }> };
+export type OverviewBreakdownQuery = { breakdown: Array<{ key: string, dso: number | null, cei: number | null, customersWithBalance: number, totalOpen: { amount: string }, overdue: { amount: string }, netBalance: { amount: string } }> };
+
+export type OverviewTrendQueryVariables = Exact<{
+  asOf?: string | null | undefined;
+  filter?: CustomerFilter | null | undefined;
+}>;
+
+
+export type OverviewTrendQuery = { trend: Array<{ date: string, dso: number | null, cei: number | null, ar: { amount: string }, overdue: { amount: string }, collections: { amount: string } }> };
 
 export type PaymentsQueryVariables = Exact<{
   filter?: PaymentFilterInput | null | undefined;

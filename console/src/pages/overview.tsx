@@ -1,7 +1,18 @@
 // Portfolio overview: KPI tiles against the previous period, aging, 12-month trends and a breakdown
 // whose rows narrow every figure on the page (the drill-down is a filter in the URL).
 import doc from "../operations/Overview.graphql?raw";
-import type { ArDimension, CustomerFilter, OverviewQuery, OverviewQueryVariables } from "../gql/types";
+import trendDoc from "../operations/OverviewTrend.graphql?raw";
+import breakdownDoc from "../operations/OverviewBreakdown.graphql?raw";
+import type {
+  ArDimension,
+  CustomerFilter,
+  OverviewBreakdownQuery,
+  OverviewBreakdownQueryVariables,
+  OverviewQuery,
+  OverviewQueryVariables,
+  OverviewTrendQuery,
+  OverviewTrendQueryVariables,
+} from "../gql/types";
 import { BarChart, DataTable, LineChart } from "../components/charts";
 import { AsOf, Frame, Header, useAsOf } from "../components/ui";
 import { addDays, compactMoney, day, integer, money, month, number, percent } from "../format";
@@ -103,7 +114,7 @@ function Aging({ summary }: { summary: Summary }) {
   );
 }
 
-function Trend({ data, base }: { data: OverviewQuery; base: string }) {
+function Trend({ data, base }: { data: OverviewTrendQuery; base: string }) {
   const points = data.trend;
   const labels = points.map((p) => month(p.date));
   const cash = (v: number) => compactMoney(v, base);
@@ -134,7 +145,7 @@ function Trend({ data, base }: { data: OverviewQuery; base: string }) {
   );
 }
 
-function Breakdown({ data, by, base }: { data: OverviewQuery; by: ArDimension; base: string }) {
+function Breakdown({ data, by, base }: { data: OverviewBreakdownQuery; by: ArDimension; base: string }) {
   const [params, set] = useParams();
   const [, field, name] = DIMENSIONS.find(([d]) => d === by)!;
   const narrow = (key: string) => {
@@ -190,13 +201,24 @@ function Narrowed() {
   );
 }
 
+function TrendSection({ asOf, filter, base }: { asOf: string; filter: CustomerFilter; base: string }) {
+  const state = useQuery<OverviewTrendQuery, OverviewTrendQueryVariables>(trendDoc, { asOf, filter });
+  return <Frame state={state}>{(data) => <Trend data={data} base={base} />}</Frame>;
+}
+
+function BreakdownSection({ asOf, filter, by, base }: { asOf: string; filter: CustomerFilter; by: ArDimension; base: string }) {
+  const state = useQuery<OverviewBreakdownQuery, OverviewBreakdownQueryVariables>(breakdownDoc, { asOf, filter, by });
+  return <Frame state={state}>{(data) => <Breakdown data={data} by={by} base={base} />}</Frame>;
+}
+
 export function Overview() {
   const viewer = useViewer();
   const [params] = useParams();
   const asOf = useAsOf();
   const by = (params.get("by") as ArDimension) || "REGION";
   const filter = filterFrom(params);
-  const state = useQuery<OverviewQuery, OverviewQueryVariables>(doc, { asOf, previous: addDays(asOf, -90), filter, by });
+  // Three requests at once: the tiles do not wait for the trend's twelve month ends.
+  const state = useQuery<OverviewQuery, OverviewQueryVariables>(doc, { asOf, previous: addDays(asOf, -90), filter });
   const base = viewer.tenant.baseCurrency;
   const exportQuery = new URLSearchParams({ asOf, ...(filter as Record<string, string>) }).toString();
   return (
@@ -216,14 +238,14 @@ export function Overview() {
               <a href={`/console/customers?${exportQuery}`}>These customers</a>
             </p>
             <Tiles data={data} base={base} />
-            <div class="columns">
-              <Aging summary={data.current} />
-              <Breakdown data={data} by={by} base={base} />
-            </div>
-            <Trend data={data} base={base} />
           </>
         )}
       </Frame>
+      <div class="columns">
+        <Frame state={state}>{(data) => <Aging summary={data.current} />}</Frame>
+        <BreakdownSection asOf={asOf} filter={filter} by={by} base={base} />
+      </div>
+      <TrendSection asOf={asOf} filter={filter} base={base} />
     </>
   );
 }
