@@ -201,13 +201,13 @@ function Narrowed() {
   );
 }
 
-function TrendSection({ asOf, filter, base }: { asOf: string; filter: CustomerFilter; base: string }) {
-  const state = useQuery<OverviewTrendQuery, OverviewTrendQueryVariables>(trendDoc, { asOf, filter });
+function TrendSection({ asOf, filter, base, wait }: { asOf: string; filter: CustomerFilter; base: string; wait: boolean }) {
+  const state = useQuery<OverviewTrendQuery, OverviewTrendQueryVariables>(trendDoc, { asOf, filter }, wait);
   return <Frame state={state}>{(data) => <Trend data={data} base={base} />}</Frame>;
 }
 
-function BreakdownSection({ asOf, filter, by, base }: { asOf: string; filter: CustomerFilter; by: ArDimension; base: string }) {
-  const state = useQuery<OverviewBreakdownQuery, OverviewBreakdownQueryVariables>(breakdownDoc, { asOf, filter, by });
+function BreakdownSection({ asOf, filter, by, base, wait }: { asOf: string; filter: CustomerFilter; by: ArDimension; base: string; wait: boolean }) {
+  const state = useQuery<OverviewBreakdownQuery, OverviewBreakdownQueryVariables>(breakdownDoc, { asOf, filter, by }, wait);
   return <Frame state={state}>{(data) => <Breakdown data={data} by={by} base={base} />}</Frame>;
 }
 
@@ -217,7 +217,8 @@ export function Overview() {
   const asOf = useAsOf();
   const by = (params.get("by") as ArDimension) || "REGION";
   const filter = filterFrom(params);
-  // Three requests at once: the tiles do not wait for the trend's twelve month ends.
+  // Three requests: the tiles first, then the breakdown and the trend, which would otherwise compete with
+  // them for the server (the trend's twelve month ends cost far more than the tiles: docs/performance.md).
   const state = useQuery<OverviewQuery, OverviewQueryVariables>(doc, { asOf, previous: addDays(asOf, -90), filter });
   const base = viewer.tenant.baseCurrency;
   const exportQuery = new URLSearchParams({ asOf, ...(filter as Record<string, string>) }).toString();
@@ -243,9 +244,9 @@ export function Overview() {
       </Frame>
       <div class="columns">
         <Frame state={state}>{(data) => <Aging summary={data.current} />}</Frame>
-        <BreakdownSection asOf={asOf} filter={filter} by={by} base={base} />
+        <BreakdownSection asOf={asOf} filter={filter} by={by} base={base} wait={!state.data} />
       </div>
-      <TrendSection asOf={asOf} filter={filter} base={base} />
+      <TrendSection asOf={asOf} filter={filter} base={base} wait={!state.data} />
     </>
   );
 }
