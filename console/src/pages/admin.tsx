@@ -12,6 +12,18 @@ import { useQuery } from "../hooks";
 
 const ROLES: StaffRole[] = ["ADMIN", "FINANCE", "COLLECTIONS", "CREDIT", "SALES", "SUPPORT", "VIEWER"];
 
+function RoleOptions() {
+  return (
+    <>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {label(r)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 function Invite({ done }: { done: () => void }) {
   const { message, submit: send } = useSubmit();
   const submit = (event: Event) => {
@@ -40,11 +52,7 @@ function Invite({ done }: { done: () => void }) {
       <label>
         Role
         <select name="role">
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(r)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </label>
       <button type="submit">Invite</button>
@@ -60,11 +68,7 @@ function RoleSelect({ member, done }: { member: AdminQuery["staffMembers"][numbe
       <label>
         <span class="visually-hidden">Role of {member.email}</span>
         <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as StaffRole)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(r)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </label>
       {role !== member.role && (
