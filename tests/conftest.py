@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.console_browser",
     "tests.mailbox",
     "tests.stripe_fixtures",
+    "tests.workers",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Where `make test` looks for PostgreSQL when TEST_DATABASE_URL is not set: the local server's default.
@@ -108,6 +109,8 @@ async def _empty_all_tables() -> None:
     conn = connections.get("default")
     tables = [m._meta.db_table for m in Tortoise.apps["models"].values()]
     if conn.capabilities.dialect == "postgres":
+        # The queue engine's rows too: a wake-up left by one test must not run a job of the next.
+        tables += ["pgqueuer", "pgqueuer_log"]
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     else:

@@ -27,29 +27,62 @@ def test_given_some_stripe_variables_set_when_preparing_the_demo_then_only_the_m
     assert len(named) == 7
 
 
+def _serves(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/js.stripe.com/v3/", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _stops_within(port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _serves(port):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_given_the_demo_localstripe_when_its_parent_dies_then_it_stops_too():
+    # The parent waits until its child serves, then dies without cleaning up, as a killed demo does.
     port = free_port()
     script = (
-        "import subprocess, sys, time;"
+        "import httpx, subprocess, sys, time;"
         f"subprocess.Popen([sys.executable, '-m', 'app.payments.localstripe_runner', '--port', '{port}',"
-        " '--exit-with-parent']); time.sleep(3)"
+        " '--exit-with-parent']);"
+        "deadline = time.monotonic() + 60\n"
+        "while time.monotonic() < deadline:\n"
+        "    try:\n"
+        f"        httpx.get('http://127.0.0.1:{port}/js.stripe.com/v3/', timeout=1); break\n"
+        "    except httpx.TransportError:\n"
+        "        time.sleep(0.1)\n"
     )
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
-    served = False
-    for _ in range(60):
-        try:
-            served = httpx.get(f"http://127.0.0.1:{port}/js.stripe.com/v3/", timeout=1).status_code == 200
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    parent.wait(timeout=20)
+    parent.wait(timeout=90)
 
-    stopped = False
-    for _ in range(50):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/js.stripe.com/v3/", timeout=0.5)
-            time.sleep(0.1)
-        except httpx.TransportError:
-            stopped = True
-            break
-    assert served and stopped
+    assert _stops_within(port, 15)
+
+
+def test_given_a_parent_pid_that_is_already_gone_when_localstripe_starts_then_it_stops():
+    # A demo killed while its child was still importing: the child must not outlive it as an orphan.
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    port = free_port()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.payments.localstripe_runner",
+            "--port",
+            str(port),
+            "--exit-with-parent",
+            str(gone.pid),
+        ],
+        cwd=ROOT,
+    )
+    try:
+        assert child.wait(timeout=60) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()

@@ -41,3 +41,11 @@ def test_the_banner_names_the_console_and_the_staff_identities_that_sign_in_to_i
     staff, contacts = printed.split("Staff (the console):")[1].split("Customer contacts (the portal):")
     assert "admin@northwind.example" in staff and "/auth/northwind/staff/login?next=/console/" in staff
     assert "ap@customer1.example" in contacts
+
+
+def test_a_scaled_demo_shrinks_the_customers_but_keeps_the_history_and_a_floor():
+    from app.demo.data import DEMO_DATA, DEMO_MIN_CUSTOMERS, demo_size
+
+    assert demo_size("northwind") == DEMO_DATA["northwind"]
+    assert demo_size("northwind", 0.02) == (160, DEMO_DATA["northwind"][1])
+    assert demo_size("cloudly", 0.001) == (DEMO_MIN_CUSTOMERS, DEMO_DATA["cloudly"][1])

@@ -15,6 +15,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers import priority, repository
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.lanes import heavy_reads
 from app.db.paging import page_and_total
 from app.db.sql import as_date
 from app.errors import NotFound
@@ -73,6 +74,7 @@ def _major(minor, currency: str) -> Decimal:
     return Decimal(str(minor or 0)).scaleb(-exponent(currency))
 
 
+@heavy_reads
 async def list_customers(
     scope: Scope,
     config: TenantConfig,

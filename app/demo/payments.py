@@ -55,6 +55,7 @@ def start_demo_stripe(port: int | None = None) -> tuple[subprocess.Popen, str]:
         "--port",
         str(port),
         "--exit-with-parent",
+        str(os.getpid()),
     ]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -89,7 +89,12 @@ def print_banner(base: str, info, people, provider_note: str, stripe_note: str) 
 
 
 def run_demo(
-    settings: Settings, registry: TenantRegistry, host: str, port: int, run_with_db: Callable
+    settings: Settings,
+    registry: TenantRegistry,
+    host: str,
+    port: int,
+    run_with_db: Callable,
+    scale: float = 1.0,
 ) -> None:
     """Everything the demo command does; ``run_with_db`` is the CLI's (it turns errors into messages)."""
     import uvicorn
@@ -98,7 +103,7 @@ def run_demo(
     from app.demo.signin import invite_demo_people, set_demo_secrets
 
     asyncio.run(lifecycle.apply_migrations(settings.database_url))
-    info = run_with_db(settings, lambda: prepare_demo(registry))
+    info = run_with_db(settings, lambda: prepare_demo(registry, scale=scale))
     people = run_with_db(settings, lambda: invite_demo_people(registry))
     set_demo_secrets(registry)
     set_portal_origin(port)

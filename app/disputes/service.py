@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tortoise.transactions import in_transaction
+
 from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
@@ -168,36 +170,38 @@ async def decide(
     else:
         raise ValidationFailed("decision must be accept, partial or reject", field="decision")
     today = portal_access.today_in(tenant)
-    credit = None
-    if accepted and dispute.invoice_id is not None:
-        still_open = (await portal_invoices.invoice(scope, dispute.invoice_id)).summary.open_amount
-        if accepted > still_open:
-            # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
-            raise Conflict(
-                f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
-                "is still open; accept at most that"
+    # One transaction: the credit note, the decision, its audit line and the email to the contact.
+    async with in_transaction():
+        credit = None
+        if accepted and dispute.invoice_id is not None:
+            still_open = (await portal_invoices.invoice(scope, dispute.invoice_id)).summary.open_amount
+            if accepted > still_open:
+                # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
+                raise Conflict(
+                    f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
+                    "is still open; accept at most that"
+                )
+            credit = await issue_credit_note(
+                scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
             )
-        credit = await issue_credit_note(
-            scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
+        await repository.update(
+            scope,
+            dispute_id,
+            status=status,
+            accepted_amount=accepted,
+            resolution_note=note.strip(),
+            resolved_at=clock.now(),
         )
-    await repository.update(
-        scope,
-        dispute_id,
-        status=status,
-        accepted_amount=accepted,
-        resolution_note=note.strip(),
-        resolved_at=clock.now(),
-    )
-    await audit.record(
-        scope,
-        f"dispute.{status.value}",
-        target_type="dispute",
-        target_id=dispute_id,
-        details={"accepted": accepted},
-        origin=origin,
-    )
-    decided = await repository.get(scope, dispute_id)
-    await _tell_contact(scope, tenant, decided, credit, note.strip())
+        await audit.record(
+            scope,
+            f"dispute.{status.value}",
+            target_type="dispute",
+            target_id=dispute_id,
+            details={"accepted": accepted},
+            origin=origin,
+        )
+        decided = await repository.get(scope, dispute_id)
+        await _tell_contact(scope, tenant, decided, credit, note.strip())
     return Decided(decided, credit)
 
 
@@ -217,7 +221,9 @@ async def _tell_contact(scope: Scope, tenant: TenantConfig, dispute: Dispute, cr
         await repository.add_staff_message(scope, dispute.support_request_id, (text + f"\n\n{note}").strip())
     if dispute.contact is not None:
         await notify.dispute_decided(
+            scope,
             tenant,
+            dispute.id,
             dispute.contact.email,
             dispute.contact.name or dispute.contact.email,
             number,

@@ -17,6 +17,7 @@ from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
 from app.models.invoice import Invoice, InvoiceLine
+from app.models.job import EmailDelivery, Job
 from app.models.payment import Payment, PaymentAllocation
 from app.models.promise import PromiseInvoice, PromiseToPay
 from app.models.staff import Membership, StaffUser
@@ -57,6 +58,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     StripeEvent,
     AuthSession,
     ContactInvitation,
+    Job,
+    EmailDelivery,
 )
 
 __all__ = [
@@ -74,10 +77,12 @@ __all__ = [
     "CreditReview",
     "CustomerAccount",
     "Dispute",
+    "EmailDelivery",
     "FxRate",
     "IntercompanyBalance",
     "Invoice",
     "InvoiceLine",
+    "Job",
     "KycReview",
     "LetterOfCredit",
     "Membership",

@@ -42,17 +42,26 @@ async def _exit_with(parent: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8420)
-    parser.add_argument("--exit-with-parent", action="store_true")
+    parser.add_argument(
+        "--exit-with-parent",
+        metavar="PID",
+        type=int,
+        nargs="?",
+        const=0,
+        help="stop when process PID (default: the one that started this) is gone",
+    )
     args = parser.parse_args(argv)
+    # Read before the slow imports below: a parent that dies while they run must still be noticed,
+    # and the starter's own pid, when given, leaves no such window at all.
+    parent = args.exit_with_parent or os.getppid()
 
     from aiohttp import web
     from localstripe import resources, server
 
     resources.Store.dump_to_disk = lambda self: None
-    parent = os.getppid()
 
     async def watch(app) -> None:
-        if args.exit_with_parent:
+        if args.exit_with_parent is not None:
             app["watcher"] = asyncio.ensure_future(_exit_with(parent))
 
     @web.middleware

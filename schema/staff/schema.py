@@ -16,6 +16,7 @@ from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
+from schema.staff.jobs import JobsMutation, JobsQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
@@ -33,6 +34,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AccessQuery,
     PaymentsQuery,
     SupportQueueQuery,
+    JobsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -40,6 +42,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     AccessMutation,
     PaymentsMutation,
     SupportQueueMutation,
+    JobsMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -1,4 +1,8 @@
-"""``viewer``: who the caller is and which tenant it acts for."""
+"""``viewer``: who the caller is and which tenant it acts for.
+
+The tenant's row is read only when ``tenant`` is selected: ``{ viewer { role } }`` is what clients send
+to check a credential, and it needs nothing the credential check has not already read.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from app.scope import PrincipalKind
+from app.scope import PrincipalKind, Scope
 from app.tenancy import service as tenancy
 from schema.common import ids
 from schema.permissions import requires
@@ -23,9 +27,22 @@ class TenantInfo:
     today: date = strawberry.field(description="Today in the tenant's time zone: the default as-of date.")
 
 
+async def _tenant(root: Viewer, info: Info) -> TenantInfo:
+    tenant = await tenancy.current_tenant(root.scope)
+    return TenantInfo(
+        slug=tenant.slug,
+        name=tenant.name,
+        base_currency=tenant.base_currency,
+        timezone=tenant.timezone,
+        locale=info.context.tenant_config.locale,
+        today=info.context.today(),
+    )
+
+
 @strawberry.type(description="The caller: its tenant and role.")
 class Viewer:
-    tenant: TenantInfo
+    scope: strawberry.Private[Scope]
+    tenant: TenantInfo = strawberry.field(resolver=_tenant)
     role: str
     principal: str
     member_id: strawberry.ID | None = strawberry.field(
@@ -38,16 +55,8 @@ class ViewerQuery:
     @strawberry.field(extensions=requires("viewer.read"), description="Who is calling, for which tenant.")
     async def viewer(self, info: Info) -> Viewer:
         scope = info.context.scope
-        tenant = await tenancy.current_tenant(scope)
         return Viewer(
-            tenant=TenantInfo(
-                slug=tenant.slug,
-                name=tenant.name,
-                base_currency=tenant.base_currency,
-                timezone=tenant.timezone,
-                locale=info.context.tenant_config.locale,
-                today=info.context.today(),
-            ),
+            scope=scope,
             role=scope.role.value if scope.role else scope.kind.value,
             principal=scope.principal,
             member_id=(
