@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.alerts.scheduler import evaluate_tenant
+from app.alerts.jobs import evaluate_tenant
 from app.auth import members
 from app.ingest.seeder import seed_tenant
 from app.models import CustomerAccount
