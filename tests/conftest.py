@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = [
     "tests.oidc_fixtures",
     "tests.browser",
+    "tests.console_browser",
     "tests.mailbox",
     "tests.stripe_fixtures",
     "tests.workers",

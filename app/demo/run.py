@@ -66,6 +66,7 @@ def print_banner(base: str, info, people, provider_note: str, stripe_note: str) 
     for slug, (rows, seconds) in info.seeded.items():
         click.echo(f"  seeded {slug}: {rows} rows in {seconds:.1f} s")
     click.secho("Ledgerport demo is ready", bold=True)
+    click.echo(f"  Staff console:        {base}/console/  (sign in as one of the staff identities below)")
     click.echo(f"  GraphiQL (staff API): {base}/graphql")
     click.echo(f"  Health:               {base}/healthz")
     for slug, token in info.tokens.items():
@@ -76,9 +77,13 @@ def print_banner(base: str, info, people, provider_note: str, stripe_note: str) 
     click.echo(f"  Sign-in provider (oidc-provider-mock): {provider_note}")
     click.echo(f"  Card payments (localstripe):           {stripe_note}")
     click.echo("  Sign in (pick the identity on the provider's page):")
-    for person in people:
-        login = f"{base}/auth/{person.tenant}/{person.audience}/login"
-        click.echo(f"    {person.email:<36} {person.role:<50} {login}")
+    for audience, title in (("staff", "Staff (the console)"), ("portal", "Customer contacts (the portal)")):
+        click.echo(f"   {title}:")
+        for person in (p for p in people if p.audience == audience):
+            login = f"{base}/auth/{person.tenant}/{person.audience}/login"
+            if audience == "staff":
+                login += "?next=/console/"
+            click.echo(f"    {person.email:<36} {person.role:<50} {login}")
     click.echo("    stranger@example.org is not invited: try it to see the refusal")
     click.echo("")
 

@@ -26,7 +26,7 @@ from app.jobs.inprocess import InProcessRunner
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import assets, auth_routes, body_limits, documents, errors, stripe_webhooks
+from app.web import assets, auth_routes, body_limits, console, documents, errors, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging
@@ -147,6 +147,7 @@ def create_app(
         *portal_routes.routes(),
         *export_routes,
         *assets.routes(settings.graphiql),
+        *console.routes(),
     ]
     app = LedgerportApp(
         routes=routes,

@@ -6,11 +6,14 @@ to check a credential, and it needs nothing the credential check has not already
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
 from strawberry.types import Info
 
-from app.scope import Scope
+from app.scope import PrincipalKind, Scope
 from app.tenancy import service as tenancy
+from schema.common import ids
 from schema.permissions import requires
 
 
@@ -20,12 +23,19 @@ class TenantInfo:
     name: str
     base_currency: str
     timezone: str
+    locale: str = strawberry.field(description="How numbers and dates are written, e.g. en_US, de_DE.")
+    today: date = strawberry.field(description="Today in the tenant's time zone: the default as-of date.")
 
 
-async def _tenant(root: Viewer) -> TenantInfo:
+async def _tenant(root: Viewer, info: Info) -> TenantInfo:
     tenant = await tenancy.current_tenant(root.scope)
     return TenantInfo(
-        slug=tenant.slug, name=tenant.name, base_currency=tenant.base_currency, timezone=tenant.timezone
+        slug=tenant.slug,
+        name=tenant.name,
+        base_currency=tenant.base_currency,
+        timezone=tenant.timezone,
+        locale=info.context.tenant_config.locale,
+        today=info.context.today(),
     )
 
 
@@ -35,6 +45,9 @@ class Viewer:
     tenant: TenantInfo = strawberry.field(resolver=_tenant)
     role: str
     principal: str
+    member_id: strawberry.ID | None = strawberry.field(
+        description="The caller's staff membership (assignee ids); null for API tokens."
+    )
 
 
 @strawberry.type
@@ -46,4 +59,9 @@ class ViewerQuery:
             scope=scope,
             role=scope.role.value if scope.role else scope.kind.value,
             principal=scope.principal,
+            member_id=(
+                strawberry.ID(ids.encode_id("Member", scope.principal_id))
+                if scope.kind == PrincipalKind.STAFF and scope.principal_id
+                else None
+            ),
         )
