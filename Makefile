@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system lint fmt sdl migrations bench clean
+.PHONY: demo test console system lint fmt sdl migrations bench clean
 
 # Chromium, fonts (incl. CJK), Pango, poppler, zbar, npm: see scripts/system-packages.sh.
 system:
@@ -27,12 +27,23 @@ node_modules/.installed: package.json package-lock.json | system
 	npm ci --no-audit --no-fund --silent
 	touch node_modules/.installed
 
-demo: system $(STAMP) node_modules/.installed
+# The staff console (console/, Vite + Preact), built into console/dist and served by the app at /console/.
+# The build type-checks against the committed generated types; `npm run console:codegen` regenerates them
+# after a change to schema/staff.graphql or an operation (tests/test_console_build.py fails while they drift).
+CONSOLE := console/dist/index.html
+CONSOLE_SOURCES := $(shell find console/src -type f 2>/dev/null) console/index.html console/vite.config.mjs console/tsconfig.json
+
+$(CONSOLE): $(CONSOLE_SOURCES) node_modules/.installed
+	npm run --silent console:build
+
+console: $(CONSOLE)
+
+demo: system $(STAMP) node_modules/.installed $(CONSOLE)
 	$(BIN)/ledgerport demo
 
 # The whole suite, on SQLite and on PostgreSQL (the local server on 127.0.0.1:5432 when it answers, or
 # TEST_DATABASE_URL); whatever cannot run here is listed at the end with the reason.
-test: system $(STAMP) node_modules/.installed
+test: system $(STAMP) node_modules/.installed $(CONSOLE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -52,4 +63,4 @@ migrations: $(STAMP)
 	$(BIN)/tortoise makemigrations
 
 clean:
-	rm -rf $(VENV) var .pytest_cache node_modules
+	rm -rf $(VENV) var .pytest_cache node_modules console/dist

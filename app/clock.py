@@ -4,7 +4,10 @@ Business dates are dates in the tenant's time zone and timestamps are UTC (archi
 from ``now()`` here, so a test (or a demo rehearsing a month end) can set the clock for everything at
 once: ``with clock.frozen(datetime(2028, 2, 29, 23, 30, tzinfo=UTC)): ...`` in-process, or
 ``LEDGERPORT_NOW=2028-02-29T23:30:00Z`` for a whole process, whose clock then starts at that moment
-(refused in production by the settings).
+(refused in production by the settings). ``LEDGERPORT_CLOCK_RATE=60`` makes such a clock run sixty times
+faster, counted from the UNIX time ``LEDGERPORT_CLOCK_SINCE`` (default: the process's first reading), so
+several processes share one fast timeline: how the job tests live through five minutes of schedules in
+five seconds with real worker processes.
 A test lint (tests/test_clock.py) fails when code outside this module asks the system for the time.
 """
 
@@ -18,6 +21,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 ENV_VAR = "LEDGERPORT_NOW"
+RATE_VAR = "LEDGERPORT_CLOCK_RATE"
+SINCE_VAR = "LEDGERPORT_CLOCK_SINCE"
 
 _frozen: datetime | None = None
 
@@ -43,12 +48,33 @@ def _offset_from_env(raw: str) -> timedelta:
     return parse_moment(raw) - datetime.now(UTC)
 
 
+def parse_rate(raw: str) -> float:
+    try:
+        rate = float(raw)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 10_000:
+        raise ValueError(f"{RATE_VAR}: expected a speed-up factor between 0 and 10000, got {raw!r}")
+    return rate
+
+
+@lru_cache(maxsize=1)
+def _fast_clock(raw: str, rate: str, since: str) -> tuple[datetime, datetime, float]:
+    """(moment named, wall moment it corresponds to, rate) of a clock that runs faster than real time."""
+    start = datetime.fromtimestamp(float(since), UTC) if since else datetime.now(UTC)
+    return parse_moment(raw), start, parse_rate(rate)
+
+
 def now() -> datetime:
     """The current moment, aware, in UTC."""
     if _frozen is not None:
         return _frozen
     raw = os.environ.get(ENV_VAR)
     if raw:
+        rate = os.environ.get(RATE_VAR)
+        if rate:
+            moment, start, factor = _fast_clock(raw, rate, os.environ.get(SINCE_VAR, ""))
+            return moment + (datetime.now(UTC) - start) * factor
         return datetime.now(UTC) + _offset_from_env(raw)
     return datetime.now(UTC)
 

@@ -59,6 +59,9 @@ class Settings:
     log_level: str = "INFO"
     max_page_size: int = 100
     max_query_depth: int = 12
+    #: How long a valid API token is trusted without reading its row (app/auth/tokens.py): the bound
+    #: on a revocation made in another process. 0 reads the row on every request.
+    token_check_seconds: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -82,6 +85,9 @@ class Settings:
             ),
             log_level=(e.get("LEDGERPORT_LOG_LEVEL") or "INFO").upper(),
             max_page_size=_int("LEDGERPORT_MAX_PAGE_SIZE", e.get("LEDGERPORT_MAX_PAGE_SIZE"), 100),
+            token_check_seconds=_int(
+                "LEDGERPORT_TOKEN_CHECK_SECONDS", e.get("LEDGERPORT_TOKEN_CHECK_SECONDS"), 10
+            ),
         )
         settings.check()
         _check_clock(e, env)
@@ -123,6 +129,8 @@ def _check_clock(environ, env: Environment) -> None:
         raise ConfigError(f"{clock.ENV_VAR} is set in production: the clock there is the system's; unset it.")
     try:
         clock.parse_moment(raw)
+        if rate := environ.get(clock.RATE_VAR):
+            clock.parse_rate(rate)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
 

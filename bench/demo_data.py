@@ -32,9 +32,10 @@ def sizes(customers: int) -> dict[str, int]:
     }
 
 
-async def _seed(
+async def seed_demo(
     url: str, registry: TenantRegistry, customers: int, months: int, seed: int, today: date
 ) -> None:
+    """Migrate ``url`` and seed the demo tenants into it (also used on PostgreSQL by bench/mixed.py)."""
     await lifecycle.apply_migrations(url)
     await lifecycle.open_database(url)
     try:
@@ -74,7 +75,7 @@ async def working_copy(
     if not _ready(cached):
         partial = cached.with_suffix(".partial")
         t0 = time.perf_counter()
-        await _seed(f"sqlite://{partial}", registry, customers, months, seed, today)
+        await seed_demo(f"sqlite://{partial}", registry, customers, months, seed, today)
         seeded_s = time.perf_counter() - t0
         partial.rename(cached)  # closed cleanly: the WAL is checkpointed into the file
     work = work_dir / "bench.sqlite3"

@@ -11,6 +11,8 @@ message (variable values are checked while executing, after validation had its o
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -18,6 +20,7 @@ from strawberry.extensions import MaskErrors
 
 from app.errors import LedgerportError
 from app.request_id import current_request_id
+from schema.common.ids import decode_id
 from schema.guard import without_suggestion
 
 log = logging.getLogger("ledgerport.graphql")
@@ -38,6 +41,22 @@ def user_errors_from(exc: LedgerportError) -> list[UserError]:
             for p in problems
         ]
     return [UserError(field=[exc.field] if exc.field else None, code=exc.code, message=exc.message)]
+
+
+T = TypeVar("T")
+
+
+async def act_on_id(
+    scope: Any, type_name: str, raw_id: strawberry.ID, action: Callable[[Any, int], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """A mutation that acts on one object by its id (retry a job, resolve an alert): the action's result
+    and no errors, or None and the user errors, naming ``id`` when the error names no field."""
+    try:
+        return await action(scope, decode_id(type_name, raw_id)), []
+    except LedgerportError as exc:
+        if exc.field is None:
+            exc.field = "id"
+        return None, user_errors_from(exc)
 
 
 class LedgerportMaskErrors(MaskErrors):

@@ -14,6 +14,11 @@ is checked first, each refusal with ``extensions.code`` (docs/limits.md):
 Then the extension runs graphql-core's validation itself, with the rules every other extension added,
 so it can leave out "Did you mean ...?" suggestions where introspection is off: they named fields and
 types of a schema that is otherwise not disclosed.
+
+Validation is a pure function of the schema and the document's text, and it was a third of what a
+small query cost (issue 14), so each schema keeps the texts of the last documents that passed it and
+skips validating them again. Only passing, short documents are kept: a refused one is validated (and
+refused) every time, and the checks above, which depend on the variables, always run.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cachetools import LRUCache
 from graphql import GraphQLError, OperationDefinitionNode, StringValueNode, validate, visit
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
@@ -33,6 +39,12 @@ from schema import cost
 
 #: What graphql-core appends to a message to suggest names (fields, types, arguments, enum values).
 SUGGESTION = re.compile(r" Did you mean .*\?$", re.DOTALL)
+
+
+#: Documents remembered as valid per schema, and the longest text remembered (dashboards send a few
+#: dozen distinct documents of a few kilobytes each).
+VALID_DOCUMENTS = 512
+VALID_DOCUMENT_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,9 @@ def without_suggestion(error: GraphQLError) -> GraphQLError:
 
 
 def guard(budget: Budget):
-    """A factory for the schema's extension list (Strawberry builds one extension per request)."""
+    """A factory for the schema's extension list (Strawberry builds one extension per request). The
+    documents found valid are remembered here, so per schema built: its rules are fixed with it."""
+    valid: LRUCache[str, bool] = LRUCache(VALID_DOCUMENTS)
 
     class RequestGuard(SchemaExtension):
         def on_validate(self) -> Iterator[None]:
@@ -155,10 +169,14 @@ def guard(budget: Budget):
                 refused = check(document, context.variables, asked, schema, budget)
                 if refused is not None:
                     context.pre_execution_errors = [refused]
+                elif context.query in valid:
+                    context.pre_execution_errors = []
                 else:
                     rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
                     errors = validate(schema, document, rules, hide_suggestions=budget.hide_suggestions)
                     context.pre_execution_errors = errors
+                    if not errors and context.query and len(context.query) <= VALID_DOCUMENT_CHARS:
+                        valid[context.query] = True
             yield
 
     return RequestGuard

@@ -31,6 +31,19 @@ async def gql(
     return await client.post(path, json={"query": query, "variables": variables or {}}, headers=headers)
 
 
+async def staff_api(base: str, token: str, query: str, **variables) -> dict:
+    """A query's data from a live server (a browser test's ``live_server``), asserting it had no errors."""
+    async with httpx.AsyncClient(base_url=base) as http:
+        answer = await http.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    body = answer.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
 def production_settings(settings: Settings) -> Settings:
     """The test settings as production runs them: no GraphiQL, no introspection, a real secret key."""
     return Settings(

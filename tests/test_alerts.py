@@ -18,13 +18,17 @@ import pytest
 from tortoise.exceptions import IntegrityError
 
 from app import clock
-from app.alerts import repository, scheduler, service
+from app.alerts import repository, service
+from app.alerts.jobs import evaluate_tenant
 from app.alerts.repository import AlertFilter
+from app.jobs import repository as jobs_repository
+from app.jobs import schedules
 from app.models import Alert
 from app.models.enums import AlertStatus, CoverStatus, KycStatus, PaymentStatus
 from app.tenancy.config import TenantConfig
 from app.tenancy.service import system_scope
 from tests import builders
+from tests.background import run_jobs
 from tests.conftest import ROOT
 
 TODAY = date(2026, 6, 30)
@@ -314,7 +318,7 @@ async def test_days_overdue_count_in_the_tenants_time_zone_across_a_month_end(sc
     with clock.frozen(datetime(2026, 7, 1, 3, 0, tzinfo=UTC)):
         await service.evaluate(scope_a, config, config.today())
         before = await live(scope_a)
-        await scheduler.evaluate_tenant(everything(registry, "cloudly"))  # Berlin: 1 July already
+        await evaluate_tenant(everything(registry, "cloudly"))  # Berlin: 1 July already
         berlin = await live(scope_b)
     with clock.frozen(datetime(2026, 7, 1, 6, 0, tzinfo=UTC)):  # 01:00 in Chicago: 1 July
         await service.evaluate(scope_a, config, config.today())
@@ -357,26 +361,22 @@ async def test_cli_evaluates_alerts_for_a_tenant(db, scope_a, scope_b):
     assert [a.rule for a in await live(scope)] == ["payment_failed"]
 
 
-async def test_the_periodic_task_evaluates_each_tenant_and_stops_when_cancelled(scope_a, scope_b, registry):
+async def test_the_schedule_evaluates_each_tenant_once_per_period(scope_a, scope_b, registry):
     c = await builders.customer(scope_a)
     today = clock.today_in("America/Chicago")
     await builders.payment(scope_a, c, 500, today.isoformat(), status=PaymentStatus.FAILED)
 
-    tasks = scheduler.start(registry)
-    try:
-        for _ in range(100):
-            if await live(scope_a):
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    queued = await schedules.tick(registry)
+    again = await schedules.tick(registry)  # the same period: nothing more
+    await run_jobs(registry)
 
-    assert sorted(t.get_name() for t in tasks) == ["alerts:cloudly", "alerts:northwind"]
+    assert queued >= 2 and again == 0
     assert [a.rule for a in await live(scope_a)] == ["payment_failed"]
     assert await live(scope_b) == []
-    assert all(t.done() for t in tasks)
+    for scope in (scope_a, scope_b):
+        assert [j.state.value for j in await jobs_repository.of_kind(scope, "alerts.evaluate")] == [
+            "succeeded"
+        ]
 
 
 async def test_the_demo_data_raises_a_workable_number_of_alerts(scope_a, scope_b, registry):

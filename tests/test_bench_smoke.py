@@ -67,3 +67,41 @@ def test_the_ingest_bench_imports_and_compares_with_copy():
 
     assert done.returncode == 0, done.stderr[-3000:]
     assert "COPY" in done.stdout
+
+
+def test_the_mixed_load_bench_prints_every_kind_alone_and_mixed(tmp_path):
+    done = _run(
+        "-m", "bench.mixed", "--engine", "sqlite", "--customers", "30", "--clients", "4",
+        "--aggregate-clients", "2", "--seconds", "1", "--alone-seconds", "1", "--cache-dir", str(tmp_path),
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("viewer", "customer(id)", "arSummary", "arBreakdown(REGION)"):
+        assert f"| {name} |" in done.stdout
+    assert "Load average" in done.stdout
+
+
+def test_the_overhead_bench_prints_the_ratio_to_a_bare_strawberry_app():
+    done = _run("-m", "bench.overhead", "--connections", "2", "--rounds", "1", "--seconds", "1")
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| mean |" in done.stdout and "Load average" in done.stdout
+
+
+def test_the_jobs_bench_runs_no_op_jobs_through_a_worker_and_the_bare_engine():
+    done = _run("-m", "bench.jobs", "--jobs", "40", "--workers", "1", "--url", _postgres_url())
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "pgqueuer bare, 1 queue manager:" in done.stdout
+    assert "1 worker(s):" in done.stdout and "pickup p50" in done.stdout
+    assert "load average at start:" in done.stdout
+
+
+def test_the_exports_bench_exports_csv_and_xlsx_and_reports_peak_memory():
+    done = _run(
+        "-m", "bench.exports", "--database-url", _postgres_url(), "--customers", "20", "--invoices", "300"
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for fmt in ("csv", "xlsx"):
+        assert f"| /exports/invoices.{fmt} | 300 | 200 |" in done.stdout

@@ -93,10 +93,12 @@ def test_serve_answers_health_and_graphql_with_a_created_token_and_401_after_rev
     )
     secret = token.stdout.strip().splitlines()[-1]
     port = free_port()
+    # The revocation comes from another process (this CLI), which a server sees within its token-check
+    # bound (10 s, tested with the clock in test_token_cache.py); 0 makes it read the row every time.
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         cwd=ROOT,
-        env=cli_env,
+        env={**cli_env, "LEDGERPORT_TOKEN_CHECK_SECONDS": "0"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -125,7 +127,7 @@ def test_demo_migrates_issues_a_working_token_per_tenant_and_serves(cli_env):
     """On the 1st of a month (in both tenants' time zones), where the demo used to refuse its own seed."""
     port, stripe_port = free_port(), free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
+        [sys.executable, "-m", "app.cli", "demo", "--port", str(port), "--scale", "0.02"],
         cwd=ROOT,
         env=cli_env
         | {"LEDGERPORT_DEMO_STRIPE_PORT": str(stripe_port), "LEDGERPORT_NOW": "2027-03-01T12:00:00Z"},

@@ -49,8 +49,9 @@ async def test_given_a_german_tenant_and_a_japanese_customer_in_yen_when_renderi
     scope_a, scope_b
 ):
     cust = await data.customer(
-        scope_b, "JP-7", "株式会社テスト", currency="JPY", billing_address="東京都千代田区丸の内1-1\n100-0005"
-    )
+        scope_b, "JP-7", "株式会社テスト", currency="JPY", billing_address="東京都千代田区丸の内1-1\n100-0005",
+        tax_id="T1234567890123", country="JP",  # cloudly issues Factur-X e-invoices: both are mandatory
+    )  # fmt: skip
     inv = await data.invoice(
         scope_b, cust, "RE-2026-77", date(2026, 3, 1), date(2026, 3, 31), 1234567,
         lines=[("Beratung für Straßenbau, Größe XL", "3", 411522), ("Rundung", "1", 1)],
@@ -72,7 +73,7 @@ async def test_given_a_german_tenant_and_a_japanese_customer_in_yen_when_renderi
         "Total 1.234.567 ¥",
         "Paid 234.567 ¥",
         "Balance due 1.000.000 ¥",
-        "IBAN DE44 1001 0010 0123 4567 89",
+        "IBAN DE77 1001 0010 0123 4567 89",
     ]:
         assert expected in text, expected
     assert "Lookalike" not in text and "9,999.99" not in text and "1.234.567,00" not in text

@@ -30,9 +30,9 @@ def renders(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = render.render_pdf
 
-    def counting(template, view):
+    def counting(template, view, variant=None):
         calls.append(template)
-        return real(template, view)
+        return real(template, view, variant)
 
     monkeypatch.setattr(render, "render_pdf", counting)
     return calls
@@ -41,7 +41,11 @@ def renders(monkeypatch) -> list[str]:
 async def _given_data_in_both_tenants(scope_a, scope_b):
     a = await data.worked_example(scope_a)
     inv = await data.invoice(scope_a, a, "INV-000123", date(2026, 6, 5), date(2026, 7, 5), 12345)
-    b = await data.customer(scope_b, "B-1", "Kunde B", currency="EUR")
+    # cloudly issues Factur-X e-invoices: its buyers need a tax id, a country and an address.
+    b = await data.customer(
+        scope_b, "B-1", "Kunde B", currency="EUR", tax_id="DE811907980", country="DE",
+        billing_address="Hauptstraße 5\n80331 München",
+    )  # fmt: skip
     inv_b = await data.invoice(scope_b, b, "RE-1", date(2026, 6, 5), date(2026, 7, 5), 5000)
     return a, inv, b, inv_b
 
@@ -204,6 +208,10 @@ async def test_given_many_renders_at_once_when_rendering_then_they_run_off_the_l
         return b"%PDF-stand-in"
 
     monkeypatch.setattr(render, "render_pdf", slow_render)
+    # cloudly's invoice is a Factur-X PDF/A-3: rendered through the same threads and semaphore.
+    monkeypatch.setattr(
+        service, "facturx_pdf", lambda template, view, _data, _lang: slow_render(template, view)
+    )
     ticks = 0
 
     async def ticker():

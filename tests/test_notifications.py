@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.jobs import repository as jobs_repository
 from app.notifications import mail
 from app.support import service as support
+from app.tenancy.service import system_scope
 from tests.browser import free_port
 from tests.portal_data import contact_scope, world
 
@@ -41,4 +43,6 @@ async def test_given_a_mail_server_that_is_down_then_the_request_is_still_stored
     created = await support.create(carla, registry.require("northwind").config, w.x.id, "Hello", "Anyone?")
 
     assert (await support.thread_for_contact(carla, created.id)).messages[0].body == "Anyone?"
-    assert "sending email failed" in caplog.text
+    # The message is a job, sent (and retried) after the commit, never inside the request.
+    queued = await jobs_repository.of_kind(await system_scope("northwind"), "email.send")
+    assert [(j.state.value, j.args["template"]) for j in queued] == [("queued", "new_request")]

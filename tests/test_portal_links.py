@@ -20,11 +20,14 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from app.auth import invitations
 from app.disputes import service as disputes
 from app.documents.urls import invoice_pdf_url, statement_pdf_url
+from app.models.enums import ContactRole
 from app.portal import links
 from app.support import service as support
 from app.tenancy.service import system_scope
+from tests.background import run_jobs
 from tests.conftest import ROOT, require_or_skip
 from tests.mailbox import body_of
 from tests.oidc_fixtures import browser_for
@@ -178,11 +181,19 @@ async def test_given_every_email_template_then_each_link_sent_opens_its_page_for
     await support.staff_reply(staff, northwind, asked.id, "Per the agreement.")
     dispute = await disputes.open_dispute(carla, northwind, invoice.id, 5000, "pricing", "Too high")
     await disputes.decide(staff, northwind, dispute.id, "accept")
+    # Carla invites a colleague (to pat: invitation), whose link is for someone not yet signed in.
+    await invitations.invite(carla, w.x.id, "pat@xenon.example", ContactRole.PAYER, tenant=northwind)
+    await run_jobs(registry)
 
     pages: dict[str, list[str]] = {}
     for message in mailbox:
         found = links_in(body_of(message))
         assert found, message["Subject"]
+        if message["X-Ledgerport-Template"] == "invitation":
+            landing = await follow(people.yuri, found[0])  # anyone may open it; accepting needs pat
+            assert landing.status_code == 200 and "invitation=" in landing.text, found
+            pages["invitation"] = [landing.text]
+            continue
         for link in found:
             pages.setdefault(message["X-Ledgerport-Template"], []).append(
                 await assert_only_for_carla(people, link)
@@ -191,15 +202,17 @@ async def test_given_every_email_template_then_each_link_sent_opens_its_page_for
         "new_request": ["Freight?", "Dispute of invoice INV-X1"],
         "staff_reply": ["Per the agreement."],
         "dispute_decided": ["Invoice INV-X1"],
+        "invitation": ["You are invited to the"],
     }
     templates = {p.stem for p in (ROOT / "templates" / "email").glob("*.txt")}
     assert templates == set(pages) == set(expected), "every email template is sent and its links followed"
     for template, texts in expected.items():
         for text in texts:
             assert any(text in page for page in pages[template]), (template, text)
-    assert {m["To"] for m in mailbox if m["X-Ledgerport-Template"] != "new_request"} == {
+    assert {m["To"] for m in mailbox if m["X-Ledgerport-Template"] not in ("new_request", "invitation")} == {
         "carla@xenon.example"
     }
+    assert [m["To"] for m in mailbox if m["X-Ledgerport-Template"] == "invitation"] == ["pat@xenon.example"]
 
 
 async def test_given_a_link_opened_before_signing_in_then_sign_in_returns_to_that_page(

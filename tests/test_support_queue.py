@@ -14,6 +14,7 @@ from app.support import repository as support_repository
 from app.support import service as support
 from app.tenancy.service import system_scope
 from schema.common import ids
+from tests.background import run_jobs
 from tests.helpers import gql, make_token
 from tests.mailbox import body_of
 from tests.portal_data import contact_scope, world
@@ -79,6 +80,8 @@ async def test_given_a_query_when_staff_answer_in_the_queue_then_the_contact_is_
     ]
     thread = await support.thread_for_contact(carla, created.id)
     assert [m.body for m in thread.messages] == ["Why freight?", "Per clause 4."]
+    assert mailbox == []  # sent after the commit, by the jobs, never inside the request
+    await run_jobs(registry)
     assert [m["To"] for m in mailbox] == ["ar-support@northwind.example", "carla@xenon.example"]
     assert mailbox[1]["Subject"] == "Northwind Components Ltd answered your question: Freight"
     assert "Per clause 4." in body_of(mailbox[1]) and "Ask the warehouse" not in body_of(mailbox[1])
@@ -159,6 +162,7 @@ async def test_given_a_dispute_when_finance_partially_accepts_then_a_credit_note
     detail = await portal_invoices.invoice(carla, old.id)
     assert detail.summary.open_amount == 50000 and detail.disputed_amount == 0
     assert [c.amount for c in detail.credits] == [10000]
+    await run_jobs(registry)
     decision_mail = [m for m in mailbox if m["To"] == "carla@xenon.example"]
     assert decision_mail[0]["Subject"] == "Your dispute of invoice INV-X1 was partially accepted"
     assert "100.00 USD" in body_of(decision_mail[0]) and "Half agreed" in body_of(decision_mail[0])

@@ -72,6 +72,16 @@ def test_the_demo_tenant_files_are_valid():
         ),
         ('slug = "northwind"', 'slug = "southwind"', "slug", "must match the file name"),
         ('logo = "assets/northwind.svg"', 'logo = "assets/missing.svg"', "branding.logo", "not found"),
+        # A schedule that cannot run stops the start, not the first tick hours later.
+        ('cron = "0 6 1 * *"', 'cron = "61 * * * *"', "schedules[0].cron", "is not a cron expression"),
+        ('cron = "0 6 1 * *"', 'cron = "0 6 1 *"', "schedules[0].cron", "of five fields"),
+        (
+            'job = "statements.month_end"',
+            'job = "statements.weekly"',
+            "schedules[0].job",
+            "'statements.weekly' is not a job that can be scheduled",
+        ),
+        ('name = "month-end-statements"', 'name = "alerts"', "schedules", "taken by alert evaluation"),
     ],
 )
 def test_a_broken_file_names_file_field_and_problem(tenants_dir, old, new, field, problem):
@@ -85,6 +95,20 @@ def test_a_broken_file_names_file_field_and_problem(tenants_dir, old, new, field
     assert str(path) in message
     assert f": {field}: " in message
     assert problem in message
+
+
+def test_two_schedules_with_one_name_are_refused_naming_the_file(tenants_dir):
+    path = tenants_dir / "cloudly.toml"
+    path.write_text(
+        path.read_text()
+        + '\n[[schedules]]\nname = "month-end-statements"\njob = "alerts.evaluate"\ncron = "0 * * * *"\n'
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        TenantRegistry.load(tenants_dir)
+
+    assert f"{path}: schedules: " in caught.value.message
+    assert "two schedules are named 'month-end-statements'" in caught.value.message
 
 
 def test_a_missing_required_field_is_named(tenants_dir):

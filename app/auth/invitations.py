@@ -22,15 +22,26 @@ from app.errors import AuthenticationError, NotFound
 from app.inputs.emails import parse_email
 from app.models import Contact, ContactInvitation
 from app.models.enums import ContactRole
+from app.notifications import service as notify
+from app.portal import links
 from app.scope import PrincipalKind, Scope
+from app.tenancy.config import TenantConfig
 
 VALID_FOR = timedelta(days=7)
 
 
 async def invite(
-    scope: Scope, customer_id: int, email: str, role: ContactRole, origin: Origin = NO_ORIGIN
+    scope: Scope,
+    customer_id: int,
+    email: str,
+    role: ContactRole,
+    origin: Origin = NO_ORIGIN,
+    *,
+    tenant: TenantConfig | None = None,
 ) -> tuple[ContactInvitation, str]:
-    """Invite ``email`` to ``customer_id`` with ``role``; returns the row and the link secret (shown once)."""
+    """Invite ``email`` to ``customer_id`` with ``role``; returns the row and the link secret (shown once).
+
+    With the ``tenant``, the link is also emailed to the address, queued in the same transaction."""
     if scope.is_contact:
         require_contact(scope, "contacts.invite", customer_id)
     else:
@@ -58,6 +69,11 @@ async def invite(
             details={"email": email, "role": role.value, "invitation": invitation.id},
             origin=origin,
         )
+        if tenant is not None:
+            account = await repository.customer_name(scope, customer_id)
+            await notify.invited(
+                scope, tenant, invitation.id, email, account, role.value, links.invitation(tenant, secret)
+            )
     return invitation, secret
 
 

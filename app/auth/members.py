@@ -42,6 +42,12 @@ async def invite_staff(
     return membership
 
 
+async def list_members(scope: Scope) -> list[Membership]:
+    """The tenant's staff (invited or linked), for admins."""
+    require(scope, "members.manage")
+    return await members.all_members(scope)
+
+
 async def change_role(
     scope: Scope, membership_id: int, role: StaffRole, origin: Origin = NO_ORIGIN
 ) -> Membership:

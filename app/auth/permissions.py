@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "members.manage": frozenset({StaffRole.ADMIN}),
     # Listing and revoking other people's sign-in sessions.
     "sessions.manage": frozenset({StaffRole.ADMIN}),
+    # Background jobs: list them, retry a failed one, cancel one that has not finished (docs/jobs.md).
+    "jobs.manage": frozenset({StaffRole.ADMIN}),
 }
 
 #: What a contact may do on one customer account, by its role there (roles are per account).

@@ -14,14 +14,14 @@ PROJECT_SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schema"
 
 @main.group()
 def alerts() -> None:
-    """Alert rules (also evaluated periodically by the server)."""
+    """Alert rules (also evaluated on each tenant's schedule by the workers)."""
 
 
 @alerts.command("evaluate")
 @click.option("--tenant", "tenant_slug", required=True, help="tenant slug")
 def alerts_evaluate(tenant_slug: str) -> None:
     """Evaluate every alert rule for a tenant now; alerts raised before are not duplicated."""
-    from app.alerts.scheduler import evaluate_tenant
+    from app.alerts.jobs import evaluate_tenant
 
     settings, registry = load()
     require_tenant(registry, tenant_slug)

@@ -72,7 +72,7 @@ def tokens_create(tenant_slug: str, role: str, name: str, expires_in_days: int |
 @click.option("--tenant", "tenant_slug", required=True)
 @click.option("--name", required=True)
 def tokens_revoke(tenant_slug: str, name: str) -> None:
-    """Revoke a token by name; requests with it get 401 from now on."""
+    """Revoke a token by name; requests with it get 401 within 10 s (servers cache a token check that long)."""
     from app.auth import tokens as token_service
 
     settings, _ = load()

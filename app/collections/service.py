@@ -19,6 +19,7 @@ from app.auth.permissions import require
 from app.customers import service as customers
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.customers.service import CustomerListItem, PriorityParts
+from app.db.lanes import heavy_reads
 from app.receivables.repository import CustomerOrder
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
@@ -44,6 +45,7 @@ class WorklistEntry:
     action: str
 
 
+@heavy_reads
 async def worklist(
     scope: Scope,
     config: TenantConfig,

@@ -7,6 +7,7 @@ the receivables repository joins ``customer_account`` and puts this condition in
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from app.customers.filters import CustomerFilter
@@ -95,3 +96,12 @@ ORDER BY page.legal_name, page.id"""
     )
     # Built as Tortoise builds the rows of its own SELECT (the extra page_total column is ignored).
     return [CustomerAccount._init_from_db(**r) for r in rows], total
+
+
+async def kyc_reviews_due(scope: Scope, before: date) -> list[CustomerAccount]:
+    """Accounts whose next KYC review is on or before ``before``, soonest first."""
+    return await (
+        scoped(CustomerAccount, scope)
+        .filter(kyc_next_review__isnull=False, kyc_next_review__lte=before)
+        .order_by("kyc_next_review", "legal_name", "id")
+    )

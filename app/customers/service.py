@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from app.auth.permissions import require
 from app.customers import priority, repository
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.lanes import heavy_reads
 from app.db.paging import page_and_total
 from app.db.sql import as_date
 from app.errors import NotFound
@@ -73,6 +74,7 @@ def _major(minor, currency: str) -> Decimal:
     return Decimal(str(minor or 0)).scaleb(-exponent(currency))
 
 
+@heavy_reads
 async def list_customers(
     scope: Scope,
     config: TenantConfig,
@@ -226,3 +228,10 @@ async def open_invoices_for(
     for row in await ar_repository.open_invoices_of(scope, customer_ids, as_of, per_customer):
         out[row["customer_id"]].append(open_item_of(row, as_of))
     return out
+
+
+async def kyc_reviews_due(scope: Scope, as_of: date, within_days: int) -> list[CustomerAccount]:
+    """Accounts whose next KYC review falls on or before ``as_of`` + ``within_days`` (overdue ones
+    included): the accounts the KYC-due alert watches (``alerts.kyc_due_days`` of the tenant file)."""
+    require(scope, "ar.read")
+    return await repository.kyc_reviews_due(scope, as_of + timedelta(days=within_days))

@@ -26,15 +26,23 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _connection(url: str) -> str | dict[str, Any]:
-    """The default connection. On PostgreSQL, JIT compilation is switched off for our sessions: the
-    dashboard's aggregate queries look expensive to the planner (correlated sub-selects), and compiling
-    them took up to 1.8 s of a 2 s customers page while saving almost nothing (docs/performance.md)."""
+#: Our engines: Tortoise's clients with read lanes, so light queries never queue behind aggregates
+#: (app/db/lanes.py, docs/performance.md).
+ENGINES = {"postgres": "app.db.postgres_engine", "sqlite": "app.db.sqlite_engine"}
+
+
+def _connection(url: str) -> dict[str, Any]:
+    """The default connection, on our engines. On PostgreSQL, JIT compilation is switched off for our
+    sessions: the dashboard's aggregate queries look expensive to the planner (correlated sub-selects),
+    and compiling them took up to 1.8 s of a 2 s customers page while saving almost nothing
+    (docs/performance.md)."""
     url = _normalise_url(url)
-    if not url.startswith("postgres://"):
-        return url
     config = expand_db_url(url)
-    config["credentials"].setdefault("server_settings", {})["jit"] = "off"
+    if url.startswith("postgres://"):
+        config["engine"] = ENGINES["postgres"]
+        config["credentials"].setdefault("server_settings", {})["jit"] = "off"
+    elif url.startswith("sqlite://"):
+        config["engine"] = ENGINES["sqlite"]
     return config
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as tortoise_migrate
 
-from app.db.config import tortoise_config
+from app.db.config import ENGINES, tortoise_config
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:
@@ -15,10 +15,24 @@ def _ensure_sqlite_dir(database_url: str) -> None:
         Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
 
 
-async def open_database(database_url: str) -> None:
-    """Initialise Tortoise for this process; the context is global so requests in any task see it."""
+async def open_database(database_url: str, *, pool_size: int | None = None) -> None:
+    """Initialise Tortoise for this process; the context is global so requests in any task see it.
+
+    ``pool_size`` is for a job worker's PostgreSQL pool: a connection per job slot, and a released
+    connection goes back without asyncpg's reset (``RESET ALL``, ``UNLISTEN *``, ...), a round trip after
+    every query that a profile of a worker found among its largest costs. Nothing we run leaves session
+    state behind: settings are per connection from the start, advisory locks are transaction-scoped."""
     _ensure_sqlite_dir(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    config = tortoise_config(database_url)
+    connection = config["connections"]["default"]
+    if pool_size and connection.get("engine") == ENGINES["postgres"]:
+        # Only asyncpg's pool takes these; the SQLite client would send every credential as a PRAGMA.
+        connection["credentials"].update(maxsize=pool_size, reset=_keep_session)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
+
+
+async def _keep_session(connection) -> None:
+    return None
 
 
 async def close_database() -> None:
@@ -26,12 +40,17 @@ async def close_database() -> None:
 
 
 async def apply_migrations(database_url: str) -> None:
-    """Bring the schema up to the latest committed migration (what ``ledgerport migrate`` does)."""
+    """Bring the schema up to the latest committed migration (what ``ledgerport migrate`` does), and on
+    PostgreSQL install the queue engine's tables (app/jobs/engine.py)."""
     _ensure_sqlite_dir(database_url)
     try:
         await tortoise_migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+    if database_url.startswith(("postgres://", "postgresql://")):
+        from app.jobs import engine
+
+        await engine.install(engine.asyncpg_dsn(database_url))
 
 
 async def ping() -> None:

@@ -8,7 +8,7 @@ query itself: the SQL, and with it the tenant condition, always comes from a rep
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,8 @@ def compile_params(sql: str, params: dict[str, Any], dialect: str) -> tuple[str,
     positions: dict[str, int] = {}
 
     def adapt(value: Any) -> Any:
+        if dialect == "sqlite" and isinstance(value, datetime):
+            return value.isoformat(" ")  # as Tortoise stores them, so text comparisons order correctly
         if dialect == "sqlite" and isinstance(value, date):
             return value.isoformat()  # SQLite stores dates as ISO text
         if dialect == "sqlite" and isinstance(value, Decimal):

@@ -66,6 +66,7 @@ def print_banner(base: str, info, people, provider_note: str, stripe_note: str) 
     for slug, (rows, seconds) in info.seeded.items():
         click.echo(f"  seeded {slug}: {rows} rows in {seconds:.1f} s")
     click.secho("Ledgerport demo is ready", bold=True)
+    click.echo(f"  Staff console:        {base}/console/  (sign in as one of the staff identities below)")
     click.echo(f"  GraphiQL (staff API): {base}/graphql")
     click.echo(f"  Health:               {base}/healthz")
     for slug, token in info.tokens.items():
@@ -76,15 +77,24 @@ def print_banner(base: str, info, people, provider_note: str, stripe_note: str) 
     click.echo(f"  Sign-in provider (oidc-provider-mock): {provider_note}")
     click.echo(f"  Card payments (localstripe):           {stripe_note}")
     click.echo("  Sign in (pick the identity on the provider's page):")
-    for person in people:
-        login = f"{base}/auth/{person.tenant}/{person.audience}/login"
-        click.echo(f"    {person.email:<36} {person.role:<50} {login}")
+    for audience, title in (("staff", "Staff (the console)"), ("portal", "Customer contacts (the portal)")):
+        click.echo(f"   {title}:")
+        for person in (p for p in people if p.audience == audience):
+            login = f"{base}/auth/{person.tenant}/{person.audience}/login"
+            if audience == "staff":
+                login += "?next=/console/"
+            click.echo(f"    {person.email:<36} {person.role:<50} {login}")
     click.echo("    stranger@example.org is not invited: try it to see the refusal")
     click.echo("")
 
 
 def run_demo(
-    settings: Settings, registry: TenantRegistry, host: str, port: int, run_with_db: Callable
+    settings: Settings,
+    registry: TenantRegistry,
+    host: str,
+    port: int,
+    run_with_db: Callable,
+    scale: float = 1.0,
 ) -> None:
     """Everything the demo command does; ``run_with_db`` is the CLI's (it turns errors into messages)."""
     import uvicorn
@@ -93,7 +103,7 @@ def run_demo(
     from app.demo.signin import invite_demo_people, set_demo_secrets
 
     asyncio.run(lifecycle.apply_migrations(settings.database_url))
-    info = run_with_db(settings, lambda: prepare_demo(registry))
+    info = run_with_db(settings, lambda: prepare_demo(registry, scale=scale))
     people = run_with_db(settings, lambda: invite_demo_people(registry))
     set_demo_secrets(registry)
     set_portal_origin(port)

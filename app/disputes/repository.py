@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from tortoise.functions import Sum
 
+from app.customers.filters import CustomerFilter
+from app.customers.repository import customer_condition
 from app.db.scoping import new_row, scoped
+from app.db.sql import fetch_all
 from app.errors import NotFound
 from app.models import CreditNote, CustomerAccount, Dispute, Invoice
 from app.models.enums import DisputeStatus
@@ -65,3 +70,30 @@ async def add_staff_message(scope: Scope, request_id: int, body: str) -> None:
     await new_row(
         SupportMessage, scope, request_id=request_id, author_kind=MessageAuthor.STAFF, body=body
     ).save()
+
+
+async def open_by_reason_and_age(scope: Scope, as_of: date, edges: list[int]) -> list[dict]:
+    """(reason_code, age band, currency, count, amount) of the disputes open as of ``as_of`` (the
+    same disputes ``arSummary.openDisputes`` counts: opened by then, open or under review). Band n
+    holds disputes opened at most ``edges[n]`` days before ``as_of``; the last band is older."""
+    condition, params = customer_condition(scope, CustomerFilter())
+    cases = " ".join(f"WHEN d.opened_on >= :edge{n} THEN {n}" for n in range(len(edges)))
+    params.update({f"edge{n}": as_of - timedelta(days=days) for n, days in enumerate(edges)})
+    sql = f"""
+SELECT d.reason_code, CASE {cases} ELSE {len(edges)} END AS band, d.currency,
+       COUNT(*) AS n, SUM(d.amount) AS amount
+FROM dispute d JOIN customer_account cu ON cu.id = d.customer_id
+WHERE d.tenant_id = :tenant_id AND d.opened_on <= :as_of AND d.status IN ('open', 'under_review')
+  AND {condition}
+GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of})
+    return [
+        {
+            "reason": r["reason_code"],
+            "band": int(r["band"]),
+            "currency": r["currency"],
+            "count": int(r["n"]),
+            "amount": int(r["amount"]),
+        }
+        for r in rows
+    ]

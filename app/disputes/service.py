@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tortoise.transactions import in_transaction
+
 from app import clock
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require, require_contact
 from app.disputes import repository
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.fx.service import converter
 from app.ingest import service as ingest
 from app.inputs.text import check_text
 from app.models import CreditNote, Dispute
@@ -168,36 +171,38 @@ async def decide(
     else:
         raise ValidationFailed("decision must be accept, partial or reject", field="decision")
     today = portal_access.today_in(tenant)
-    credit = None
-    if accepted and dispute.invoice_id is not None:
-        still_open = (await portal_invoices.invoice(scope, dispute.invoice_id)).summary.open_amount
-        if accepted > still_open:
-            # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
-            raise Conflict(
-                f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
-                "is still open; accept at most that"
+    # One transaction: the credit note, the decision, its audit line and the email to the contact.
+    async with in_transaction():
+        credit = None
+        if accepted and dispute.invoice_id is not None:
+            still_open = (await portal_invoices.invoice(scope, dispute.invoice_id)).summary.open_amount
+            if accepted > still_open:
+                # Paid or credited since the dispute opened: a credit note must not push the invoice below zero.
+                raise Conflict(
+                    f"only {format_decimal_string(still_open, dispute.currency)} {dispute.currency} of the invoice "
+                    "is still open; accept at most that"
+                )
+            credit = await issue_credit_note(
+                scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
             )
-        credit = await issue_credit_note(
-            scope, dispute, accepted, today, f"Dispute {dispute.id}: {dispute.reason_code}"
+        await repository.update(
+            scope,
+            dispute_id,
+            status=status,
+            accepted_amount=accepted,
+            resolution_note=note.strip(),
+            resolved_at=clock.now(),
         )
-    await repository.update(
-        scope,
-        dispute_id,
-        status=status,
-        accepted_amount=accepted,
-        resolution_note=note.strip(),
-        resolved_at=clock.now(),
-    )
-    await audit.record(
-        scope,
-        f"dispute.{status.value}",
-        target_type="dispute",
-        target_id=dispute_id,
-        details={"accepted": accepted},
-        origin=origin,
-    )
-    decided = await repository.get(scope, dispute_id)
-    await _tell_contact(scope, tenant, decided, credit, note.strip())
+        await audit.record(
+            scope,
+            f"dispute.{status.value}",
+            target_type="dispute",
+            target_id=dispute_id,
+            details={"accepted": accepted},
+            origin=origin,
+        )
+        decided = await repository.get(scope, dispute_id)
+        await _tell_contact(scope, tenant, decided, credit, note.strip())
     return Decided(decided, credit)
 
 
@@ -217,7 +222,9 @@ async def _tell_contact(scope: Scope, tenant: TenantConfig, dispute: Dispute, cr
         await repository.add_staff_message(scope, dispute.support_request_id, (text + f"\n\n{note}").strip())
     if dispute.contact is not None:
         await notify.dispute_decided(
+            scope,
             tenant,
+            dispute.id,
             dispute.contact.email,
             dispute.contact.name or dispute.contact.email,
             number,
@@ -245,3 +252,37 @@ async def open_disputes(scope: Scope, customer_id: int | None = None) -> list[Di
     else:
         require(scope, "ar.read")
     return await repository.open_disputes(scope, customer_id)
+
+
+#: Age bands of open disputes in the management pack: opened at most 30, 60, 90 days ago, then older.
+AGE_BANDS = [30, 60, 90]
+
+
+@dataclass(frozen=True)
+class DisputeGroup:
+    reason: str
+    band: str  # "0-30", "31-60", "61-90", "91+"
+    count: int
+    amount: int  # base currency minor units
+
+
+def band_labels(edges: list[int]) -> list[str]:
+    lows = [0, *(e + 1 for e in edges)]
+    return [f"{lo}-{hi}" for lo, hi in zip(lows, edges, strict=False)] + [f"{lows[-1]}+"]
+
+
+async def open_by_reason_and_age(scope: Scope, base: str, as_of: date) -> list[DisputeGroup]:
+    """Open disputes as of ``as_of`` by reason code and age band, amounts in the base currency (each
+    cell's per-currency sums converted once at the as-of rate, like every table: metrics.md)."""
+    require(scope, "ar.read")
+    rows = await repository.open_by_reason_and_age(scope, as_of, AGE_BANDS)
+    fx = await converter(scope, base, {r["currency"] for r in rows}, as_of)
+    labels = band_labels(AGE_BANDS)
+    cells: dict[tuple[str, int], list[int]] = {}
+    for r in rows:
+        cell = cells.setdefault((r["reason"], r["band"]), [0, 0])
+        cell[0] += r["count"]
+        cell[1] += fx.convert(r["amount"], r["currency"])
+    return [
+        DisputeGroup(reason, labels[band], n, amount) for (reason, band), (n, amount) in sorted(cells.items())
+    ]

@@ -9,6 +9,7 @@ and size.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -67,14 +68,22 @@ def _render_to_file(template: str, view, path: str) -> tuple[str, int]:
     return path, len(content)
 
 
+class BatchCancelled(Exception):
+    """The batch was asked to stop (``cancelled`` set) before every document was rendered."""
+
+
 def render_all(
     prepared: list[service.PreparedDocument],
     out_dir: Path,
     *,
     workers: int | None = None,
     on_done: Callable[[RenderedFile], None] | None = None,
+    cancelled: threading.Event | None = None,
 ) -> list[RenderedFile]:
-    """Render every prepared statement into ``out_dir`` with ``workers`` processes (default: the cores)."""
+    """Render every prepared statement into ``out_dir`` with ``workers`` processes (default: the cores).
+
+    ``cancelled`` set from another thread stops the batch after the documents being rendered (a server
+    shutting down must not wait for thousands of statements; the job runs again and rewrites them)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[RenderedFile] = []
     with pool.new(workers) as processes:
@@ -82,6 +91,10 @@ def render_all(
             processes.submit(_render_to_file, p.template, p.view, str(out_dir / p.filename)) for p in prepared
         ]
         for future in as_completed(futures):
+            if cancelled is not None and cancelled.is_set():
+                for waiting in futures:
+                    waiting.cancel()
+                raise BatchCancelled(f"stopped after {len(results)} of {len(futures)} documents")
             path, size = future.result()
             done = RenderedFile(Path(path), size)
             results.append(done)

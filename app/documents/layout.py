@@ -34,6 +34,8 @@ def _lean_html_class():
     return LeanHTML
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """WeasyPrint on ``html`` (with the lean user-agent stylesheet); relative URLs resolve at ``base_url``."""
-    return _lean_html_class()(string=html, base_url=base_url).write_pdf()
+def html_to_pdf(html: str, base_url: str | None = None, variant: str | None = None) -> bytes:
+    """WeasyPrint on ``html`` (with the lean user-agent stylesheet); relative URLs resolve at ``base_url``.
+    ``variant``: a PDF variant WeasyPrint writes (``"pdf/a-3b"`` for e-invoices), else plain PDF."""
+    document = _lean_html_class()(string=html, base_url=base_url)
+    return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()

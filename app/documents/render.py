@@ -88,14 +88,15 @@ def render_html(template: str, view, part: sections.Part = sections.WHOLE) -> st
     return _environment(templates_dir()).get_template(template).render(part=part, **variables)
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, variant: str | None = None) -> bytes:
     """Our HTML laid out by WeasyPrint (``layout``), relative URLs resolved in ``templates/pdf/``."""
-    return layout.html_to_pdf(html, str(templates_dir()))
+    return layout.html_to_pdf(html, str(templates_dir()), variant)
 
 
-def render_pdf(template: str, view) -> bytes:
-    """The document in one piece, in this thread (the batch's processes, tests, short documents)."""
-    return html_to_pdf(render_html(template, view))
+def render_pdf(template: str, view, variant: str | None = None) -> bytes:
+    """The document in one piece, in this thread (the batch's processes, tests, short documents);
+    ``variant`` e.g. ``"pdf/a-3b"``."""
+    return html_to_pdf(render_html(template, view), variant)
 
 
 def render_section(template: str, view, part: sections.Part) -> bytes:
@@ -145,6 +146,14 @@ async def render_pdf_async(template: str, view) -> bytes:
             return await asyncio.get_running_loop().run_in_executor(executor, _render_entry, template, view)
         jobs = (pool.run(render_section, template, section, part) for section, part in parts)
         return await pool.run(join_sections, list(await asyncio.gather(*jobs)))
+
+
+async def render_in_thread(work, *args) -> bytes:
+    """``work(*args)`` (a short document's whole rendering, e.g. an e-invoice's PDF/A-3 with its XML)
+    in the render threads, behind the same semaphore as every other render."""
+    executor, semaphore = _threads()
+    async with semaphore:
+        return await asyncio.get_running_loop().run_in_executor(executor, work, *args)
 
 
 def _render_entry(template: str, view) -> bytes:

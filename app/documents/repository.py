@@ -47,6 +47,7 @@ class CustomerRow:
     billing_email: str
     tax_id: str
     currency: str
+    country: str = ""  # ISO 3166-1 alpha-2; e-invoices need it (BT-55)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,14 @@ async def customer(scope: Scope, customer_id: int) -> CustomerRow | None:
         .filter(id=customer_id)
         .first()
         .values(
-            "id", "account_number", "legal_name", "billing_address", "billing_email", "tax_id", "currency"
+            "id",
+            "account_number",
+            "legal_name",
+            "billing_address",
+            "billing_email",
+            "tax_id",
+            "currency",
+            "country",
         )
     )
     return CustomerRow(**row) if row else None

@@ -11,7 +11,7 @@ its own accounts, and anything outside it is ``NotFound``, never "forbidden".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -21,6 +21,8 @@ from app.documents import render as renderer
 from app.documents import repository, views
 from app.documents.cache import rendered
 from app.documents.formatting import Formatter
+from app.einvoice import service as einvoice_service
+from app.einvoice.pdf import facturx_pdf
 from app.errors import NotFound, ValidationFailed
 from app.inputs.choices import choice
 from app.inputs.codes import check_currency
@@ -44,6 +46,9 @@ class PreparedDocument:
     view: views.InvoiceView | views.StatementView
     filename: str
     etag: str
+    # Factur-X tenants: the EN 16931 data the PDF/A-3 embeds as XML (``app.einvoice``), and the locale.
+    einvoice: dict | None = None
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,10 @@ async def prepare_invoice(
         raise NotFound("no such invoice")
     row, settled, customer = found
     tenant = _tenant(scope, tenants)
+    einvoice = None
+    if tenant.config.e_invoicing is not None and tenant.config.e_invoicing.format == "factur-x":
+        # Checked before anything is rendered: missing mandatory data is an error naming the field.
+        einvoice = await einvoice_service.einvoice_data(scope, tenant.config, invoice_id)
     view = views.invoice_view(
         brand_of(tenant),
         Formatter(tenant.config.locale),
@@ -96,7 +105,13 @@ async def prepare_invoice(
         settled,
         links.invoice(tenant.config, invoice_id),
     )
-    return _prepared(scope, "invoice.html", view, safe_filename(row.number) + ".pdf")
+    prepared = _prepared(scope, "invoice.html", view, safe_filename(row.number) + ".pdf")
+    if einvoice is None:
+        return prepared
+    # The ETag covers the e-invoice's data too (the buyer's country or tax id print only in the XML).
+    etag = renderer.fingerprint("invoice.html+factur-x", [view, einvoice])
+    lang = tenant.config.locale.split("_")[0]
+    return replace(prepared, etag=etag, einvoice=einvoice, lang=lang)
 
 
 def statement_dates(
@@ -173,7 +188,12 @@ async def render(prepared: PreparedDocument) -> Document:
     cached = rendered.get(prepared.tenant_id, prepared.etag)
     if cached is not None:
         return Document(cached, prepared.filename, prepared.etag, from_cache=True)
-    content = await renderer.render_pdf_async(prepared.template, prepared.view)
+    if prepared.einvoice is not None:
+        content = await renderer.render_in_thread(
+            facturx_pdf, prepared.template, prepared.view, prepared.einvoice, prepared.lang
+        )
+    else:
+        content = await renderer.render_pdf_async(prepared.template, prepared.view)
     rendered.put(prepared.tenant_id, prepared.etag, content)
     return Document(content, prepared.filename, prepared.etag)
 

@@ -4,6 +4,7 @@ and predicted pay dates (``app.invoices.prediction``)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,47 @@ async def list_invoices(
         "total_rows",
     )
     return [open_item_of(r, as_of) for r in rows], total
+
+
+@dataclass(frozen=True)
+class ExportedInvoice:
+    item: OpenItem
+    account_number: str
+    customer_name: str
+
+
+async def invoice_chunks(
+    scope: Scope,
+    *,
+    as_of: date,
+    flt: CustomerFilter = NO_FILTER,
+    open_only: bool = False,
+    overdue_only: bool = False,
+    number: str | None = None,
+    chunk: int = 2000,
+) -> AsyncIterator[list[ExportedInvoice]]:
+    """Every invoice ``list_invoices`` would list, by id, ``chunk`` at a time (keyset, so an export of
+    a million rows holds one chunk in memory and each statement reads only its own rows)."""
+    require(scope, "ar.read")
+    after = 0
+    while True:
+        rows = await ar_repository.invoice_chunk(
+            scope,
+            flt,
+            as_of,
+            after_id=after,
+            limit=chunk,
+            open_only=open_only,
+            overdue_only=overdue_only,
+            number=number,
+        )
+        if rows:
+            yield [
+                ExportedInvoice(open_item_of(r, as_of), r["account_number"], r["legal_name"]) for r in rows
+            ]
+        if len(rows) < chunk:
+            return
+        after = rows[-1]["invoice_id"]
 
 
 async def get_invoice(scope: Scope, invoice_id: int, as_of: date) -> OpenItem:

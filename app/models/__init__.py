@@ -18,6 +18,7 @@ from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
 from app.models.invoice import Invoice, InvoiceLine
+from app.models.job import EmailDelivery, Job
 from app.models.payment import Payment, PaymentAllocation
 from app.models.promise import PromiseInvoice, PromiseToPay
 from app.models.staff import Membership, StaffUser
@@ -61,6 +62,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     CustomerBankAccount,
     BankStatement,
     BankLine,
+    Job,
+    EmailDelivery,
 )
 
 __all__ = [
@@ -81,10 +84,12 @@ __all__ = [
     "CustomerAccount",
     "CustomerBankAccount",
     "Dispute",
+    "EmailDelivery",
     "FxRate",
     "IntercompanyBalance",
     "Invoice",
     "InvoiceLine",
+    "Job",
     "KycReview",
     "LetterOfCredit",
     "Membership",

@@ -157,3 +157,23 @@ class BankLineStatus(StrEnum):
     IGNORED = "ignored"
     #: Money out (a debit): not cash application's business.
     DEBIT = "debit"
+
+
+class JobState(StrEnum):
+    """Where a background job is (docs/jobs.md): waiting, being run, waiting to be tried again, or done."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    """What became of one email: sent (the relay accepted it), retrying, failed, or not sent (email off)."""
+
+    SENT = "sent"
+    RETRYING = "retrying"
+    FAILED = "failed"
+    DISABLED = "disabled"

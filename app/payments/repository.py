@@ -205,6 +205,26 @@ async def page_of_customer(
     return rows, total
 
 
+def _payments(
+    scope: Scope,
+    customer_id: int | None,
+    status: PaymentStatus | None,
+    received_from: date | None,
+    received_to: date | None,
+):
+    """The payments of the staff API's ``PaymentFilter``: the one filter its list and exports share."""
+    query = scoped(Payment, scope)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    if status is not None:
+        query = query.filter(status=status)
+    if received_from is not None:
+        query = query.filter(received_date__gte=received_from)
+    if received_to is not None:
+        query = query.filter(received_date__lte=received_to)
+    return query
+
+
 async def page_of_payments(
     scope: Scope,
     offset: int,
@@ -216,18 +236,40 @@ async def page_of_payments(
     received_to: date | None = None,
 ) -> tuple[list[Payment], int]:
     """Payments (refunds included, as their own negative rows), newest first, and their count."""
-    query = scoped(Payment, scope)
-    if customer_id is not None:
-        query = query.filter(customer_id=customer_id)
-    if status is not None:
-        query = query.filter(status=status)
-    if received_from is not None:
-        query = query.filter(received_date__gte=received_from)
-    if received_to is not None:
-        query = query.filter(received_date__lte=received_to)
+    query = _payments(scope, customer_id, status, received_from, received_to)
     total = await query.count()
     rows = await query.order_by("-received_date", "-id").offset(offset).limit(limit)
     return rows, total
+
+
+PAYMENT_EXPORT_FIELDS = (
+    "id",
+    "external_id",
+    "reference",
+    "received_date",
+    "amount",
+    "currency",
+    "method",
+    "status",
+    "refund_of_id",
+    "customer__account_number",
+    "customer__legal_name",
+)
+
+
+async def payment_chunk(
+    scope: Scope,
+    after_id: int,
+    limit: int,
+    *,
+    received_to: date,
+    customer_id: int | None = None,
+    status: PaymentStatus | None = None,
+    received_from: date | None = None,
+) -> list[dict]:
+    """Up to ``limit`` payments with id > ``after_id`` received by ``received_to``, by id (keyset)."""
+    query = _payments(scope, customer_id, status, received_from, received_to).filter(id__gt=after_id)
+    return await query.order_by("id").limit(limit).values(*PAYMENT_EXPORT_FIELDS)
 
 
 async def refunded_by_payment(scope: Scope, payment_ids: list[int]) -> dict[int, int]:

@@ -9,6 +9,7 @@ repeat returns the payment already recorded and changes nothing.
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -200,6 +201,32 @@ class PaymentFilter:
     status: PaymentStatus | None = None
     received_from: date | None = None
     received_to: date | None = None
+
+
+async def payment_chunks(
+    scope: Scope, as_of: date, flt: PaymentFilter | None = None, chunk: int = 2000
+) -> AsyncIterator[list[dict]]:
+    """The payments ``list_payments`` lists that were received by ``as_of``, by id, ``chunk`` at a time
+    (keyset: an export of any size holds one chunk)."""
+    require(scope, "ar.read")
+    flt = flt or PaymentFilter()
+    to = min(flt.received_to, as_of) if flt.received_to else as_of
+    after = 0
+    while True:
+        rows = await repository.payment_chunk(
+            scope,
+            after,
+            chunk,
+            received_to=to,
+            customer_id=flt.customer_id,
+            status=flt.status,
+            received_from=flt.received_from,
+        )
+        if rows:
+            yield rows
+        if len(rows) < chunk:
+            return
+        after = rows[-1]["id"]
 
 
 async def list_payments(

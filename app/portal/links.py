@@ -12,6 +12,7 @@ Links are absolute, on the tenant's first host name: ``LEDGERPORT_PORTAL_ORIGIN`
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
 from app.ids import encode_id
 from app.tenancy.config import TenantConfig
@@ -45,3 +46,10 @@ def invoice(tenant: TenantConfig, invoice_id: int) -> str:
 def support_request(tenant: TenantConfig, request_id: int) -> str:
     """The support thread: the messages, and the form to reply."""
     return portal_url(tenant, f"/support/{encode_id('SupportRequest', request_id)}")
+
+
+def invitation(tenant: TenantConfig, secret: str) -> str:
+    """An invitation's landing page: whose portal it is, and the button that signs in and accepts it."""
+    host = tenant.hosts[0] if tenant.hosts else "localhost"
+    origin = (os.environ.get(ORIGIN_ENV) or DEFAULT_ORIGIN).rstrip("/").replace("{host}", host)
+    return f"{origin}/portal/join/{tenant.slug}?" + urlencode({"invitation": secret})

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
+from app.db.lanes import heavy_reads
 from app.errors import ValidationFailed
 from app.fx.service import Converter, all_rates, converter
 from app.receivables import ratios, repository
@@ -176,7 +177,7 @@ async def _collect(
     raws: dict[str, _Raw] = defaultdict(_Raw)
     first_day = ratios.first_countback_day(as_of)
     # Independent statements: on PostgreSQL each takes its own pooled connection, so they overlap
-    # (inside a transaction, or on SQLite, the one connection runs them in turn).
+    # (inside a transaction they run in turn on its connection; on SQLite on the heavy read lane).
     now, before, sales, monthly, disputes = await asyncio.gather(
         repository.as_of_aggregates(scope, flt, as_of, buckets, factors, group, by_issue_date),
         repository.open_totals(scope, flt, start, buckets, group),
@@ -206,6 +207,7 @@ async def _collect(
     return raws, buckets, fx
 
 
+@heavy_reads
 async def ar_summary(
     scope: Scope,
     config: TenantConfig,
@@ -221,6 +223,7 @@ async def ar_summary(
     return _figures(None, raws.get("", _Raw()), buckets, fx, as_of, period_days)
 
 
+@heavy_reads
 async def ar_breakdown(
     scope: Scope,
     config: TenantConfig,

@@ -3,13 +3,16 @@
 Contacts act through their scope and role (``portal.ask``); staff through ``support.manage``. A request's
 SLA due time comes from the tenant file's ``[support]`` hours when it is raised and again when the customer
 writes after staff asked them something. Internal notes are staff-only: the contact functions never
-return them. Notifications are sent through ``app.notifications`` after the change is stored.
+return them. Notifications are queued through ``app.notifications`` in the transaction of the change, and
+sent by a job after it commits.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
 
 from app import clock
 from app.audit import service as audit
@@ -85,6 +88,26 @@ async def create(
         problems.append(("message", "write a message"))
     raise_problems(problems)
     body = _check_body(body)
+    async with in_transaction():
+        request = await _store_request(
+            scope, tenant, customer_id, invoice_id, positions, subject, body, files
+        )
+        await audit.record(
+            scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
+        )
+    return request
+
+
+async def _store_request(
+    scope: Scope,
+    tenant: TenantConfig,
+    customer_id: int,
+    invoice_id: int | None,
+    positions: list[int],
+    subject: str,
+    body: str,
+    files: list[tuple[str, str, bytes]],
+) -> SupportRequest:
     request = await repository.add_request(
         scope,
         customer_id=customer_id,
@@ -99,7 +122,13 @@ async def create(
         await repository.add_attachments(scope, request.id, files)
     request = await _visible(scope, request.id)
     await notify.new_request(
-        tenant, request.customer.legal_name, subject, body, links.support_request(tenant, request.id)
+        scope,
+        tenant,
+        request.id,
+        request.customer.legal_name,
+        subject,
+        body,
+        links.support_request(tenant, request.id),
     )
     await repository.add_message(
         scope,
@@ -107,9 +136,6 @@ async def create(
         author_kind=MessageAuthor.CONTACT,
         contact_id=scope.principal_id,
         body=body,
-    )
-    await audit.record(
-        scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
     )
     return request
 
@@ -249,6 +275,17 @@ async def staff_reply(
     require(scope, "support.manage")
     request = await _visible(scope, request_id)
     body = _check_body(body)
+    async with in_transaction():
+        message = await _store_reply(scope, tenant, request, body, internal)
+        action = "support.note" if internal else "support.answered"
+        await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
+    return message
+
+
+async def _store_reply(
+    scope: Scope, tenant: TenantConfig, request: SupportRequest, body: str, internal: bool
+) -> SupportMessage:
+    request_id = request.id
     message = await repository.add_message(
         scope,
         request_id=request_id,
@@ -262,15 +299,15 @@ async def staff_reply(
     if not internal and request.contact is not None:
         contact = request.contact
         await notify.staff_replied(
+            scope,
             tenant,
+            message.id,
             contact.email,
             contact.name or contact.email,
             request.subject,
             body,
             links.support_request(tenant, request_id),
         )
-    action = "support.note" if internal else "support.answered"
-    await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
     return message
 
 

@@ -15,10 +15,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
+from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.einvoicing import EInvoicingConfig
+from app.tenancy.reports import ReportsConfig
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -122,6 +125,40 @@ class SupportConfig(_Strict):
     )
 
 
+# The jobs a tenant file may schedule (app/jobs/handlers.py registers them; this list is what a tenant
+# file is checked against at start-up, before any handler module is imported).
+SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end")
+# Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
+ALERTS_SCHEDULE = "alerts"
+
+
+class ScheduleConfig(_Strict):
+    """``[[schedules]]``: run ``job`` at each time ``cron`` names, in the tenant's time zone, once per time."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    job: str
+    cron: str
+
+    @field_validator("job")
+    @classmethod
+    def _known_job(cls, value: str) -> str:
+        if value not in SCHEDULABLE_JOBS:
+            raise ValueError(
+                f"{value!r} is not a job that can be scheduled (one of {', '.join(SCHEDULABLE_JOBS)})"
+            )
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(
+                f"{value!r} is not a cron expression of five fields (minute hour day month weekday), "
+                "like '0 6 1 * *' for 06:00 on the 1st"
+            )
+        return value
+
+
 class TenantConfig(_Strict):
     slug: str = Field(pattern=r"^[a-z][a-z0-9-]{1,62}$")
     name: str = Field(min_length=1, max_length=200)
@@ -137,6 +174,9 @@ class TenantConfig(_Strict):
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
     banking: BankingConfig = Field(default_factory=BankingConfig)
+    e_invoicing: EInvoicingConfig | None = None
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
@@ -166,6 +206,25 @@ class TenantConfig(_Strict):
         except (UnknownLocaleError, ValueError):
             raise ValueError(f"{value!r} is not a known locale (like en_US or de_DE)") from None
         return value
+
+    @field_validator("schedules")
+    @classmethod
+    def _schedule_names(cls, schedules: list[ScheduleConfig]) -> list[ScheduleConfig]:
+        seen: set[str] = set()
+        for schedule in schedules:
+            if schedule.name == ALERTS_SCHEDULE:
+                raise ValueError(
+                    f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
+                    "(set [alerts] evaluate_every_minutes instead)"
+                )
+            if schedule.name.startswith("management-pack-"):
+                raise ValueError(
+                    f"names starting 'management-pack-' are taken by [[reports.schedules]] ({schedule.name!r})"
+                )
+            if schedule.name in seen:
+                raise ValueError(f"two schedules are named {schedule.name!r}")
+            seen.add(schedule.name)
+        return schedules
 
     @model_validator(mode="after")
     def _hosts_lowercase(self) -> TenantConfig:

@@ -16,15 +16,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from app.alerts import scheduler as alert_scheduler
+from app.auth import tokens
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
 from app.documents import pool as pdf_pool
+from app.jobs import status as job_status
+from app.jobs.inprocess import InProcessRunner
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
-from app.web import assets, auth_routes, body_limits, documents, errors, stripe_webhooks
+from app.web import assets, auth_routes, body_limits, console, documents, errors, stripe_webhooks
 from app.web.exports import ROUTES as export_routes
 from app.web.graphql import PortalGraphQL, StaffGraphQL
 from app.web.logs import RequestIdMiddleware, configure_logging
@@ -36,13 +38,17 @@ log = logging.getLogger("ledgerport.web")
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness plus database readiness: 503 when the database does not answer."""
+    """Liveness plus database readiness: 503 when the database does not answer. ``?verbose=1`` adds the
+    number of background jobs in each state (``failed`` is the one to alert on)."""
     try:
         await lifecycle.ping()
     except Exception:
         log.exception("health check: database not ready")
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    body: dict = {"status": "ok", "database": "ok"}
+    if request.query_params.get("verbose") in {"1", "true", "yes"}:
+        body["jobs"] = await job_status.counts(request.app.state.tenants)
+    return JSONResponse(body)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -77,6 +83,7 @@ def create_app(
     database they opened themselves."""
     settings = settings or get_settings()
     settings.check()
+    tokens.trust_checks_for(settings.token_check_seconds)
     tenants = tenants or TenantRegistry.load(settings.tenants_dir)
 
     @asynccontextmanager
@@ -84,8 +91,22 @@ def create_app(
         if manage_database:
             await lifecycle.open_database(settings.database_url)
         await sync_tenants(tenants)
-        # Periodic alert evaluation; tests evaluate explicitly instead of racing a background task.
-        alert_tasks = [] if settings.env == Environment.TEST else alert_scheduler.start(tenants)
+        # On SQLite the jobs (emails, scheduled alert evaluation, statements) run in this process; on
+        # PostgreSQL `ledgerport worker` processes run them. Tests run jobs explicitly instead of racing
+        # a background task.
+        stop_jobs = asyncio.Event()
+        jobs_task = (
+            asyncio.create_task(InProcessRunner(tenants).serve(stop_jobs), name="jobs")
+            if settings.env != Environment.TEST and lifecycle.dialect() == "sqlite"
+            else None
+        )
+        # The counts per state in the log each minute, on both engines: on PostgreSQL a server whose
+        # log shows ``queued`` growing is a server with no worker running.
+        counting = (
+            asyncio.create_task(job_status.report(tenants, job_status.REPORT_SECONDS, stop_jobs))
+            if settings.env != Environment.TEST
+            else None
+        )
         # Long statements are laid out by a process pool; its processes load WeasyPrint (~1 s each) while
         # the server already serves, not in the first such download. Tests start it when they need it.
         warming = (
@@ -97,8 +118,11 @@ def create_app(
         try:
             yield
         finally:
-            for task in alert_tasks:
-                task.cancel()
+            stop_jobs.set()
+            for task in (jobs_task, counting):
+                if task is not None:
+                    with contextlib.suppress(Exception):
+                        await task
             if warming is not None:
                 with contextlib.suppress(Exception):
                     await warming
@@ -123,6 +147,7 @@ def create_app(
         *portal_routes.routes(),
         *export_routes,
         *assets.routes(settings.graphiql),
+        *console.routes(),
     ]
     app = LedgerportApp(
         routes=routes,

@@ -20,7 +20,7 @@ from app.auth.linking import NotInvited
 from app.auth.signin import AUDIENCES
 from app.errors import AuthenticationError, ConfigError
 from app.tenancy.registry import TenantFile
-from app.web import cookies
+from app.web import console, cookies
 from app.web.credentials import host_tenant
 from app.web.graphql import client_ip
 
@@ -46,6 +46,13 @@ def portal_return_path(raw: str | None) -> str | None:
     if "//" in raw or "\\" in raw or any(ord(c) < 33 or ord(c) == 127 for c in raw):
         return None
     return raw
+
+
+def return_path_for(audience: str, raw: str | None) -> str | None:
+    """Where to land after sign-in: a portal page for contacts, a console page for staff, or None."""
+    if audience == signin.PORTAL:
+        return portal_return_path(raw)
+    return console.return_path(raw) if raw else None
 
 
 def origin_of(request: Request) -> Origin:
@@ -91,7 +98,7 @@ async def login(request: Request) -> Response:
     redirect_uri = str(request.base_url).rstrip("/") + _prefix(request, tenant, audience) + "/callback"
     portal = audience == signin.PORTAL
     invitation = request.query_params.get("invitation") if portal else None
-    return_to = portal_return_path(request.query_params.get(RETURN_PARAM)) if portal else None
+    return_to = return_path_for(audience, request.query_params.get(RETURN_PARAM))
     try:
         url, state = await signin.begin(
             request.app.state.providers, tenant.config, audience, redirect_uri, invitation, return_to
@@ -152,14 +159,8 @@ async def signed_in(request: Request) -> Response:
         # Contacts land on the page they asked for before signing in, or on their portal's home.
         target = portal_return_path(request.query_params.get(RETURN_PARAM)) or "/portal/"
         return RedirectResponse(target, status_code=303)
-    csrf = cookies.csrf_token(request.app.state.settings, cookie.secret)
-    form = (
-        f"<form method='post' action='/auth/logout?audience={audience}'>"
-        f"<input type='hidden' name='{cookies.CSRF_FIELD}' value='{html.escape(csrf)}'>"
-        "<button type='submit'>Sign out</button></form>"
-    )
-    target = "/graphql" if audience == signin.STAFF else "/portal/graphql"
-    return page("Signed in", f"You are signed in to {tenant.config.name}. The API is at {target}.", 200, form)
+    # Staff land in the console: on the page they asked for before signing in, or on its home.
+    return RedirectResponse(console.return_path(request.query_params.get(RETURN_PARAM)), status_code=303)
 
 
 async def logout(request: Request) -> Response:

@@ -17,7 +17,9 @@ from starlette.routing import Route
 
 from app.documents import service
 from app.documents.urls import document_id
-from app.errors import AuthenticationError, NotFound, PermissionDenied, ValidationFailed
+from app.einvoice import service as einvoice
+from app.einvoice.data import EInvoiceIncomplete
+from app.errors import AuthenticationError, LedgerportError, NotFound, PermissionDenied, ValidationFailed
 from app.inputs.dates import parse_date
 from app.scope import Scope
 from app.web import credentials
@@ -45,6 +47,17 @@ def _date_param(request: Request, name: str) -> date | None:
     return parse_date(raw, name) if raw else None
 
 
+def _refusal(exc: LedgerportError) -> Response:
+    """Not found (another tenant's, too) 404; missing e-invoice data 422; bad input 400; role 403."""
+    if isinstance(exc, NotFound):
+        return error_response(404, "not_found", "Not found.")
+    if isinstance(exc, EInvoiceIncomplete):
+        return error_response(422, exc.code, exc.message, field=exc.field)
+    if isinstance(exc, ValidationFailed):
+        return error_response(400, exc.code, exc.message, field=exc.field)
+    return error_response(403, exc.code, exc.message)
+
+
 async def _download(request: Request, prepare) -> Response:
     try:
         scope = await caller_scope(request)
@@ -52,12 +65,8 @@ async def _download(request: Request, prepare) -> Response:
         return unauthorized(exc.message, exc.code)
     try:
         prepared = await prepare(scope)
-    except NotFound:
-        return error_response(404, "not_found", "Not found.")
-    except ValidationFailed as exc:
-        return error_response(400, exc.code, exc.message, field=exc.field)
-    except PermissionDenied as exc:
-        return error_response(403, exc.code, exc.message)
+    except (NotFound, ValidationFailed, PermissionDenied) as exc:
+        return _refusal(exc)
     etag = f'"{prepared.etag}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if _etag_matches(request, etag):
@@ -93,7 +102,28 @@ async def statement_pdf(request: Request) -> Response:
     return await _download(request, prepare)
 
 
+async def invoice_xml(request: Request) -> Response:
+    """The invoice's e-invoice XML alone (CII for Factur-X tenants, UBL for XRechnung ones)."""
+    try:
+        scope = await caller_scope(request)
+    except AuthenticationError as exc:
+        return unauthorized(exc.message, exc.code)
+    try:
+        invoice_id = document_id(request.path_params["id"], "Invoice")
+        config = request.app.state.tenants.require(scope.tenant_slug).config
+        document = await einvoice.invoice_xml(scope, config, invoice_id)
+    except (NotFound, ValidationFailed, PermissionDenied) as exc:
+        return _refusal(exc)
+    name = document.filename
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+    }
+    return Response(document.content, media_type="application/xml", headers=headers)
+
+
 routes = [
     Route("/documents/invoices/{id}.pdf", invoice_pdf, methods=["GET"]),
+    Route("/documents/invoices/{id}.xml", invoice_xml, methods=["GET"]),
     Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
 ]

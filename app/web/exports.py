@@ -1,173 +1,152 @@
-"""CSV exports for staff: ``/exports/aging.csv`` and ``/exports/customers.csv``.
+"""Staff exports: every table as CSV and as XLSX (``/exports/{aging,customers,invoices,payments}.{csv,xlsx}``)
+and the management pack (``/exports/management-pack.{xlsx,pdf}``).
 
-Same credentials, access rules and filters as the GraphQL API (query parameters ``asOf``, ``search``,
-``region``, ``segment``, ``country``, ``riskRating``, ``salesOwner``, ``kycStatus``, ``currency``). Rows are
-streamed a page of customers at a time, so an export of every customer never sits in memory. The first
-page is computed before the response starts, so an error (a missing FX rate, a bad date) is a clean 4xx.
+Same credentials, access rules and filters as the GraphQL API: ``asOf`` and the customer filter
+(``search``, ``region``, ``segment``, ``country``, ``riskRating``, ``salesOwner``, ``kycStatus``,
+``currency``) everywhere; invoices also take ``customerId``, ``number``, ``openOnly``, ``overdueOnly`` (the
+``InvoiceFilter``), payments ``customerId``, ``status``, ``receivedFrom``, ``receivedTo`` (the
+``PaymentFilter``). The services check the role. The first chunk of rows is read before the response
+starts, so an error (a missing FX rate, a bad date, a role without ``ar.read``) is a clean 4xx; rows are
+read a chunk at a time after that (``app.reports.tables``), so no export holds all its rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from app.customers import service as customers
-from app.customers.filters import CustomerFilter
-from app.customers.service import CustomerBalances, CustomerListItem
-from app.errors import AuthenticationError, LedgerportError
+from app.documents.urls import document_id
+from app.errors import AuthenticationError, LedgerportError, NotFound, ValidationFailed
+from app.inputs.choices import choice
 from app.inputs.dates import parse_date
 from app.inputs.filters import FIELDS as FILTER_FIELDS
 from app.inputs.filters import customer_filter
-from app.money import format_decimal_string
-from app.receivables.buckets import buckets_from_edges
+from app.inputs.text import search_term
+from app.models.enums import PaymentStatus
+from app.payments.service import PaymentFilter
+from app.reports import pack, writers, xlsx
+from app.reports.tables import TABLES, Query, Table
 from app.tenancy.config import TenantConfig
 from app.web import credentials
 from app.web.errors import error_response
 from app.web.graphql import unauthorized
 
-PAGE = 500
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
-def _filter(request: Request) -> CustomerFilter:
-    """The filter of the query string, checked like GraphQL's ``CustomerFilter`` (``riskRating=Z`` is a
-    400 naming A-E, not an export of every customer)."""
-    return customer_filter({name: request.query_params.get(name) for name in FILTER_FIELDS})
+def _date(request: Request, name: str) -> date | None:
+    raw = request.query_params.get(name)
+    return parse_date(raw, name) if raw else None
 
 
-def _as_of(request: Request, config: TenantConfig) -> date:
-    raw = request.query_params.get("asOf")
+def _flag(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name, "").lower()
+    if raw in ("", "false", "0"):
+        return False
+    if raw in ("true", "1"):
+        return True
+    raise ValidationFailed(f"{name} must be true or false", field=name, code="invalid_choice")
+
+
+def _customer_id(request: Request) -> int | None:
+    raw = request.query_params.get("customerId")
     if not raw:
-        return config.today()
-    return parse_date(raw, "asOf")
+        return None
+    try:
+        return document_id(raw, "Customer")
+    except NotFound:
+        raise ValidationFailed("not a customer id", field="customerId", code="invalid_id") from None
 
 
-Row = Callable[[CustomerListItem, CustomerBalances, str], list[str]]
+def query_of(request: Request, config: TenantConfig) -> Query:
+    """The export's as-of date and filters, checked like the GraphQL inputs they mirror."""
+    params = request.query_params
+    flt = customer_filter({name: params.get(name) for name in FILTER_FIELDS})
+    customer_id = _customer_id(request)
+    if customer_id is not None:
+        flt = replace(flt, customer_ids=frozenset({customer_id}))
+    status = params.get("status")
+    return Query(
+        as_of=_date(request, "asOf") or config.today(),
+        customers=flt,
+        open_only=_flag(request, "openOnly"),
+        overdue_only=_flag(request, "overdueOnly"),
+        number=search_term(params.get("number"), "number"),
+        payments=PaymentFilter(
+            customer_id=customer_id,
+            status=choice(status, PaymentStatus, "status") if status else None,
+            received_from=_date(request, "receivedFrom"),
+            received_to=_date(request, "receivedTo"),
+        ),
+    )
 
 
-def _aging_header(config: TenantConfig) -> list[str]:
-    labels = [b.label for b in buckets_from_edges(config.aging.buckets)]
-    return [
-        "account_number",
-        "name",
-        "region",
-        "segment",
-        "country",
-        "currency",
-        *labels,
-        "total_open",
-        "unapplied",
-        "net_balance",
-    ]
+def _refusal(exc: LedgerportError) -> Response:
+    status = 403 if exc.code == "forbidden" else 400
+    return error_response(status, exc.code, exc.message, field=exc.field)
 
 
-def _aging_row(item: CustomerListItem, b: CustomerBalances, base: str) -> list[str]:
-    c, t = item.customer, b.balances.base
-    money = [format_decimal_string(x.amount, base) for x in t.aging]
-    totals = [format_decimal_string(v, base) for v in (t.total_open, t.unapplied, t.net_balance)]
-    return [c.account_number, c.legal_name, c.region, c.segment, c.country, base, *money, *totals]
+async def _caller(request: Request):
+    state = request.app.state
+    scope = await credentials.staff_scope(request, state.settings, state.tenants, state.providers)
+    return scope, state.tenants.require(scope.tenant_slug).config
 
 
-CUSTOMER_HEADER = [
-    "account_number",
-    "name",
-    "region",
-    "segment",
-    "country",
-    "risk_rating",
-    "kyc_status",
-    "sales_owner",
-    "currency",
-    "credit_limit",
-    "net_balance",
-    "overdue",
-    "exposure",
-    "utilisation",
-    "priority_score",
-]
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _customer_row(item: CustomerListItem, b: CustomerBalances, base: str) -> list[str]:
-    c, t = item.customer, b.balances.base
-    limit = "" if b.credit_limit is None else format_decimal_string(b.credit_limit, base)
-    utilisation = "" if b.utilisation is None else f"{b.utilisation:.4f}"
-    return [
-        c.account_number,
-        c.legal_name,
-        c.region,
-        c.segment,
-        c.country,
-        str(c.risk_rating),
-        str(c.kyc_status),
-        c.sales_owner,
-        base,
-        limit,
-        format_decimal_string(t.net_balance, base),
-        format_decimal_string(t.overdue, base),
-        format_decimal_string(b.exposure, base),
-        utilisation,
-        str(item.priority.score),
-    ]
+def _staff_only(serve):
+    """An endpoint for staff: 401 without credentials, ``serve(request, scope, config)`` otherwise, and
+    an expected error before the response starts as a clean 4xx."""
 
-
-def _csv_line(values: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
-
-
-def _export(name: str, header: Callable[[TenantConfig], list[str]], row: Row):
     async def endpoint(request: Request) -> Response:
-        state = request.app.state
-        tenants = state.tenants
         try:
-            scope = await credentials.staff_scope(request, state.settings, tenants, state.providers)
+            scope, config = await _caller(request)
         except AuthenticationError as exc:
             return unauthorized(exc.message, exc.code)
-        config = tenants.require(scope.tenant_slug).config
         try:
-            as_of = _as_of(request, config)
-            flt = _filter(request)
-            first_page = await _page(scope, config, as_of, flt, 0)
+            return await serve(request, scope, config)
         except LedgerportError as exc:
-            status = 403 if exc.code == "forbidden" else 400
-            return error_response(status, exc.code, exc.message, field=exc.field)
-
-        async def lines() -> AsyncIterator[str]:
-            yield _csv_line(header(config))
-            page, offset = first_page, 0
-            while page:
-                for item, balances in page:
-                    yield _csv_line(row(item, balances, config.base_currency))
-                offset += len(page)
-                page = await _page(scope, config, as_of, flt, offset) if len(page) == PAGE else []
-
-        filename = f"{name}-{scope.tenant_slug}-{as_of.isoformat()}.csv"
-        return StreamingResponse(
-            lines(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+            return _refusal(exc)
 
     return endpoint
 
 
-async def _page(scope, config: TenantConfig, as_of: date, flt: CustomerFilter, offset: int):
-    items, _ = await customers.list_customers(scope, config, as_of=as_of, flt=flt, offset=offset, limit=PAGE)
-    balances = await customers.balances_for(scope, config, [i.customer for i in items], as_of)
-    return [(item, balances[item.customer.id]) for item in items]
+def _export(table: Table, fmt: str):
+    async def serve(request: Request, scope, config) -> Response:
+        query = query_of(request, config)
+        rows = table.rows(scope, config, query)
+        first = await anext(rows, [])  # read before the response starts: errors are still a 4xx
+        columns = table.columns(config)
+        filename = f"{table.name}-{scope.tenant_slug}-{query.as_of.isoformat()}.{fmt}"
+        if fmt == "csv":
+            body, media = writers.csv_lines(columns, first, rows), CSV_TYPE
+        else:
+            body, media = writers.xlsx_bytes(table.name, columns, first, rows), xlsx.MEDIA_TYPE
+        return StreamingResponse(body, media_type=media, headers=_attachment(filename))
+
+    return _staff_only(serve)
 
 
-def _customers_header(config: TenantConfig) -> list[str]:
-    return CUSTOMER_HEADER
+def _management_pack(fmt: str):
+    async def serve(request: Request, scope, config) -> Response:
+        as_of = _date(request, "asOf") or config.today()
+        built = await pack.build_management_pack(scope, config, as_of, fmt)
+        return Response(built.content, media_type=built.media_type, headers=_attachment(built.filename))
+
+    return _staff_only(serve)
 
 
 ROUTES = [
-    Route("/exports/aging.csv", _export("aging", _aging_header, _aging_row), methods=["GET"]),
-    Route("/exports/customers.csv", _export("customers", _customers_header, _customer_row), methods=["GET"]),
+    Route(f"/exports/{name}.{fmt}", _export(table, fmt), methods=["GET"])
+    for name, table in TABLES.items()
+    for fmt in ("csv", "xlsx")
+] + [
+    Route(f"/exports/management-pack.{fmt}", _management_pack(fmt), methods=["GET"])
+    for fmt in ("xlsx", "pdf")
 ]

@@ -43,7 +43,12 @@ class InvitationMutation:
         try:
             customer_id = ids.decode_id("Account", str(input.account_id))
             invitation, secret = await invitations.invite(
-                context.scope, customer_id, input.email, ContactRole(input.role.value), context.origin
+                context.scope,
+                customer_id,
+                input.email,
+                ContactRole(input.role.value),
+                context.origin,
+                tenant=context.tenant_config,
             )
         except LedgerportError as exc:
             return InviteContactPayload(user_errors=user_errors_from(exc))

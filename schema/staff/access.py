@@ -99,6 +99,10 @@ class AccessQuery:
     async def sign_in_sessions(self, info: Info) -> list[SignInSession]:
         return [_session(row) for row in await sessions.list_active(info.context.scope)]
 
+    @strawberry.field(extensions=requires("members.manage"), description="The tenant's staff, by email.")
+    async def staff_members(self, info: Info) -> list[StaffMember]:
+        return [_member(row) for row in await members.list_members(info.context.scope)]
+
 
 @strawberry.type
 class AccessMutation:

@@ -17,7 +17,6 @@ from app.alerts import service
 from app.alerts.repository import AlertFilter as DomainFilter
 from app.alerts.repository import AlertOrder
 from app.customers import service as customers
-from app.errors import LedgerportError
 from app.models import Alert, AlertEvent, CustomerAccount
 from app.models.enums import AlertSeverity, AlertStatus
 from schema.common import nodes
@@ -25,7 +24,7 @@ from schema.common.connections import Connection, connection_of, page_of
 from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
-from schema.errors import UserError, user_errors_from
+from schema.errors import UserError, act_on_id
 from schema.permissions import requires
 
 AlertStatusEnum = strawberry.enum(AlertStatus, name="AlertStatus")
@@ -247,13 +246,8 @@ class AlertsQuery:
 
 
 async def _act(info: Info, input_id: strawberry.ID, action) -> AlertPayload:
-    try:
-        alert = await action(info.context.scope, decode_id("Alert", input_id))
-    except LedgerportError as exc:
-        if exc.field is None:
-            exc.field = "id"
-        return AlertPayload(alert=None, user_errors=user_errors_from(exc))
-    return AlertPayload(alert=alert_node(alert), user_errors=[])
+    alert, errors = await act_on_id(info.context.scope, "Alert", input_id, action)
+    return AlertPayload(alert=alert_node(alert) if alert is not None else None, user_errors=errors)
 
 
 @strawberry.type

@@ -17,6 +17,7 @@ from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
+from schema.staff.jobs import JobsMutation, JobsQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
@@ -35,6 +36,7 @@ QUERY_TYPES: tuple[type, ...] = (
     PaymentsQuery,
     SupportQueueQuery,
     BankingQuery,
+    JobsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -43,6 +45,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     PaymentsMutation,
     SupportQueueMutation,
     BankingMutation,
+    JobsMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -31,3 +31,8 @@ async def mark_used(tenant_id: int, invitation_id: int, when: datetime) -> bool:
 
 async def customer_exists(scope: Scope, customer_id: int) -> bool:
     return await scoped(CustomerAccount, scope).filter(id=customer_id).exists()
+
+
+async def customer_name(scope: Scope, customer_id: int) -> str:
+    row = await scoped(CustomerAccount, scope).filter(id=customer_id).first().values("legal_name")
+    return str(row["legal_name"]) if row else ""

@@ -18,3 +18,8 @@ async def by_id(scope: Scope, membership_id: int) -> Membership | None:
 
 async def set_role(scope: Scope, membership_id: int, role: StaffRole) -> None:
     await scoped(Membership, scope).filter(id=membership_id).update(role=role)
+
+
+async def all_members(scope: Scope) -> list[Membership]:
+    """Every membership of the tenant, by email."""
+    return await scoped(Membership, scope).select_related("user").order_by("user__email")

@@ -7,7 +7,8 @@ a date, shared by every as-of figure):
 - ``period``: credit sales (also per month), profitability and collections of a period;
 - ``customer_page``: customers ordered and filtered by their figures;
 - ``invoice_lists``: invoices with their open amounts as of a date;
-- ``settled``: settled invoices and their settlement dates (payment behaviour).
+- ``settled``: settled invoices and their settlement dates (payment behaviour);
+- ``export_rows``: every invoice as of a date in keyset chunks (exports of any size).
 
 Callers import this package; the names below are its whole surface.
 """
@@ -23,6 +24,7 @@ from app.receivables.repository.as_of import (
     unapplied,
 )
 from app.receivables.repository.customer_page import CustomerOrder, customer_page
+from app.receivables.repository.export_rows import invoice_chunk
 from app.receivables.repository.invoice_lists import (
     InvoiceOrder,
     invoice_page,
@@ -48,6 +50,7 @@ __all__ = [
     "cover_by_customer",
     "credit_sales",
     "customer_page",
+    "invoice_chunk",
     "invoice_page",
     "monthly_credit_sales",
     "open_by_bucket",

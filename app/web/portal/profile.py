@@ -66,7 +66,7 @@ async def invite(request: Request, session: PortalSession, form) -> Response:
         role = ContactRole.VIEWER
     try:
         _, secret = await invitations.invite(
-            session.scope, account.pk, values["email"], role, origin(request)
+            session.scope, account.pk, values["email"], role, origin(request), tenant=session.tenant.config
         )
     except ValidationFailed as exc:
         return await _profile(request, session, account, errors=field_errors(exc), form=values, status=400)

@@ -1,7 +1,7 @@
 """Cash application (docs/cash-application.md): bank statements, their lines (unique per tenant by the
 bank's reference, so a line is stored and posted once) and the bank accounts customers pay from.
 
-Numbered 0010 and depending on 0007: other branches add 0008 and 0009; the dependency is re-chained at merge.
+After 0008 (background jobs); 0009 was not taken.
 """
 
 from tortoise import migrations
@@ -14,7 +14,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_alert_per_customer_rule')]
+    dependencies = [('models', '0008_background_jobs')]
 
     initial = False
 

@@ -1,0 +1,1 @@
+"""Durable background jobs: enqueued with the change that causes them, retried, scheduled (docs/jobs.md)."""
