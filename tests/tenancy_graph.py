@@ -179,6 +179,10 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         customer=customer,
         suggestions=[],
     )
+    rows[m.Job] = await m.Job.create(**t, kind="email.send", key=f"graph-{tag}", run_at=now, created_at=now)
+    rows[m.EmailDelivery] = await m.EmailDelivery.create(
+        **t, key=f"graph-{tag}", template="new_request", recipient=f"s-{tag}@example.org", updated_at=now
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows
