@@ -165,6 +165,24 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.StripeEvent] = await m.StripeEvent.create(
         **t, event_id=f"evt_{tag}", type="payment_intent.succeeded"
     )
+    rows[m.CustomerBankAccount] = await m.CustomerBankAccount.create(
+        **t, customer=customer, account=f"DE{abs(hash((scope.tenant_slug, tag))) % 10**18:018d}"
+    )
+    statement = rows[m.BankStatement] = await m.BankStatement.create(**t, format="camt.053", sha256="0" * 64)
+    rows[m.BankLine] = await m.BankLine.create(
+        **t,
+        statement=statement,
+        reference=f"BANK-{tag}",
+        booking_date=date(2026, 1, 20),
+        amount=1000,
+        currency="USD",
+        customer=customer,
+        suggestions=[],
+    )
+    rows[m.Job] = await m.Job.create(**t, kind="email.send", key=f"graph-{tag}", run_at=now, created_at=now)
+    rows[m.EmailDelivery] = await m.EmailDelivery.create(
+        **t, key=f"graph-{tag}", template="new_request", recipient=f"s-{tag}@example.org", updated_at=now
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

@@ -58,6 +58,18 @@ def test_the_demo_tenant_files_are_valid():
             "String should match pattern",
         ),
         ("[access]", "[acess]", "acess", "unknown setting"),
+        (
+            "auto_post_threshold = 80",
+            "auto_post_threshold = 150",
+            "banking.auto_post_threshold",
+            "less than or equal to 100",
+        ),
+        (
+            "auto_post_margin = 10",
+            "auto_post_margin = -1",
+            "banking.auto_post_margin",
+            "greater than or equal to 0",
+        ),
         ('slug = "northwind"', 'slug = "southwind"', "slug", "must match the file name"),
         ('logo = "assets/northwind.svg"', 'logo = "assets/missing.svg"', "branding.logo", "not found"),
         # A schedule that cannot run stops the start, not the first tick hours later.

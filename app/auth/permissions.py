@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "ingest.write": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
     # Recording manual payments (wire, check, ACH) and refunding card payments through Stripe.
     "payments.write": frozenset({StaffRole.ADMIN, StaffRole.FINANCE}),
+    # Cash application: import bank statements, work the exceptions queue (apply or ignore a bank line).
+    "cash.apply": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS}),
     # Alerts: acknowledge and resolve.
     "alerts.manage": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT}),
     # API tokens, memberships, sessions.

@@ -7,6 +7,7 @@ from app.models.alert import Alert, AlertEvent
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
+from app.models.bank import BankLine, BankStatement, CustomerBankAccount
 from app.models.base import TenantOwned
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
@@ -58,6 +59,9 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     StripeEvent,
     AuthSession,
     ContactInvitation,
+    CustomerBankAccount,
+    BankStatement,
+    BankLine,
     Job,
     EmailDelivery,
 )
@@ -69,6 +73,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuthSession",
+    "BankLine",
+    "BankStatement",
     "Contact",
     "ContactAccess",
     "ContactInvitation",
@@ -76,6 +82,7 @@ __all__ = [
     "CreditNote",
     "CreditReview",
     "CustomerAccount",
+    "CustomerBankAccount",
     "Dispute",
     "EmailDelivery",
     "FxRate",

@@ -144,6 +144,21 @@ class AlertSeverity(StrEnum):
     CRITICAL = "critical"
 
 
+class BankLineStatus(StrEnum):
+    #: Stored, not matched yet (a crash between storing and posting leaves lines here; re-import finishes).
+    NEW = "new"
+    #: Matched above the tenant's threshold and posted through the payment service.
+    POSTED = "posted"
+    #: Waiting in the exceptions queue for a person.
+    EXCEPTION = "exception"
+    #: Posted by a person from the queue (applyBankLine).
+    APPLIED = "applied"
+    #: Set aside by a person (ignoreBankLine): not a customer payment.
+    IGNORED = "ignored"
+    #: Money out (a debit): not cash application's business.
+    DEBIT = "debit"
+
+
 class JobState(StrEnum):
     """Where a background job is (docs/jobs.md): waiting, being run, waiting to be tried again, or done."""
 

@@ -102,6 +102,17 @@ class PaymentsConfig(_Strict):
     minimum_amount: Decimal = Field(default=Decimal("1.00"), ge=0)
 
 
+class BankingConfig(_Strict):
+    """Cash application from bank statements (docs/cash-application.md)."""
+
+    # A bank line whose best candidate scores at least this (0-100) posts without a person; below, it
+    # waits in the exceptions queue with its ranked suggestions.
+    auto_post_threshold: int = Field(default=80, ge=1, le=100)
+    # ...and only when the runner-up scores at least this much less: two near-equal candidates are a
+    # question for a person, not a coin toss.
+    auto_post_margin: int = Field(default=10, ge=0, le=100)
+
+
 class SupportConfig(_Strict):
     email: str = ""
     sla_hours: int = Field(default=48, ge=1)
@@ -162,6 +173,7 @@ class TenantConfig(_Strict):
     auth: AuthConfig = Field(default_factory=AuthConfig)
     payments: PaymentsConfig = Field(default_factory=PaymentsConfig)
     support: SupportConfig = Field(default_factory=SupportConfig)
+    banking: BankingConfig = Field(default_factory=BankingConfig)
     e_invoicing: EInvoicingConfig | None = None
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)

@@ -13,6 +13,7 @@ from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
+from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
@@ -34,6 +35,7 @@ QUERY_TYPES: tuple[type, ...] = (
     AccessQuery,
     PaymentsQuery,
     SupportQueueQuery,
+    BankingQuery,
     JobsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
@@ -42,6 +44,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     AccessMutation,
     PaymentsMutation,
     SupportQueueMutation,
+    BankingMutation,
     JobsMutation,
 )
 
