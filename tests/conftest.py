@@ -223,6 +223,18 @@ def count_queries(db, monkeypatch) -> QueryCounter:
     return counter
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Captured output that pytest-xdist can carry: a generated document with a lone surrogate (the fuzz
+    suite sends ``"\\ud800"``) comes back in GraphQL's syntax-error message, which the app logs; xdist
+    refuses to send a report holding such a string and stops the whole run. Escaped, it stays readable."""
+    report = yield
+    report.sections = [
+        (title, text.encode("utf-8", "backslashreplace").decode("utf-8")) for title, text in report.sections
+    ]
+    return report
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     session.config._ledgerport_exitstatus = exitstatus
 
