@@ -225,9 +225,10 @@ def count_queries(db, monkeypatch) -> QueryCounter:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Captured output that pytest-xdist can carry: a generated document with a lone surrogate (the fuzz
-    suite sends ``"\\ud800"``) comes back in GraphQL's syntax-error message, which the app logs; xdist
-    refuses to send a report holding such a string and stops the whole run. Escaped, it stays readable."""
+    """Captured output that any report consumer can carry: a generated document with a lone surrogate
+    (the fuzz suite sends ``"\\ud800"``) comes back in GraphQL's syntax-error message, which the app
+    logs; a report holding such a string cannot be encoded as UTF-8 (pytest-xdist, tried for running the
+    suite on both cores, stopped the whole run on it). Escaped, it stays readable."""
     report = yield
     report.sections = [
         (title, text.encode("utf-8", "backslashreplace").decode("utf-8")) for title, text in report.sections
