@@ -223,3 +223,25 @@ async def invoice_line(scope: Scope, inv: Invoice, amount: int, cost: int | None
     )
     await row.save()
     return row
+
+
+async def credit_hold(
+    scope: Scope, cust: CustomerAccount, reason: str = "over limit", released: bool = False
+):
+    from datetime import UTC, datetime
+
+    from app.models import CreditHold
+
+    placed = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    row = new_row(
+        CreditHold,
+        scope,
+        customer_id=cust.id,
+        reason=reason,
+        placed_by="credit@example.test",
+        placed_at=placed,
+        released_at=placed.replace(day=20) if released else None,
+        released_by="finance@example.test" if released else "",
+    )
+    await row.save()
+    return row

@@ -101,6 +101,9 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     )
     rows[m.CreditReview] = await m.CreditReview.create(**t, customer=customer, requested_limit=100000)
     rows[m.KycReview] = await m.KycReview.create(**t, customer=customer, status=KycStatus.APPROVED)
+    rows[m.CreditHold] = await m.CreditHold.create(
+        **t, customer=customer, reason="Over limit", placed_at=datetime(2026, 1, 5, tzinfo=UTC)
+    )
     rows[m.LetterOfCredit] = await m.LetterOfCredit.create(
         **t,
         customer=customer,

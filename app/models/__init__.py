@@ -11,6 +11,7 @@ from app.models.bank import BankLine, BankStatement, CustomerBankAccount
 from app.models.base import TenantOwned
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
+from app.models.credit_hold import CreditHold
 from app.models.credit_note import CreditApplication, CreditNote
 from app.models.customer import CustomerAccount
 from app.models.dispute import Dispute
@@ -49,6 +50,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     SupportAttachment,
     CreditReview,
     KycReview,
+    CreditHold,
     LetterOfCredit,
     IntercompanyBalance,
     Alert,
@@ -79,6 +81,7 @@ __all__ = [
     "ContactAccess",
     "ContactInvitation",
     "CreditApplication",
+    "CreditHold",
     "CreditNote",
     "CreditReview",
     "CustomerAccount",

@@ -96,6 +96,15 @@ class PromiseStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class CreditHoldSource(StrEnum):
+    """Why a credit hold was placed: by a person, or by which automatic rule."""
+
+    MANUAL = "manual"
+    OVER_LIMIT = "over_limit"
+    KYC = "kyc"
+    BROKEN_PROMISE = "broken_promise"
+
+
 class SupportStatus(StrEnum):
     OPEN = "open"
     WAITING_ON_CUSTOMER = "waiting_on_customer"
