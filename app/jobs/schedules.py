@@ -21,13 +21,15 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.jobs.enqueue import enqueue
-from app.tenancy.config import ALERTS_SCHEDULE, TenantConfig
+from app.tenancy.config import ALERTS_SCHEDULE, DUNNING_SCHEDULE, TenantConfig
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
 log = logging.getLogger("ledgerport.jobs")
 # The job of each [[reports.schedules]] entry (its handler is app.reports.delivery, loaded by name).
 PACK_JOB = "reports.management_pack"
+# The daily dunning run of ``[dunning] daily_at`` (its handler is app.collections.jobs).
+DUNNING_JOB = "dunning.run"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def schedules_of(config: TenantConfig) -> list[Schedule]:
             Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})
             for n, s in enumerate(config.reports.schedules)
         ),
+        *([Schedule(DUNNING_SCHEDULE, DUNNING_JOB, cron=config.dunning.cron)] if config.dunning.cron else []),
     ]
 
 

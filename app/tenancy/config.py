@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.dunning import DunningConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
 
@@ -130,6 +131,8 @@ class SupportConfig(_Strict):
 SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end")
 # Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
 ALERTS_SCHEDULE = "alerts"
+# The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.
+DUNNING_SCHEDULE = "dunning"
 
 
 class ScheduleConfig(_Strict):
@@ -177,6 +180,7 @@ class TenantConfig(_Strict):
     e_invoicing: EInvoicingConfig | None = None
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
+    dunning: DunningConfig = Field(default_factory=DunningConfig)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
@@ -216,6 +220,10 @@ class TenantConfig(_Strict):
                 raise ValueError(
                     f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
                     "(set [alerts] evaluate_every_minutes instead)"
+                )
+            if schedule.name == DUNNING_SCHEDULE:
+                raise ValueError(
+                    f"the name {DUNNING_SCHEDULE!r} is taken by the daily dunning run (set [dunning] daily_at)"
                 )
             if schedule.name.startswith("management-pack-"):
                 raise ValueError(

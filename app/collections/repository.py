@@ -1,0 +1,218 @@
+"""Every query of dunning and collection work, each starting from the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from tortoise.expressions import Q
+
+from app.customers.filters import CustomerFilter
+from app.customers.repository import customer_condition
+from app.db.scoping import new_row, scoped
+from app.db.sql import as_date, as_int, fetch_all
+from app.models import (
+    CollectionTask,
+    CustomerAccount,
+    DunningInvoiceStep,
+    DunningMessage,
+    DunningPause,
+    DunningRun,
+    DunningSkip,
+    Invoice,
+    Membership,
+    PromiseInvoice,
+    PromiseToPay,
+)
+from app.models.enums import PromiseStatus, StaffRole
+from app.receivables.repository.open_items import GroupBy, held_by_disputes, open_items, probes
+from app.scope import Scope
+
+
+async def open_invoices(scope: Scope, as_of: date, due_by: date) -> list[dict[str, Any]]:
+    """Invoices open as of ``as_of`` and due on or before ``due_by``, oldest due first per customer, with
+    ``disputed``: what open disputes (opened by then) hold of each. One query for the whole tenant."""
+    condition, params = customer_condition(scope, CustomerFilter())
+    held, held_join = held_by_disputes("o.invoice_id", probes(False))
+    sql = f"""
+SELECT o.invoice_id, o.customer_id, o.number, o.currency, o.due_date, o.open_amount, {held} AS disputed
+FROM ({open_items(GroupBy.NONE, condition)}) o{held_join}
+WHERE o.open_amount > 0 AND o.due_date <= :due_by
+ORDER BY o.customer_id, o.due_date, o.invoice_id"""
+    rows = await fetch_all(sql, {**params, "as_of": as_of, "due_by": due_by})
+    for row in rows:
+        row["due_date"] = as_date(row["due_date"])
+        row["open_amount"] = as_int(row["open_amount"])
+        row["disputed"] = as_int(row["disputed"])
+    return rows
+
+
+async def customers(scope: Scope, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """What the run needs of each customer: its name, number, segment, rating, policy and address."""
+    rows = (
+        await scoped(CustomerAccount, scope)
+        .filter(id__in=sorted(set(ids)))
+        .values(
+            "id", "legal_name", "account_number", "segment", "risk_rating", "dunning_policy", "billing_email"
+        )
+    )
+    return {row["id"]: row for row in rows}
+
+
+async def steps_had(scope: Scope, invoice_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+    """(invoice id, policy, step index) of every step these invoices had."""
+    rows = (
+        await scoped(DunningInvoiceStep, scope)
+        .filter(invoice_id__in=sorted(set(invoice_ids)))
+        .values_list("invoice_id", "policy", "step_index")
+    )
+    return {(r[0], r[1], r[2]) for r in rows}
+
+
+async def messaged_on(scope: Scope, day: date) -> set[int]:
+    """Customers who had a dunning message on ``day`` (one a day, whatever the run)."""
+    return set(await scoped(DunningMessage, scope).filter(sent_on=day).values_list("customer_id", flat=True))
+
+
+async def pauses_in_force(scope: Scope, as_of: date) -> list[DunningPause]:
+    """Staff pauses not resumed and not past their resume date on ``as_of``."""
+    until_resumed = Q(resume_on__isnull=True) | Q(resume_on__gt=as_of)
+    return list(
+        await scoped(DunningPause, scope).filter(until_resumed, resumed_at__isnull=True).order_by("id")
+    )
+
+
+async def open_promises(scope: Scope) -> list[tuple[PromiseToPay, list[int]]]:
+    """Open promises to pay with the invoices each covers (empty: the whole account)."""
+    promises = list(await scoped(PromiseToPay, scope).filter(status=PromiseStatus.OPEN).order_by("id"))
+    links = (
+        await scoped(PromiseInvoice, scope)
+        .filter(promise_id__in=[p.id for p in promises])
+        .values_list("promise_id", "invoice_id")
+    )
+    covered: dict[int, list[int]] = {}
+    for promise_id, invoice_id in links:
+        covered.setdefault(promise_id, []).append(invoice_id)
+    return [(p, sorted(covered.get(p.id, []))) for p in promises]
+
+
+async def add_run(scope: Scope, run_on: date, trigger: str, now: datetime) -> DunningRun:
+    run = new_row(
+        DunningRun, scope, run_on=run_on, trigger=trigger, started_at=now, started_by=scope.principal
+    )
+    await run.save()
+    return run
+
+
+async def finish_run(scope: Scope, run_id: int, now: datetime, sent: int, skipped: int) -> None:
+    await scoped(DunningRun, scope).filter(id=run_id).update(finished_at=now, sent=sent, skipped=skipped)
+
+
+async def add_message(scope: Scope, **values: Any) -> DunningMessage:
+    message = new_row(DunningMessage, scope, **values)
+    await message.save()
+    return message
+
+
+async def set_message_job(scope: Scope, message_id: int, job_id: int | None) -> None:
+    await scoped(DunningMessage, scope).filter(id=message_id).update(job_id=job_id)
+
+
+async def add_steps(scope: Scope, message_id: int, policy: str, steps: list[tuple[int, int]]) -> None:
+    await DunningInvoiceStep.bulk_create(
+        [new_row(DunningInvoiceStep, scope, message_id=message_id, invoice_id=i, policy=policy, step_index=s)
+         for i, s in steps]
+    )  # fmt: skip
+
+
+async def add_skips(scope: Scope, run_id: int, skips: list[tuple[int, str, str]]) -> None:
+    await DunningSkip.bulk_create(
+        [new_row(DunningSkip, scope, run_id=run_id, customer_id=c, reason=r, detail=d) for c, r, d in skips]
+    )
+
+
+async def add_task(scope: Scope, **values: Any) -> CollectionTask:
+    task = new_row(CollectionTask, scope, **values)
+    await task.save()
+    return task
+
+
+async def message(scope: Scope, message_id: int) -> DunningMessage | None:
+    return await scoped(DunningMessage, scope).get_or_none(id=message_id)
+
+
+async def run(scope: Scope, run_id: int) -> DunningRun | None:
+    return await scoped(DunningRun, scope).get_or_none(id=run_id)
+
+
+async def runs(scope: Scope, offset: int, limit: int) -> tuple[list[DunningRun], int]:
+    query = scoped(DunningRun, scope)
+    return list(await query.order_by("-id").offset(offset).limit(limit)), await query.count()
+
+
+async def messages_of_runs(scope: Scope, run_ids: list[int]) -> list[DunningMessage]:
+    return list(await scoped(DunningMessage, scope).filter(run_id__in=run_ids).order_by("id"))
+
+
+async def skips_of_runs(scope: Scope, run_ids: list[int]) -> list[DunningSkip]:
+    return list(await scoped(DunningSkip, scope).filter(run_id__in=run_ids).order_by("id"))
+
+
+async def messages_of_customer(scope: Scope, customer_id: int) -> list[DunningMessage]:
+    return list(await scoped(DunningMessage, scope).filter(customer_id=customer_id).order_by("id"))
+
+
+async def tasks(scope: Scope, customer_id: int | None = None) -> list[CollectionTask]:
+    query = scoped(CollectionTask, scope)
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    return list(await query.order_by("due_on", "id"))
+
+
+async def collectors(scope: Scope) -> list[str]:
+    """Emails of the tenant's staff in the collections role, in a stable order (round-robin assignment)."""
+    rows = (
+        await scoped(Membership, scope)
+        .filter(role=StaffRole.COLLECTIONS)
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(rows))
+
+
+async def mark_promises(scope: Scope, promise_ids: list[int], status: PromiseStatus) -> None:
+    if promise_ids:
+        await (
+            scoped(PromiseToPay, scope)
+            .filter(id__in=promise_ids, status=PromiseStatus.OPEN)
+            .update(status=status)
+        )
+
+
+async def customer_exists(scope: Scope, customer_id: int) -> bool:
+    return await scoped(CustomerAccount, scope).filter(id=customer_id).exists()
+
+
+async def invoice_customer(scope: Scope, invoice_id: int) -> int | None:
+    """The customer of an invoice the scope sees, or None."""
+    found = await scoped(Invoice, scope).filter(id=invoice_id).first().values("customer_id")
+    return found["customer_id"] if found else None
+
+
+async def add_pause(scope: Scope, **values: Any) -> DunningPause:
+    pause = new_row(DunningPause, scope, **values)
+    await pause.save()
+    return pause
+
+
+async def pause(scope: Scope, pause_id: int) -> DunningPause | None:
+    return await scoped(DunningPause, scope).get_or_none(id=pause_id)
+
+
+async def end_pause(scope: Scope, pause_id: int, now: datetime, by: str) -> int:
+    """Resume a pause still in force; how many rows changed (0: it had ended already)."""
+    return (
+        await scoped(DunningPause, scope)
+        .filter(id=pause_id, resumed_at__isnull=True)
+        .update(resumed_at=now, resumed_by=by)
+    )
