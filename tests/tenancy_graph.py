@@ -201,6 +201,10 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.CollectionTask] = await m.CollectionTask.create(
         **t, customer=customer, kind="call", title="Call", due_on=date(2026, 2, 1), message=message
     )
+    rows[m.CollectionActivity] = await m.CollectionActivity.create(
+        **t, customer=customer, kind="call", outcome="promised", promise=promise, task=rows[m.CollectionTask],
+        dispute=rows[m.Dispute], by="collector@example.com", at=now,
+    )  # fmt: skip
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

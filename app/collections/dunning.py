@@ -38,6 +38,7 @@ from app.audit import service as audit
 from app.auth.permissions import require
 from app.collections import repository
 from app.collections.plan import OpenInvoice, Planned, Skip, plan_customer
+from app.collections.tasks import assignee_for
 from app.credit.holds import held_customer_ids
 from app.ids import encode_id
 from app.jobs.enqueue import enqueue
@@ -280,7 +281,7 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
             job_id = await enqueue(scope, SEND_JOB, f"dunning:{message.id}", {"message_id": message.id})
             await repository.set_message_job(scope, message.id, job_id)
         elif step.channel == "call_task":
-            assignee = collectors[planned.customer_id % len(collectors)] if collectors else ""
+            assignee = assignee_for(collectors, planned.customer_id)
             await repository.add_task(
                 scope,
                 customer_id=planned.customer_id,

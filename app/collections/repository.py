@@ -13,6 +13,7 @@ from app.customers.repository import customer_condition
 from app.db.scoping import new_row, scoped
 from app.db.sql import as_date, as_int, fetch_all
 from app.models import (
+    CollectionActivity,
     CollectionTask,
     CustomerAccount,
     DunningInvoiceStep,
@@ -25,7 +26,7 @@ from app.models import (
     PromiseInvoice,
     PromiseToPay,
 )
-from app.models.enums import PromiseStatus, StaffRole
+from app.models.enums import InvoiceStatus, PromiseStatus, StaffRole
 from app.receivables.repository.open_items import GroupBy, held_by_disputes, open_items, probes
 from app.scope import Scope
 
@@ -215,4 +216,80 @@ async def end_pause(scope: Scope, pause_id: int, now: datetime, by: str) -> int:
         await scoped(DunningPause, scope)
         .filter(id=pause_id, resumed_at__isnull=True)
         .update(resumed_at=now, resumed_by=by)
+    )
+
+
+async def pauses_of_customers(scope: Scope, customer_ids: list[int]) -> list[DunningPause]:
+    return list(await scoped(DunningPause, scope).filter(customer_id__in=customer_ids).order_by("-id"))
+
+
+async def add_activity(scope: Scope, **values: Any) -> CollectionActivity:
+    row = new_row(CollectionActivity, scope, **values)
+    await row.save()
+    return row
+
+
+async def activities_of(scope: Scope, customer_ids: list[int]) -> list[CollectionActivity]:
+    return list(
+        await scoped(CollectionActivity, scope).filter(customer_id__in=customer_ids).order_by("-at", "-id")
+    )
+
+
+async def open_invoice_ids(scope: Scope, customer_id: int, invoice_ids: list[int]) -> list[int]:
+    """Those of ``invoice_ids`` that are open (not paid, void, draft or written off) invoices of the customer."""
+    return list(
+        await scoped(Invoice, scope)
+        .filter(id__in=invoice_ids, customer_id=customer_id, status=InvoiceStatus.OPEN)
+        .values_list("id", flat=True)
+    )
+
+
+async def customer_currency(scope: Scope, customer_id: int) -> str | None:
+    found = await scoped(CustomerAccount, scope).filter(id=customer_id).first().values("currency")
+    return found["currency"] if found else None
+
+
+async def add_promise(scope: Scope, invoice_ids: list[int], **values: Any) -> PromiseToPay:
+    promise = new_row(PromiseToPay, scope, **values)
+    await promise.save()
+    await PromiseInvoice.bulk_create(
+        [new_row(PromiseInvoice, scope, promise_id=promise.id, invoice_id=i) for i in invoice_ids]
+    )
+    return promise
+
+
+async def task(scope: Scope, task_id: int) -> CollectionTask | None:
+    return await scoped(CollectionTask, scope).get_or_none(id=task_id)
+
+
+async def update_task(scope: Scope, task_id: int, only_open: bool, **values: Any) -> int:
+    query = scoped(CollectionTask, scope).filter(id=task_id)
+    if only_open:
+        query = query.filter(state="open")
+    return await query.update(**values)
+
+
+async def task_page(
+    scope: Scope, *, assignee: str | None, due_by: date | None, state: str | None, offset: int, limit: int
+) -> tuple[list[CollectionTask], int]:
+    query = scoped(CollectionTask, scope)
+    if assignee is not None:
+        query = query.filter(assignee=assignee)
+    if due_by is not None:
+        query = query.filter(due_on__lte=due_by)
+    if state is not None:
+        query = query.filter(state=state)
+    return list(await query.order_by("due_on", "id").offset(offset).limit(limit)), await query.count()
+
+
+async def is_collector(scope: Scope, email: str) -> bool:
+    """Whether ``email`` is a member of the tenant (any role may be assigned a task)."""
+    return await scoped(Membership, scope).filter(user__email=email.lower()).exists()
+
+
+async def open_tasks_by_customer(scope: Scope, customer_ids: list[int]) -> list[CollectionTask]:
+    return list(
+        await scoped(CollectionTask, scope)
+        .filter(customer_id__in=customer_ids, state="open")
+        .order_by("due_on", "id")
     )

@@ -1,6 +1,6 @@
 """Collections that act (docs/collections.md): dunning runs, their messages (one per customer per day),
 the steps each invoice has had (once per invoice and step), skips with their reason, staff pauses,
-collection tasks, and each customer's assigned dunning policy.
+collection tasks and activities, and each customer's assigned dunning policy.
 
 After 0010 (credit holds), which the run reads to skip held customers.
 """
@@ -97,6 +97,24 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'collection_task', 'app': 'models', 'indexes': [Index(fields=['tenant_id', 'state', 'due_on']), Index(fields=['tenant_id', 'customer_id'])], 'pk_attr': 'id'},
             bases=['TenantOwned', 'Timestamped'],
+        ),
+        ops.CreateModel(
+            name='CollectionActivity',
+            fields=[
+                ('tenant', fields.ForeignKeyField('models.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('customer', fields.ForeignKeyField('models.CustomerAccount', source_field='customer_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharField(max_length=12)),
+                ('outcome', fields.CharField(default='', max_length=200)),
+                ('note', fields.TextField(default='', unique=False)),
+                ('promise', fields.ForeignKeyField('models.PromiseToPay', source_field='promise_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('dispute', fields.ForeignKeyField('models.Dispute', source_field='dispute_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('task', fields.ForeignKeyField('models.CollectionTask', source_field='task_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('by', fields.CharField(max_length=254)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'collection_activity', 'app': 'models', 'indexes': [Index(fields=['tenant_id', 'customer_id', 'at'])], 'pk_attr': 'id'},
+            bases=['TenantOwned'],
         ),
         ops.CreateModel(
             name='DunningInvoiceStep',

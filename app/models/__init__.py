@@ -9,6 +9,7 @@ from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
 from app.models.bank import BankLine, BankStatement, CustomerBankAccount
 from app.models.base import TenantOwned
+from app.models.collection_activity import CollectionActivity
 from app.models.collection_task import CollectionTask
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
@@ -74,6 +75,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     DunningSkip,
     DunningPause,
     CollectionTask,
+    CollectionActivity,
 )
 
 __all__ = [
@@ -85,6 +87,7 @@ __all__ = [
     "AuthSession",
     "BankLine",
     "BankStatement",
+    "CollectionActivity",
     "CollectionTask",
     "Contact",
     "ContactAccess",

@@ -15,6 +15,7 @@ from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.customers import CustomersQuery
+from schema.staff.dunning import DunningMutation, DunningQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
@@ -37,6 +38,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SupportQueueQuery,
     BankingQuery,
     JobsQuery,
+    DunningQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -46,6 +48,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     SupportQueueMutation,
     BankingMutation,
     JobsMutation,
+    DunningMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
