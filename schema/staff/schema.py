@@ -14,6 +14,7 @@ from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
+from schema.staff.collection_work import CollectionWorkMutation, CollectionWorkQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.dunning import DunningMutation, DunningQuery
 from schema.staff.ingest import IngestMutation
@@ -39,6 +40,7 @@ QUERY_TYPES: tuple[type, ...] = (
     BankingQuery,
     JobsQuery,
     DunningQuery,
+    CollectionWorkQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -49,6 +51,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     BankingMutation,
     JobsMutation,
     DunningMutation,
+    CollectionWorkMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

@@ -1,0 +1,174 @@
+"""Collector activities, promises recorded by staff and collection tasks, through the staff API.
+Collections act, everyone reads; another tenant's customer, invoice or task is not found."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from app import clock
+from app.audit import service as audit
+from app.collections import dunning
+from app.ids import encode_id
+from app.models import CollectionTask, Membership, StaffUser
+from app.models.enums import StaffRole
+from tests import builders
+from tests.helpers import gql, make_token
+
+NOON_IN_CHICAGO = datetime(2026, 6, 30, 17, 0, tzinfo=UTC)
+LOG = """
+mutation($input: LogCollectionActivityInput!) { logCollectionActivity(input: $input) {
+  activity { id kind outcome note promiseId taskId by } userErrors { field code message } } }"""
+PROMISE = """
+mutation($input: PromiseToPayInput!) { recordPromiseToPay(input: $input) {
+  promise { id promisedDate amount { amount currencyCode } status } userErrors { field code } } }"""
+TASKS = """
+query($filter: CollectionTaskFilter) { collectionTasks(first: 20, filter: $filter) { totalCount
+  edges { node { id customerId kind title dueOn state assignee outcome } } } }"""
+ASSIGN = """
+mutation($input: AssignTaskInput!) { assignTask(input: $input) { task { id assignee } userErrors { field code } } }"""
+COMPLETE = """
+mutation($input: CompleteTaskInput!) { completeTask(input: $input) {
+  task { id state outcome completedBy } userErrors { field code } } }"""
+
+
+async def _collector(scope, email: str) -> None:
+    user = await StaffUser.create(email=email)
+    await Membership.create(tenant_id=scope.tenant_id, user=user, role=StaffRole.COLLECTIONS)
+
+
+async def test_a_call_with_a_promise_and_a_follow_up_pauses_dunning_and_sets_a_task(
+    client, registry, scope_a, scope_b
+):
+    await _collector(scope_a, "cara@northwind.example")
+    acme = await builders.customer(scope_a, "Acme", billing_email="ap@acme.example")
+    late = await builders.invoice(scope_a, acme, 80000, "2026-05-01", "2026-06-01")
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    variables = {
+        "input": {
+            "customerId": encode_id("Customer", acme.id),
+            "kind": "call",
+            "outcome": "will pay next week",
+            "note": "Spoke to Ann in AP.",
+            "promise": {
+                "promisedDate": "2026-07-07",
+                "amount": "800.00",
+                "invoiceIds": [encode_id("Invoice", late.id)],
+            },
+            "followUpOn": "2026-07-08",
+        }
+    }
+
+    with clock.frozen(NOON_IN_CHICAGO):
+        body = (await gql(client, LOG, token, variables)).json()
+        tasks = (
+            await gql(
+                client, TASKS, await make_token("northwind", StaffRole.VIEWER), {"filter": {"state": "open"}}
+            )
+        ).json()
+
+    assert "errors" not in body, body
+    activity = body["data"]["logCollectionActivity"]["activity"]
+    assert (activity["kind"], activity["outcome"], activity["by"]) == (
+        "call",
+        "will pay next week",
+        "token:collections-token",
+    )
+    assert activity["promiseId"] and activity["taskId"]
+    (edge,) = tasks["data"]["collectionTasks"]["edges"]
+    assert edge["node"] == {
+        "id": activity["taskId"], "customerId": encode_id("Customer", acme.id), "kind": "follow_up",
+        "title": "Follow up: will pay next week", "dueOn": "2026-07-08", "state": "open",
+        "assignee": "cara@northwind.example", "outcome": None,
+    }  # fmt: skip
+    report = await dunning.run(scope_a, registry.require("northwind").config, date(2026, 6, 30), dry_run=True)
+    assert [(s.customer_id, s.reason) for s in report.skipped] == [(acme.id, "invoices_held")]
+    assert "activity.logged" in [e.action for e in await audit.recent(scope_a)]
+
+
+async def test_staff_promises_are_refused_with_coded_errors_and_never_reach_another_tenant(
+    client, registry, scope_a, scope_b
+):
+    acme = await builders.customer(scope_a, "Acme")
+    theirs = await builders.customer(scope_b, "Theirs", currency="EUR")
+    their_invoice = await builders.invoice(scope_b, theirs, 100, "2026-06-01", "2026-06-30", currency="EUR")
+    token = await make_token("northwind", StaffRole.FINANCE)
+
+    async def promise(**values) -> tuple[dict | None, list]:
+        base = {"customerId": encode_id("Customer", acme.id), "promisedDate": "2026-07-10", "amount": "10.00"}
+        with clock.frozen(NOON_IN_CHICAGO):
+            body = (await gql(client, PROMISE, token, {"input": {**base, **values}})).json()
+        assert "errors" not in body, body
+        payload = body["data"]["recordPromiseToPay"]
+        return payload["promise"], [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+    made, errors = await promise()
+    assert (
+        errors == []
+        and made["amount"] == {"amount": "10.00", "currencyCode": "USD"}
+        and made["status"] == "open"
+    )
+    assert (await promise(customerId=encode_id("Customer", theirs.id)))[1] == [(["customerId"], "not_found")]
+    assert (await promise(invoiceIds=[encode_id("Invoice", their_invoice.id)]))[1] == [
+        (["invoiceIds"], "not_found")
+    ]
+    assert (await promise(promisedDate="2026-06-29"))[1] == [(["promisedDate"], "in_the_past")]
+    assert (await promise(amount="0"))[1] == [(["amount"], "must_be_positive")]
+    assert (await promise(amount="1.001"))[1] == [(["amount"], "invalid_amount")]
+    viewer = await make_token("northwind", StaffRole.VIEWER, name="v")
+    refused = (
+        await gql(
+            client,
+            PROMISE,
+            viewer,
+            {"input": {"customerId": "x", "promisedDate": "2026-07-10", "amount": "1"}},
+        )
+    ).json()
+    assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+async def test_tasks_are_listed_assigned_and_completed_within_the_tenant(client, registry, scope_a, scope_b):
+    await _collector(scope_a, "cara@northwind.example")
+    await _collector(scope_b, "otto@cloudly.example")
+    acme = await builders.customer(scope_a, "Acme")
+    theirs = await builders.customer(scope_b, "Theirs")
+    mine = await CollectionTask.create(
+        tenant_id=scope_a.tenant_id, customer=acme, kind="call", title="Call Acme", due_on=date(2026, 7, 1)
+    )
+    other = await CollectionTask.create(
+        tenant_id=scope_b.tenant_id, customer=theirs, kind="call", title="Anruf", due_on=date(2026, 7, 1)
+    )
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    mine_id, other_id = encode_id("CollectionTask", mine.id), encode_id("CollectionTask", other.id)
+
+    listed = (await gql(client, TASKS, token, {"filter": {"dueBy": "2026-07-01"}})).json()["data"][
+        "collectionTasks"
+    ]
+    assigned = (
+        await gql(client, ASSIGN, token, {"input": {"id": mine_id, "assignee": "cara@northwind.example"}})
+    ).json()
+    to_stranger = (
+        await gql(client, ASSIGN, token, {"input": {"id": mine_id, "assignee": "otto@cloudly.example"}})
+    ).json()
+    theirs_assigned = (
+        await gql(client, ASSIGN, token, {"input": {"id": other_id, "assignee": "cara@northwind.example"}})
+    ).json()
+    done = (await gql(client, COMPLETE, token, {"input": {"id": mine_id, "outcome": "paid by wire"}})).json()
+    twice = (await gql(client, COMPLETE, token, {"input": {"id": mine_id}})).json()
+    by_assignee = (
+        await gql(client, TASKS, token, {"filter": {"assignee": "cara@northwind.example", "state": "done"}})
+    ).json()
+
+    assert [e["node"]["id"] for e in listed["edges"]] == [mine_id] and listed["totalCount"] == 1
+    assert assigned["data"]["assignTask"]["task"]["assignee"] == "cara@northwind.example"
+    assert to_stranger["data"]["assignTask"]["userErrors"] == [{"field": ["assignee"], "code": "not_found"}]
+    assert theirs_assigned["data"]["assignTask"]["userErrors"] == [{"field": ["id"], "code": "not_found"}]
+    assert done["data"]["completeTask"]["task"] == {
+        "id": mine_id,
+        "state": "done",
+        "outcome": "paid by wire",
+        "completedBy": "token:collections-token",
+    }
+    assert twice["data"]["completeTask"]["userErrors"] == [{"field": ["id"], "code": "conflict"}]
+    assert [e["node"]["id"] for e in by_assignee["data"]["collectionTasks"]["edges"]] == [mine_id]
+    await other.refresh_from_db()
+    assert (other.state, other.assignee) == ("open", "")
