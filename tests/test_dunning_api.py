@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from app import clock
 from app.audit import service as audit
-from app.collections import dunning
+from app.collections import dunning, pauses
 from app.ids import encode_id
 from app.models.enums import StaffRole
 from tests import builders
@@ -167,3 +167,68 @@ async def test_pausing_is_refused_with_coded_user_errors(client, registry, scope
         )
     ).json()
     assert refused["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+STATUS = """
+query($id: ID!, $asOf: Date) { customer(id: $id, asOf: $asOf) { dunning {
+  policy step nextStep nextStepOn paused pausedUntil reason } } }"""
+LIST_STATUS = (
+    "query($first: Int) { customers(first: $first) { edges { node { dunning { policy nextStepOn } } } } }"
+)
+
+
+async def test_a_customers_dunning_says_its_policy_last_step_next_step_and_pause(
+    client, registry, scope_a, scope_b
+):
+    acme, off, _ = await _world(scope_a, scope_b)
+    waiting = await builders.customer(scope_a, "Waiting", billing_email="w@x.example")
+    await builders.invoice(scope_a, waiting, 5000, "2026-06-01", "2026-06-25")  # +5 on the 30th
+    config = registry.require("northwind").config
+    await dunning.run(scope_a, config, date(2026, 6, 28))  # Waiting: the friendly step (+3)
+    await pauses.pause(
+        scope_a,
+        customer_id=acme.id,
+        invoice_id=None,
+        reason="CFO on holiday",
+        resume_on=date(2026, 7, 10),
+        today=AS_OF,
+    )
+    token = await make_token("northwind", StaffRole.VIEWER)
+
+    async def status_of(customer) -> dict:
+        body = (
+            await gql(client, STATUS, token, {"id": encode_id("Customer", customer.id), "asOf": "2026-06-30"})
+        ).json()
+        assert "errors" not in body, body
+        return body["data"]["customer"]["dunning"]
+
+    assert await status_of(waiting) == {
+        "policy": "standard", "step": "friendly", "nextStep": "reminder", "nextStepOn": "2026-07-02",
+        "paused": False, "pausedUntil": None, "reason": "",
+    }  # fmt: skip
+    paused = await status_of(acme)
+    assert (paused["policy"], paused["step"], paused["paused"], paused["pausedUntil"]) == (
+        "standard", "final", True, "2026-07-10",
+    )  # fmt: skip
+    assert "CFO on holiday" in paused["reason"]
+    assert (await status_of(off))["policy"] is None and (await status_of(off))["reason"] == "dunning is off"
+
+
+async def test_the_dunning_of_a_page_of_customers_costs_the_same_queries_as_of_one(
+    client, scope_a, scope_b, count_queries
+):
+    for n in range(6):
+        c = await builders.customer(scope_a, f"Cust {n}", billing_email=f"c{n}@x.example")
+        await builders.invoice(scope_a, c, 1000 + n, "2026-05-01", "2026-06-10")
+    await builders.customer(scope_b, "Theirs")
+    token = await make_token("northwind", StaffRole.VIEWER)
+    await gql(client, "{ viewer { role } }", token)
+
+    count_queries.reset()
+    one = (await gql(client, LIST_STATUS, token, {"first": 1})).json()
+    for_one = len(count_queries)
+    count_queries.reset()
+    six = (await gql(client, LIST_STATUS, token, {"first": 6})).json()
+
+    assert len(one["data"]["customers"]["edges"]) == 1 and len(six["data"]["customers"]["edges"]) == 6
+    assert len(count_queries) == for_one, count_queries.statements

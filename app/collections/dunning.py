@@ -81,7 +81,7 @@ def pay_link(tenant: TenantConfig, customer_id: int, invoice_ids: list[int]) -> 
 
 
 @dataclass
-class _Holds:
+class Holds:
     """What keeps a customer or some of its invoices out of today's run."""
 
     customer_pause: dict[int, str] = field(default_factory=dict)
@@ -92,10 +92,10 @@ class _Holds:
     kept: list[int] = field(default_factory=list)
 
 
-async def _holds(
+async def holds_on(
     scope: Scope, tenant: TenantConfig, as_of: date, owed: dict[int, list[OpenInvoice]]
-) -> _Holds:
-    holds = _Holds()
+) -> Holds:
+    holds = Holds()
     for pause in await repository.pauses_in_force(scope, as_of):
         if pause.invoice_id is None:
             until = f"until {pause.resume_on.isoformat()}" if pause.resume_on else "until resumed"
@@ -130,7 +130,7 @@ def _decide(
     customer: dict,
     invoices: list[OpenInvoice],
     had: set[tuple[int, str, int]],
-    holds: _Holds,
+    holds: Holds,
     held: set[int],
     messaged: set[int],
     as_of: date,
@@ -212,7 +212,7 @@ async def run(
         )  # fmt: skip
     customers = await repository.customers(scope, owed)
     held = await held_customer_ids(scope, list(owed))
-    holds = await _holds(scope, tenant, as_of, owed)
+    holds = await holds_on(scope, tenant, as_of, owed)
     had = await repository.steps_had(scope, [r["invoice_id"] for r in rows])
     messaged = await repository.messaged_on(scope, as_of)
     broken_customers = {cid for _, cid in holds.broken}

@@ -31,14 +31,19 @@ from app.receivables.repository.open_items import GroupBy, held_by_disputes, ope
 from app.scope import Scope
 
 
-async def open_invoices(scope: Scope, as_of: date, due_by: date) -> list[dict[str, Any]]:
+async def open_invoices(
+    scope: Scope, as_of: date, due_by: date, customer_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
     """Invoices open as of ``as_of`` and due on or before ``due_by``, oldest due first per customer, with
-    ``disputed``: what open disputes (opened by then) hold of each. One query for the whole tenant."""
-    condition, params = customer_condition(scope, CustomerFilter())
-    held, held_join = held_by_disputes("o.invoice_id", probes(False))
+    ``disputed``: what open disputes (opened by then) hold of each. One query for the whole tenant (or for
+    ``customer_ids``, probing their invoices by index)."""
+    selective = customer_ids is not None
+    flt = CustomerFilter(customer_ids=frozenset(customer_ids)) if selective else CustomerFilter()
+    condition, params = customer_condition(scope, flt)
+    held, held_join = held_by_disputes("o.invoice_id", probes(selective))
     sql = f"""
 SELECT o.invoice_id, o.customer_id, o.number, o.currency, o.due_date, o.open_amount, {held} AS disputed
-FROM ({open_items(GroupBy.NONE, condition)}) o{held_join}
+FROM ({open_items(GroupBy.NONE, condition, selective)}) o{held_join}
 WHERE o.open_amount > 0 AND o.due_date <= :due_by
 ORDER BY o.customer_id, o.due_date, o.invoice_id"""
     rows = await fetch_all(sql, {**params, "as_of": as_of, "due_by": due_by})
@@ -293,3 +298,16 @@ async def open_tasks_by_customer(scope: Scope, customer_ids: list[int]) -> list[
         .filter(customer_id__in=customer_ids, state="open")
         .order_by("due_on", "id")
     )
+
+
+async def last_messages(scope: Scope, customer_ids: list[int]) -> dict[int, DunningMessage]:
+    """The latest dunning message of each customer."""
+    rows = (
+        await scoped(DunningMessage, scope)
+        .filter(customer_id__in=customer_ids)
+        .order_by("customer_id", "-id")
+    )
+    out: dict[int, DunningMessage] = {}
+    for row in rows:
+        out.setdefault(row.customer_id, row)
+    return out

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from app.alerts import service as alert_service
 from app.alerts.repository import AlertFilter, AlertOrder
+from app.collections import status as dunning_status
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerListItem, PriorityParts
@@ -58,6 +59,7 @@ from schema.staff.customer_figures import (
     priority_loader,
     priority_score,
 )
+from schema.staff.dunning import DunningStatusNode, status_node
 from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
 from schema.staff.invoices import Invoice, invoice_node
 
@@ -172,6 +174,16 @@ class Customer:
     async def open_disputes(self, info: Info) -> list[DisputeNode]:
         rows = await self._related(info, "OpenDisputes", related.open_disputes).load(self._account.id)
         return [dispute_node(r) for r in rows]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Where the customer stands in dunning.")
+    async def dunning(self, info: Info) -> DunningStatusNode:
+        ctx, as_of = info.context, self.as_of
+        loader = batch_loader(
+            info,
+            f"DunningStatusByCustomerLoader:{as_of}",
+            lambda ids: dunning_status.statuses(ctx.scope, ctx.tenant_config, ids, as_of),
+        )
+        return status_node(await loader.load(self._account.id))
 
     @strawberry.field(extensions=requires("ar.read"), description="Promises to pay, newest first.")
     async def promises_to_pay(self, info: Info) -> list[PromiseToPayNode]:

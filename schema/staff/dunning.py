@@ -13,7 +13,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
-from app.collections import dunning, pauses, runs
+from app.collections import dunning, pauses, runs, status
 from app.errors import LedgerportError
 from app.models import DunningMessage, DunningPause, DunningRun, DunningSkip
 from schema.common.connections import Connection, connection_of, page_of
@@ -300,3 +300,21 @@ class DunningMutation:
     async def resume_dunning(self, info: Info, input: ResumeDunningInput) -> DunningPausePayload:
         row, errors = await act_on_id(info.context.scope, "DunningPause", input.id, pauses.resume)
         return DunningPausePayload(pause=pause_node(row) if row else None, user_errors=errors)
+
+
+@strawberry.type(description="Where a customer stands in dunning, by the rules the next run applies.")
+class DunningStatusNode:
+    policy: str | None = strawberry.field(description="null: dunning is off, or no policy fits.")
+    step: str | None = strawberry.field(description="The last step it had.")
+    next_step: str | None
+    next_step_on: date | None = strawberry.field(description="When the next step falls due (today or later).")
+    paused: bool = strawberry.field(description="Held by a staff pause, a promise to pay or a credit hold.")
+    paused_until: date | None
+    reason: str
+
+
+def status_node(s: status.DunningStatus) -> DunningStatusNode:
+    return DunningStatusNode(
+        policy=s.policy, step=s.step, next_step=s.next_step, next_step_on=s.next_step_on, paused=s.paused,
+        paused_until=s.paused_until, reason=s.reason,
+    )  # fmt: skip
