@@ -172,3 +172,44 @@ async def test_tasks_are_listed_assigned_and_completed_within_the_tenant(client,
     assert [e["node"]["id"] for e in by_assignee["data"]["collectionTasks"]["edges"]] == [mine_id]
     await other.refresh_from_db()
     assert (other.state, other.assignee) == ("open", "")
+
+
+WORKLIST = """
+{ collectionWorklist(first: 10, asOf: "2026-06-30") { edges { node {
+  customer { name } lastTouch nextStep { step nextStep nextStepOn } openTasks { kind title dueOn } } } } }"""
+
+
+async def test_the_worklist_shows_last_touch_next_step_and_open_tasks(
+    client, registry, scope_a, scope_b, count_queries
+):
+    touched = await builders.customer(scope_a, "Touched", billing_email="t@x.example")
+    await builders.invoice(scope_a, touched, 90000, "2026-05-01", "2026-06-01")  # +29: the call step
+    quiet = await builders.customer(scope_a, "Quiet", billing_email="q@x.example")
+    await builders.invoice(scope_a, quiet, 10000, "2026-06-01", "2026-06-25")
+    theirs = await builders.customer(scope_b, "Theirs")
+    await builders.invoice(scope_b, theirs, 10000, "2026-06-01", "2026-06-25", currency="EUR")
+    with clock.frozen(NOON_IN_CHICAGO):
+        await dunning.run(scope_a, registry.require("northwind").config, date(2026, 6, 30))
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    await gql(client, "{ viewer { role } }", token)
+
+    count_queries.reset()
+    body = (await gql(client, WORKLIST, token)).json()
+
+    assert "errors" not in body, body
+    rows = {e["node"]["customer"]["name"]: e["node"] for e in body["data"]["collectionWorklist"]["edges"]}
+    assert set(rows) == {"Touched", "Quiet"}
+    assert rows["Touched"]["lastTouch"].startswith("2026-06-30T17:00:00")
+    assert rows["Touched"]["nextStep"] == {"step": "call", "nextStep": "final", "nextStepOn": "2026-07-16"}
+    assert rows["Touched"]["openTasks"] == [
+        {"kind": "call", "title": "Call Touched (call)", "dueOn": "2026-06-30"}
+    ]
+    assert rows["Quiet"]["openTasks"] == [] and rows["Quiet"]["nextStep"]["step"] == "friendly"
+    statements = len(count_queries)
+    # One more customer on the page costs no more queries (DataLoaders)
+    more = await builders.customer(scope_a, "More", billing_email="m@x.example")
+    await builders.invoice(scope_a, more, 10000, "2026-06-01", "2026-06-25")
+    count_queries.reset()
+    again = (await gql(client, WORKLIST, token)).json()
+    assert len(again["data"]["collectionWorklist"]["edges"]) == 3
+    assert len(count_queries) == statements, count_queries.statements

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.functions import Max
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
@@ -310,4 +311,24 @@ async def last_messages(scope: Scope, customer_ids: list[int]) -> dict[int, Dunn
     out: dict[int, DunningMessage] = {}
     for row in rows:
         out.setdefault(row.customer_id, row)
+    return out
+
+
+async def latest_touches(scope: Scope, customer_ids: list[int]) -> dict[int, datetime]:
+    """Per customer, the latest collection activity or dunning message (grouped in SQL, two queries)."""
+    out: dict[int, datetime] = {}
+    for model, column in ((CollectionActivity, "at"), (DunningMessage, "created_at")):
+        rows = await (
+            scoped(model, scope)
+            .filter(customer_id__in=customer_ids)
+            .annotate(latest=Max(column))
+            .group_by("customer_id")
+            .values("customer_id", "latest")
+        )
+        for row in rows:
+            latest = row["latest"]
+            if isinstance(latest, str):  # SQLite's raw aggregate
+                latest = datetime.fromisoformat(latest)
+            if latest is not None and (row["customer_id"] not in out or latest > out[row["customer_id"]]):
+                out[row["customer_id"]] = latest
     return out

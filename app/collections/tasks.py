@@ -84,3 +84,18 @@ async def complete(scope: Scope, task_id: int, outcome: str) -> CollectionTask:
             raise Conflict("the task is done already", field="id")
         await audit.record(scope, "task.complete", target_type="CollectionTask", target_id=task_id)
     return await repository.task(scope, task_id)
+
+
+async def open_tasks_of(scope: Scope, customer_ids: list[int]) -> dict[int, list[CollectionTask]]:
+    """The open tasks of these customers, earliest due first (the worklist shows them)."""
+    require(scope, "ar.read")
+    out: dict[int, list[CollectionTask]] = {}
+    for task in await repository.open_tasks_by_customer(scope, customer_ids):
+        out.setdefault(task.customer_id, []).append(task)
+    return out
+
+
+async def last_touches(scope: Scope, customer_ids: list[int]):
+    """When each customer was last touched: its latest activity or dunning message."""
+    require(scope, "ar.read")
+    return await repository.latest_touches(scope, customer_ids)
