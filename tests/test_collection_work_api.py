@@ -213,3 +213,62 @@ async def test_the_worklist_shows_last_touch_next_step_and_open_tasks(
     again = (await gql(client, WORKLIST, token)).json()
     assert len(again["data"]["collectionWorklist"]["edges"]) == 3
     assert len(count_queries) == statements, count_queries.statements
+
+
+TIMELINE = """
+query($id: ID!, $after: String) { customer(id: $id) { timeline(first: 3, after: $after) { totalCount
+  pageInfo { hasNextPage endCursor } edges { node { kind on title amount { amount } detail } } } } }"""
+
+
+async def test_a_customers_timeline_lists_everything_newest_first_a_page_at_a_time(
+    client, registry, scope_a, scope_b
+):
+    from app.models import PromiseToPay
+
+    acme = await builders.customer(scope_a, "Acme", billing_email="ap@acme.example")
+    inv = await builders.invoice(scope_a, acme, 90000, "2026-05-01", "2026-06-01", number="T-1")
+    await builders.payment(scope_a, acme, 10000, "2026-06-10", allocate=[(inv, 10000, "2026-06-10")])
+    await builders.dispute(scope_a, inv, 5000, "2026-06-12")
+    promise = await builders.promise(scope_a, acme, 75000, "2026-07-15")
+    await PromiseToPay.filter(id=promise.id).update(created_at=datetime(2026, 6, 20, 15, 0, tzinfo=UTC))
+    await dunning.run(
+        scope_a, registry.require("northwind").config, date(2026, 6, 30)
+    )  # the promise holds it
+    theirs = await builders.customer(scope_b, "Theirs")
+    await builders.invoice(scope_b, theirs, 100, "2026-06-01", "2026-06-30", currency="EUR")
+    token = await make_token("northwind", StaffRole.COLLECTIONS)
+    with clock.frozen(NOON_IN_CHICAGO):
+        await gql(
+            client,
+            LOG,
+            token,
+            {
+                "input": {
+                    "customerId": encode_id("Customer", acme.id),
+                    "kind": "note",
+                    "outcome": "asked for POD",
+                }
+            },
+        )
+    viewer = await make_token("northwind", StaffRole.VIEWER, name="v")
+
+    first = (await gql(client, TIMELINE, viewer, {"id": encode_id("Customer", acme.id)})).json()
+    assert "errors" not in first, first
+    page = first["data"]["customer"]["timeline"]
+    cursor = page["pageInfo"]["endCursor"]
+    second = (
+        await gql(client, TIMELINE, viewer, {"id": encode_id("Customer", acme.id), "after": cursor})
+    ).json()
+
+    entries = [e["node"] for e in page["edges"] + second["data"]["customer"]["timeline"]["edges"]]
+    assert page["totalCount"] == 5 and page["pageInfo"]["hasNextPage"] is True
+    assert [(e["kind"], e["on"], e["title"]) for e in entries] == [
+        ("activity", "2026-06-30", "Note: asked for POD"),
+        ("promise", "2026-06-20", "Promise to pay by 2026-07-15"),
+        ("dispute", "2026-06-12", "Dispute (pricing)"),
+        ("payment", "2026-06-10", "Payment"),
+        ("invoice", "2026-05-01", "Invoice T-1"),
+    ]
+    assert entries[4]["amount"] == {"amount": "900.00"}
+    other = (await gql(client, TIMELINE, viewer, {"id": encode_id("Customer", theirs.id)})).json()
+    assert other["errors"][0]["extensions"]["code"] == "not_found"

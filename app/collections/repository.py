@@ -17,6 +17,7 @@ from app.models import (
     CollectionActivity,
     CollectionTask,
     CustomerAccount,
+    Dispute,
     DunningInvoiceStep,
     DunningMessage,
     DunningPause,
@@ -24,6 +25,7 @@ from app.models import (
     DunningSkip,
     Invoice,
     Membership,
+    Payment,
     PromiseInvoice,
     PromiseToPay,
 )
@@ -332,3 +334,25 @@ async def latest_touches(scope: Scope, customer_ids: list[int]) -> dict[int, dat
             if latest is not None and (row["customer_id"] not in out or latest > out[row["customer_id"]]):
                 out[row["customer_id"]] = latest
     return out
+
+
+# The timeline's sources: model, date column, and how each row reads (kind, reference, amount, currency).
+async def timeline_rows(scope: Scope, customer_id: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The newest ``limit`` entries of each of the customer's sources (invoices, payments, dunning
+    messages, activities, promises, disputes) and how many there are in all: the caller merges and pages."""
+    sources = (
+        (Invoice, "issue_date", ("id", "issue_date", "number", "total", "currency", "status")),
+        (Payment, "received_date", ("id", "received_date", "reference", "amount", "currency", "status")),
+        (DunningMessage, "sent_on", ("id", "sent_on", "step_name", "channel", "attachment", "recipient")),
+        (CollectionActivity, "at", ("id", "at", "kind", "outcome", "note", "by")),
+        (PromiseToPay, "created_at", ("id", "created_at", "promised_date", "amount", "currency", "status")),
+        (Dispute, "opened_on", ("id", "opened_on", "reason_code", "amount", "currency", "status")),
+    )
+    rows: list[dict[str, Any]] = []
+    total = 0
+    for model, column, wanted in sources:
+        query = scoped(model, scope).filter(customer_id=customer_id)
+        total += await query.count()
+        for row in await query.order_by(f"-{column}", "-id").limit(limit).values(*wanted):
+            rows.append({"source": model.__name__, "on": row[column], **row})
+    return rows, total

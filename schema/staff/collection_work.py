@@ -9,11 +9,12 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
-from app.collections import activities, tasks
+from app.collections import activities, tasks, timeline
 from app.errors import LedgerportError
 from app.models import CollectionActivity, CollectionTask
 from schema.common.connections import Connection, connection_of, page_of
 from schema.common.ids import decode_id, encode_id
+from schema.common.money import Money
 from schema.errors import UserError, act_on_id, user_errors_from
 from schema.permissions import requires
 from schema.staff.customer_detail import PromiseToPayNode, promise_node
@@ -220,3 +221,38 @@ class CollectionWorkMutation:
         except LedgerportError as exc:
             return CollectionActivityPayload(activity=None, user_errors=user_errors_from(exc))
         return CollectionActivityPayload(activity=activity_node(row), user_errors=[])
+
+
+_TIMELINE_TYPES = {
+    "invoice": "Invoice",
+    "payment": "Payment",
+    "dunning_message": "DunningMessage",
+    "activity": "CollectionActivity",
+    "promise": "PromiseToPay",
+    "dispute": "Dispute",
+}
+
+
+@strawberry.type(description="One thing that happened on a customer's account.")
+class TimelineEntryNode:
+    kind: str = strawberry.field(
+        description="invoice, payment, dunning_message, activity, promise or dispute."
+    )
+    object_id: strawberry.ID = strawberry.field(description="The invoice, payment, message, ... it is about.")
+    on: date
+    at: datetime | None = strawberry.field(description="The moment, for entries that have one.")
+    title: str
+    amount: Money | None
+    detail: str
+
+
+def timeline_node(e: timeline.TimelineEntry) -> TimelineEntryNode:
+    return TimelineEntryNode(
+        kind=e.kind,
+        object_id=strawberry.ID(encode_id(_TIMELINE_TYPES[e.kind], e.object_id)),
+        on=e.on,
+        at=e.at,
+        title=e.title,
+        amount=Money.of(e.amount, e.currency) if e.amount is not None and e.currency else None,
+        detail=e.detail,
+    )
