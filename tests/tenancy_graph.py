@@ -205,6 +205,15 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         **t, customer=customer, kind="call", outcome="promised", promise=promise, task=rows[m.CollectionTask],
         dispute=rows[m.Dispute], by="collector@example.com", at=now,
     )  # fmt: skip
+    rows[m.StatementDelivery] = await m.StatementDelivery.create(
+        **t,
+        schedule="monthly",
+        as_of=date(2026, 1, 31),
+        customer=customer,
+        currency="USD",
+        state="sent",
+        created_at=now,
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

@@ -28,6 +28,7 @@ from app.models import (
     Payment,
     PromiseInvoice,
     PromiseToPay,
+    StatementDelivery,
 )
 from app.models.enums import InvoiceStatus, PromiseStatus, StaffRole
 from app.receivables.repository.open_items import GroupBy, held_by_disputes, open_items, probes
@@ -356,3 +357,20 @@ async def timeline_rows(scope: Scope, customer_id: int, limit: int) -> tuple[lis
         for row in await query.order_by(f"-{column}", "-id").limit(limit).values(*wanted):
             rows.append({"source": model.__name__, "on": row[column], **row})
     return rows, total
+
+
+async def all_customers(scope: Scope) -> list[tuple[int, str]]:
+    """(id, currency) of every customer, in id order."""
+    return list(await scoped(CustomerAccount, scope).order_by("id").values_list("id", "currency"))
+
+
+async def statement_deliveries(scope: Scope, schedule: str, as_of: date) -> list[StatementDelivery]:
+    return list(await scoped(StatementDelivery, scope).filter(schedule=schedule, as_of=as_of).order_by("id"))
+
+
+async def record_statement(scope: Scope, **values: Any) -> None:
+    """Record (or, for a retry of the same run, update) one customer's statement delivery."""
+    keys = {k: values[k] for k in ("schedule", "as_of", "customer_id", "currency")}
+    rest = {k: v for k, v in values.items() if k not in keys}
+    if not await scoped(StatementDelivery, scope).filter(**keys).update(**rest):
+        await new_row(StatementDelivery, scope, **values).save()

@@ -25,6 +25,7 @@ BUILTIN_MODULES = (
     "app.reports.delivery",
     "app.collections.delivery",
     "app.collections.jobs",
+    "app.collections.statements",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

@@ -30,6 +30,8 @@ log = logging.getLogger("ledgerport.jobs")
 PACK_JOB = "reports.management_pack"
 # The daily dunning run of ``[dunning] daily_at`` (its handler is app.collections.jobs).
 DUNNING_JOB = "dunning.run"
+# Each [[statement_emails]] entry (its handler is app.collections.statements).
+STATEMENTS_JOB = "statements.email"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ def schedules_of(config: TenantConfig) -> list[Schedule]:
             for n, s in enumerate(config.reports.schedules)
         ),
         *([Schedule(DUNNING_SCHEDULE, DUNNING_JOB, cron=config.dunning.cron)] if config.dunning.cron else []),
+        *(
+            Schedule(s.schedule_name, STATEMENTS_JOB, cron=s.cron, args={"index": n})
+            for n, s in enumerate(config.statement_emails)
+        ),
     ]
 
 

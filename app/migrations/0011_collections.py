@@ -1,6 +1,6 @@
 """Collections that act (docs/collections.md): dunning runs, their messages (one per customer per day),
 the steps each invoice has had (once per invoice and step), skips with their reason, staff pauses,
-collection tasks and activities, and each customer's assigned dunning policy.
+collection tasks and activities, scheduled statement deliveries, and each customer's dunning policy.
 
 After 0010 (credit holds), which the run reads to skip held customers.
 """
@@ -140,6 +140,23 @@ class Migration(migrations.Migration):
                 ('detail', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'dunning_skip', 'app': 'models', 'indexes': [Index(fields=['tenant_id', 'run_id'])], 'pk_attr': 'id', 'table_description': 'A customer a run did not dun, and why (``reason`` is a stable code, ``detail`` says it in words).'},
+            bases=['TenantOwned'],
+        ),
+        ops.CreateModel(
+            name='StatementDelivery',
+            fields=[
+                ('tenant', fields.ForeignKeyField('models.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('schedule', fields.CharField(max_length=40)),
+                ('as_of', fields.DateField()),
+                ('customer', fields.ForeignKeyField('models.CustomerAccount', source_field='customer_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('currency', fields.CharField(max_length=3)),
+                ('state', fields.CharField(max_length=12)),
+                ('reason', fields.CharField(default='', max_length=40)),
+                ('email_key', fields.CharField(default='', max_length=300)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'statement_delivery', 'app': 'models', 'unique_together': (('tenant', 'schedule', 'as_of', 'customer', 'currency'),), 'pk_attr': 'id', 'table_description': "One customer's statement of one scheduled run: sent (with its email's key) or skipped and why."},
             bases=['TenantOwned'],
         ),
         ops.AddField(

@@ -17,7 +17,14 @@ from app.models.credit_hold import CreditHold
 from app.models.credit_note import CreditApplication, CreditNote
 from app.models.customer import CustomerAccount
 from app.models.dispute import Dispute
-from app.models.dunning import DunningInvoiceStep, DunningMessage, DunningPause, DunningRun, DunningSkip
+from app.models.dunning import (
+    DunningInvoiceStep,
+    DunningMessage,
+    DunningPause,
+    DunningRun,
+    DunningSkip,
+    StatementDelivery,
+)
 from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
@@ -76,6 +83,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     DunningPause,
     CollectionTask,
     CollectionActivity,
+    StatementDelivery,
 )
 
 __all__ = [
@@ -118,6 +126,7 @@ __all__ = [
     "PromiseInvoice",
     "PromiseToPay",
     "StaffUser",
+    "StatementDelivery",
     "StripeEvent",
     "SupportAttachment",
     "SupportMessage",

@@ -115,3 +115,23 @@ class DunningPause(TenantOwned, Timestamped):
     class Meta:
         table = "dunning_pause"
         indexes = (("tenant_id", "customer_id"),)
+
+
+class StatementDelivery(TenantOwned):
+    """One customer's statement of one scheduled run: sent (with its email's key) or skipped and why."""
+
+    id = fields.IntField(primary_key=True)
+    schedule = fields.CharField(max_length=40)
+    as_of = fields.DateField()
+    customer = fields.ForeignKeyField("models.CustomerAccount", related_name=False, on_delete=fields.CASCADE)
+    currency = fields.CharField(max_length=3)
+    state = fields.CharField(max_length=12)  # sent | skipped
+    reason = fields.CharField(max_length=40, default="")
+    email_key = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField()
+
+    customer_path: ClassVar[str | None] = "customer_id"
+
+    class Meta:
+        table = "statement_delivery"
+        unique_together = (("tenant", "schedule", "as_of", "customer", "currency"),)
