@@ -232,3 +232,33 @@ async def test_the_dunning_of_a_page_of_customers_costs_the_same_queries_as_of_o
 
     assert len(one["data"]["customers"]["edges"]) == 1 and len(six["data"]["customers"]["edges"]) == 6
     assert len(count_queries) == for_one, count_queries.statements
+
+
+async def test_a_messages_letter_downloads_for_staff_and_is_not_found_for_another_tenant(
+    client, registry, scope_a, scope_b
+):
+    from tests.documents_data import pdf_text
+
+    await _world(scope_a, scope_b)
+    await dunning.run(scope_a, registry.require("northwind").config, AS_OF)  # Acme: the final step, a letter
+    viewer = await make_token("northwind", StaffRole.VIEWER)
+    body = (
+        await gql(client, "{ dunningRuns(first: 1) { edges { node { messages { pdfUrl } } } } }", viewer)
+    ).json()
+    (message,) = body["data"]["dunningRuns"]["edges"][0]["node"]["messages"]
+    url = message["pdfUrl"]
+    assert url.startswith("/documents/dunning/")
+
+    answer = await client.get(url, headers={"Authorization": f"Bearer {viewer}"})
+    cached = await client.get(
+        url, headers={"Authorization": f"Bearer {viewer}", "If-None-Match": answer.headers["etag"]}
+    )
+    theirs = await client.get(
+        url, headers={"Authorization": f"Bearer {await make_token('cloudly', StaffRole.ADMIN)}"}
+    )
+
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    text = pdf_text(answer.content)
+    assert "LATE-1" in text and "$10.96" in text and "$1,050.96" in text
+    assert cached.status_code == 304
+    assert theirs.status_code == 404

@@ -24,6 +24,7 @@ def test_a_dry_run_reports_and_writes_nothing_then_a_run_sends_once(cli_env):  #
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("dunning northwind as of 2026-12-01 (dry run)\n")
     would = int(re.search(r"^(\d+) would send, (\d+) skipped$", dry.stdout, re.M).group(1))
+    assert would >= 1, dry.stdout
     assert runs_after_dry == 0
     assert real.returncode == 0, real.stderr
     assert re.search(rf"^{would} sent, \d+ skipped$", real.stdout, re.M), real.stdout

@@ -344,7 +344,11 @@ async def timeline_rows(scope: Scope, customer_id: int, limit: int) -> tuple[lis
     sources = (
         (Invoice, "issue_date", ("id", "issue_date", "number", "total", "currency", "status")),
         (Payment, "received_date", ("id", "received_date", "reference", "amount", "currency", "status")),
-        (DunningMessage, "sent_on", ("id", "sent_on", "step_name", "channel", "attachment", "recipient")),
+        (
+            DunningMessage,
+            "sent_on",
+            ("id", "customer_id", "sent_on", "step_name", "channel", "attachment", "recipient"),
+        ),
         (CollectionActivity, "at", ("id", "at", "kind", "outcome", "note", "by")),
         (PromiseToPay, "created_at", ("id", "created_at", "promised_date", "amount", "currency", "status")),
         (Dispute, "opened_on", ("id", "opened_on", "reason_code", "amount", "currency", "status")),

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 
 from app.auth.permissions import require
 from app.collections import repository
+from app.documents.urls import dunning_letter_url, statement_pdf_url
 from app.errors import NotFound
 from app.scope import Scope
 
@@ -27,6 +28,16 @@ class TimelineEntry:
     amount: int | None
     currency: str | None
     detail: str
+    pdf_url: str | None = None
+
+
+def message_pdf_url(message_id: int, customer_id: int, attachment: str, sent_on: date) -> str | None:
+    """Where a dunning message's attachment is downloaded: its statement as of its day, or its letter."""
+    if attachment == "statement":
+        return statement_pdf_url(customer_id, kind="open_item", as_of=sent_on)
+    if attachment == "letter":
+        return dunning_letter_url(message_id)
+    return None
 
 
 def _entry(row: dict) -> TimelineEntry:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.auth.permissions import require
 from app.documents import render as renderer
 from app.documents import repository
 from app.documents.formatting import Formatter
-from app.documents.service import Document, safe_filename, tenant_file
+from app.documents.service import Document, PreparedDocument, render, safe_filename, tenant_file
 from app.documents.views import Party, party_of
 from app.errors import NotFound
 from app.scope import Scope
@@ -89,6 +90,52 @@ def letter_view(
     )
 
 
+async def prepare_message_letter(
+    scope: Scope, message_id: int, *, tenants: TenantRegistry | None = None
+) -> PreparedDocument:
+    """The letter of a stored dunning message, for download (``/documents/dunning/<id>.pdf``): staff with
+    ``ar.read``, or a contact of the message's account; anyone else, and another tenant, not found."""
+    if not scope.is_contact:
+        require(scope, "ar.read")
+    message = await repository.dunning_message(scope, message_id)
+    if message is None:
+        raise NotFound("no such document")
+    tenant = tenant_file(scope, tenants)
+    policy = tenant.config.dunning.policy(message.policy)
+    step = policy.steps[message.step_index] if policy and message.step_index < len(policy.steps) else None
+    rate = str(step.interest_rate) if step and step.interest_rate else ""
+    return await _prepared_letter(
+        scope, message.customer_id, dated=message.sent_on, step=message.step_name, rate=rate,
+        lines=message.lines, totals=message.totals, pay_link=message.pay_link, tenants=tenants,
+    )  # fmt: skip
+
+
+async def _prepared_letter(
+    scope: Scope,
+    customer_id: int,
+    *,
+    dated: date,
+    step: str,
+    rate: str,
+    lines: list[dict],
+    totals: list[dict],
+    pay_link: str,
+    tenants: TenantRegistry | None = None,
+) -> PreparedDocument:
+    customer = await repository.customer(scope, customer_id)
+    if customer is None:
+        raise NotFound("no such customer")
+    tenant = tenant_file(scope, tenants)
+    view = letter_view(
+        brand_of(tenant), Formatter(tenant.config.locale), party_of(customer), title="Payment reminder",
+        dated=dated, step=step, rate=rate, lines=lines, totals=totals, pay_link=pay_link,
+    )  # fmt: skip
+    filename = (
+        f"dunning-{safe_filename(customer.account_number)}-{dated.isoformat()}-{safe_filename(step)}.pdf"
+    )
+    return PreparedDocument(scope.tenant_id, TEMPLATE, view, filename, renderer.fingerprint(TEMPLATE, view))
+
+
 async def letter_pdf(
     scope: Scope,
     customer_id: int,
@@ -102,16 +149,8 @@ async def letter_pdf(
     tenants: TenantRegistry | None = None,
 ) -> Document:
     """The letter of one dunning message for ``customer_id`` (which the scope must see)."""
-    customer = await repository.customer(scope, customer_id)
-    if customer is None:
-        raise NotFound("no such customer")
-    tenant = tenant_file(scope, tenants)
-    view = letter_view(
-        brand_of(tenant), Formatter(tenant.config.locale), party_of(customer), title="Payment reminder",
-        dated=dated, step=step, rate=rate, lines=lines, totals=totals, pay_link=pay_link,
+    prepared = await _prepared_letter(
+        scope, customer_id, dated=dated, step=step, rate=rate, lines=lines, totals=totals,
+        pay_link=pay_link, tenants=tenants,
     )  # fmt: skip
-    content = await renderer.render_pdf_async(TEMPLATE, view)
-    filename = (
-        f"dunning-{safe_filename(customer.account_number)}-{dated.isoformat()}-{safe_filename(step)}.pdf"
-    )
-    return Document(content, filename, renderer.fingerprint(TEMPLATE, view))
+    return await render(prepared)

@@ -244,6 +244,7 @@ class TimelineEntryNode:
     title: str
     amount: Money | None
     detail: str
+    pdf_url: str | None = strawberry.field(description="A dunning message's statement or letter.")
 
 
 def timeline_node(e: timeline.TimelineEntry) -> TimelineEntryNode:
@@ -255,4 +256,5 @@ def timeline_node(e: timeline.TimelineEntry) -> TimelineEntryNode:
         title=e.title,
         amount=Money.of(e.amount, e.currency) if e.amount is not None and e.currency else None,
         detail=e.detail,
+        pdf_url=e.pdf_url,
     )

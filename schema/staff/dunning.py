@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.collections import dunning, pauses, runs, status
+from app.collections.timeline import message_pdf_url
 from app.errors import LedgerportError
 from app.models import DunningMessage, DunningPause, DunningRun, DunningSkip
 from schema.common.connections import Connection, connection_of, page_of
@@ -52,6 +53,7 @@ class DunningMessageNode:
     recipient: str
     attachment: str = strawberry.field(description="statement, letter or none.")
     pay_link: str
+    pdf_url: str | None = strawberry.field(description="Its attachment: the statement or the letter.")
     lines: list[DunningLine]
     totals: list[DunningTotal]
 
@@ -80,6 +82,7 @@ def message_node(m: DunningMessage) -> DunningMessageNode:
         recipient=m.recipient,
         attachment=m.attachment,
         pay_link=m.pay_link,
+        pdf_url=message_pdf_url(m.id, m.customer_id, m.attachment, m.sent_on),
         lines=[_line(li) for li in m.lines],
         totals=[_total(t) for t in m.totals],
     )
@@ -170,6 +173,7 @@ def _preview(report: dunning.RunReport) -> DunningPreview:
                 recipient=out.recipient if p.step.channel == "email" else "",
                 attachment=p.step.attachment if p.step.channel == "email" else p.step.channel,
                 pay_link=out.pay_link,
+                pdf_url=None,
                 lines=[
                     DunningLine(
                         invoice_id=strawberry.ID(encode_id("Invoice", li.invoice_id)),
