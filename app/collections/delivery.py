@@ -41,32 +41,7 @@ async def send_dunning_message(job: JobContext) -> None:
             lines=message.lines, totals=message.totals, pay_link=message.pay_link,
         )  # fmt: skip
         attachments = (mail.Attachment(pdf.filename, pdf.content, "application/pdf"),)
-    fmt = Formatter(tenant.locale)
-    values = {
-        "tenant": tenant.name,
-        "customer": customer["legal_name"],
-        "account_number": customer["account_number"],
-        "invoices": [
-            {
-                "number": line["number"],
-                "due_date": line["due_date"],
-                "days_past_due": line["days_past_due"],
-                "open": fmt.money(line["open"], line["currency"]),
-                "interest": fmt.money(line["interest"], line["currency"]) if line["interest"] else "",
-            }
-            for line in message.lines
-        ],
-        "totals": [
-            {
-                "currency": t["currency"],
-                "amount": fmt.money(t["amount"], t["currency"]),
-                "fee": fmt.money(t["fee"], t["currency"]) if t["fee"] else "",
-                "interest": fmt.money(t["interest"], t["currency"]) if t["interest"] else "",
-            }
-            for t in message.totals
-        ],
-        "pay_link": message.pay_link,
-    }
+    values = message_values(tenant, customer, message.lines, message.totals, message.pay_link)
     await deliver(
         job,
         f"dunning:{message.id}:{message.recipient.lower()}",
@@ -81,3 +56,33 @@ async def send_dunning_message(job: JobContext) -> None:
 def _step(tenant, policy: str, index: int):
     found = tenant.dunning.policy(policy)
     return found.steps[index] if found and index < len(found.steps) else None
+
+
+def message_values(tenant, customer: dict, lines: list[dict], totals: list[dict], pay_link: str) -> dict:
+    """What a dunning email's template shows: the stored lines and totals, formatted in the tenant's locale."""
+    fmt = Formatter(tenant.locale)
+    return {
+        "tenant": tenant.name,
+        "customer": customer["legal_name"],
+        "account_number": customer["account_number"],
+        "invoices": [
+            {
+                "number": line["number"],
+                "due_date": line["due_date"],
+                "days_past_due": line["days_past_due"],
+                "open": fmt.money(line["open"], line["currency"]),
+                "interest": fmt.money(line["interest"], line["currency"]) if line["interest"] else "",
+            }
+            for line in lines
+        ],
+        "totals": [
+            {
+                "currency": t["currency"],
+                "amount": fmt.money(t["amount"], t["currency"]),
+                "fee": fmt.money(t["fee"], t["currency"]) if t["fee"] else "",
+                "interest": fmt.money(t["interest"], t["currency"]) if t["interest"] else "",
+            }
+            for t in totals
+        ],
+        "pay_link": pay_link,
+    }

@@ -211,7 +211,8 @@ async def run(
                         row["due_date"], row["open_amount"], row["disputed"])
         )  # fmt: skip
     customers = await repository.customers(scope, owed)
-    held = await held_customer_ids(scope, list(owed))
+    # Every held customer of the tenant (few), not a filter of thousands of ids.
+    held = await held_customer_ids(scope) & set(owed)
     holds = await holds_on(scope, tenant, as_of, owed)
     had = await repository.steps_had(scope, [r["invoice_id"] for r in rows])
     messaged = await repository.messaged_on(scope, as_of)
@@ -267,8 +268,8 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
             else ("letter" if step.channel == "letter" else "none"),
             recipient=out.recipient if step.channel == "email" else "",
             pay_link=out.pay_link,
-            lines=[_line_json(line) for line in planned.lines],
-            totals=[_total_json(t) for t in planned.totals],
+            lines=[line_json(line) for line in planned.lines],
+            totals=[total_json(t) for t in planned.totals],
             created_at=now,
         )
         await repository.add_steps(
@@ -313,7 +314,7 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
     )
 
 
-def _line_json(line) -> dict:
+def line_json(line) -> dict:
     return {
         "invoice_id": line.invoice_id,
         "number": line.number,
@@ -326,7 +327,7 @@ def _line_json(line) -> dict:
     }
 
 
-def _total_json(total) -> dict:
+def total_json(total) -> dict:
     return {
         "currency": total.currency,
         "open": total.open_amount,

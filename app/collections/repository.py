@@ -34,6 +34,9 @@ from app.models.enums import InvoiceStatus, PromiseStatus, StaffRole
 from app.receivables.repository.open_items import GroupBy, held_by_disputes, open_items, probes
 from app.scope import Scope
 
+# Ids bound into one IN (...) at most: PostgreSQL refuses a statement with more than 32,767 parameters.
+ID_CHUNK = 10_000
+
 
 async def open_invoices(
     scope: Scope, as_of: date, due_by: date, customer_ids: Iterable[int] | None = None
@@ -60,24 +63,39 @@ ORDER BY o.customer_id, o.due_date, o.invoice_id"""
 
 async def customers(scope: Scope, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """What the run needs of each customer: its name, number, segment, rating, policy and address."""
-    rows = (
-        await scoped(CustomerAccount, scope)
-        .filter(id__in=sorted(set(ids)))
-        .values(
-            "id", "legal_name", "account_number", "segment", "risk_rating", "dunning_policy", "billing_email"
+    wanted = sorted(set(ids))
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(wanted), ID_CHUNK):
+        rows = (
+            await scoped(CustomerAccount, scope)
+            .filter(id__in=wanted[start : start + ID_CHUNK])
+            .values(
+                "id",
+                "legal_name",
+                "account_number",
+                "segment",
+                "risk_rating",
+                "dunning_policy",
+                "billing_email",
+            )
         )
-    )
-    return {row["id"]: row for row in rows}
+        out.update((row["id"], row) for row in rows)
+    return out
 
 
 async def steps_had(scope: Scope, invoice_ids: Iterable[int]) -> set[tuple[int, str, int]]:
-    """(invoice id, policy, step index) of every step these invoices had."""
-    rows = (
-        await scoped(DunningInvoiceStep, scope)
-        .filter(invoice_id__in=sorted(set(invoice_ids)))
-        .values_list("invoice_id", "policy", "step_index")
-    )
-    return {(r[0], r[1], r[2]) for r in rows}
+    """(invoice id, policy, step index) of every step these invoices had; the ids go in chunks (a
+    portfolio's open invoices are more than a statement may bind: PostgreSQL takes 32,767 parameters)."""
+    ids = sorted(set(invoice_ids))
+    out: set[tuple[int, str, int]] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        rows = (
+            await scoped(DunningInvoiceStep, scope)
+            .filter(invoice_id__in=ids[start : start + ID_CHUNK])
+            .values_list("invoice_id", "policy", "step_index")
+        )
+        out.update((r[0], r[1], r[2]) for r in rows)
+    return out
 
 
 async def messaged_on(scope: Scope, day: date) -> set[int]:
