@@ -23,6 +23,9 @@ BUILTIN_MODULES = (
     "app.alerts.jobs",
     "app.documents.month_end",
     "app.reports.delivery",
+    "app.collections.delivery",
+    "app.collections.jobs",
+    "app.collections.statements",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.dunning import DunningConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
+from app.tenancy.statements import StatementEmails
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -130,6 +132,8 @@ class SupportConfig(_Strict):
 SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end")
 # Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
 ALERTS_SCHEDULE = "alerts"
+# The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.
+DUNNING_SCHEDULE = "dunning"
 
 
 class ScheduleConfig(_Strict):
@@ -177,6 +181,8 @@ class TenantConfig(_Strict):
     e_invoicing: EInvoicingConfig | None = None
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
+    dunning: DunningConfig = Field(default_factory=DunningConfig)
+    statement_emails: list[StatementEmails] = Field(default_factory=list, max_length=10)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
@@ -217,6 +223,14 @@ class TenantConfig(_Strict):
                     f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
                     "(set [alerts] evaluate_every_minutes instead)"
                 )
+            if schedule.name == DUNNING_SCHEDULE:
+                raise ValueError(
+                    f"the name {DUNNING_SCHEDULE!r} is taken by the daily dunning run (set [dunning] daily_at)"
+                )
+            if schedule.name.startswith("statements-"):
+                raise ValueError(
+                    f"names starting 'statements-' are taken by [[statement_emails]] ({schedule.name!r})"
+                )
             if schedule.name.startswith("management-pack-"):
                 raise ValueError(
                     f"names starting 'management-pack-' are taken by [[reports.schedules]] ({schedule.name!r})"
@@ -224,6 +238,15 @@ class TenantConfig(_Strict):
             if schedule.name in seen:
                 raise ValueError(f"two schedules are named {schedule.name!r}")
             seen.add(schedule.name)
+        return schedules
+
+    @field_validator("statement_emails")
+    @classmethod
+    def _statement_names(cls, schedules: list[StatementEmails]) -> list[StatementEmails]:
+        names = [s.name for s in schedules]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two statement schedules are named {name!r}")
         return schedules
 
     @model_validator(mode="after")

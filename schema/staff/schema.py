@@ -15,7 +15,9 @@ from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
+from schema.staff.collection_work import CollectionWorkMutation, CollectionWorkQuery
 from schema.staff.customers import CustomersQuery
+from schema.staff.dunning import DunningMutation, DunningQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
@@ -38,6 +40,8 @@ QUERY_TYPES: tuple[type, ...] = (
     SupportQueueQuery,
     BankingQuery,
     JobsQuery,
+    DunningQuery,
+    CollectionWorkQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -47,6 +51,8 @@ MUTATION_TYPES: tuple[type, ...] = (
     SupportQueueMutation,
     BankingMutation,
     JobsMutation,
+    DunningMutation,
+    CollectionWorkMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
