@@ -14,6 +14,7 @@ from app.models.credit import CreditReview, KycReview
 from app.models.credit_note import CreditApplication, CreditNote
 from app.models.customer import CustomerAccount
 from app.models.dispute import Dispute
+from app.models.forecast import StoredPayDateModel
 from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
@@ -64,6 +65,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     BankLine,
     Job,
     EmailDelivery,
+    StoredPayDateModel,
 )
 
 __all__ = [
@@ -98,6 +100,7 @@ __all__ = [
     "PromiseInvoice",
     "PromiseToPay",
     "StaffUser",
+    "StoredPayDateModel",
     "StripeEvent",
     "SupportAttachment",
     "SupportMessage",

@@ -15,6 +15,7 @@ from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.customers import CustomersQuery
+from schema.staff.forecast import ForecastQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
@@ -29,6 +30,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ReceivablesQuery,
     CustomersQuery,
     InvoicesQuery,
+    ForecastQuery,
     CollectionsQuery,
     AlertsQuery,
     TrendQuery,
