@@ -184,7 +184,7 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         **t, key=f"graph-{tag}", template="new_request", recipient=f"s-{tag}@example.org", updated_at=now
     )
     rows[m.StoredPayDateModel] = await m.StoredPayDateModel.create(
-        **t, trained_at=now, as_of=date(2026, 1, 20), model=b"graph", importances={}, metrics={}
+        **t, trained_at=now, as_of=date(2026, 1, 20), payload=b"graph", importances={}, metrics={}
     )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)

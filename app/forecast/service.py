@@ -81,7 +81,7 @@ async def train(scope: Scope, as_of: date) -> Trained | None:
         trained_at=clock.now(),
         as_of=as_of,
         rows=model.rows,
-        model=model.dumps(),
+        payload=model.dumps(),
         importances=importances,
         metrics={"training_rows": model.rows, "invoices": len(facts.invoices)},
     )
@@ -96,7 +96,7 @@ async def model_for(scope: Scope, today: date) -> PayDateModel | None:
         if await train(scope, today) is None:
             return None
         stored = await repository.latest_model(_tenant_wide(scope))
-    return PayDateModel.loads(bytes(stored.model))
+    return PayDateModel.loads(bytes(stored.payload))
 
 
 def _confidence(low: float, high: float) -> Decimal:

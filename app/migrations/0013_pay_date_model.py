@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('trained_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('as_of', fields.DateField()),
                 ('rows', fields.IntField(default=0)),
-                ('model', fields.BinaryField()),
+                ('payload', fields.BinaryField()),
                 ('importances', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('metrics', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],

@@ -1,8 +1,9 @@
 """The pay-date model each tenant's forecasts use (app/forecast, docs/forecast.md).
 
-One row per training run; the latest by ``trained_at`` answers. The model itself is joblib bytes written
-and read only by ``app.forecast`` (never accepted from outside), beside what a reviewer needs without
-unpickling it: the training day, how many rows it learned from, its features' importances and metrics.
+One row per training run; the latest by ``trained_at`` answers. The model itself (``payload``) is
+joblib bytes written and read only by ``app.forecast`` (never accepted from outside), beside what a
+reviewer needs without unpickling it: the training day, how many rows it learned from, its features'
+importances and metrics.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class StoredPayDateModel(TenantOwned):
     # The day whose facts it was trained on (the tenant's date, not the UTC timestamp above).
     as_of = fields.DateField()
     rows = fields.IntField(default=0)
-    model = fields.BinaryField()
+    payload = fields.BinaryField()
     # {feature: increase in MAE (days) when shuffled}
     importances = fields.JSONField(default=dict)
     # {"training_rows": n, "training_mae_days": x, ...}
