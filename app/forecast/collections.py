@@ -49,13 +49,21 @@ class CashForecast:
 
 
 async def cash_forecast(
-    scope: Scope, base_currency: str, as_of: date, weeks: int, flt: CustomerFilter, today: date
+    scope: Scope,
+    base_currency: str,
+    as_of: date,
+    weeks: int,
+    flt: CustomerFilter,
+    today: date,
+    baseline_only: bool = False,
 ) -> CashForecast:
+    """``baseline_only``: the previous rule's point predictions, never the model (bench/forecast.py
+    times the two doing the same work)."""
     require(scope, "ar.read")
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationFailed(f"weeks must be between 1 and {MAX_WEEKS}", field="weeks", code="out_of_range")
     rows = await repository.open_for_forecast(scope, as_of, flt)
-    model = await model_for(scope, today) if rows else None
+    model = await model_for(scope, today) if rows and not baseline_only else None
     quantiles: dict[int, tuple[float, float, float]] = {}
     if model is not None:
         facts = await facts_as_of(scope, as_of, flt)

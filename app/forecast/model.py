@@ -35,6 +35,10 @@ SNAPSHOT_STEP = 30
 #: The latest snapshot is this many days before the training day, so that what was open then has had
 #: time to be paid: a censored label of an invoice due last month says almost nothing about it.
 SNAPSHOT_LAG = 90
+#: More snapshot rows than this are thinned to it, evenly by a hash of the invoice id (the same invoices
+#: in every snapshot): a million-invoice tenant has ~5 million, which would cost minutes and gigabytes
+#: for little more accuracy than a few hundred thousand give.
+MAX_ROWS = 300_000
 #: Fewer labelled rows than this and the model is not trained (the baseline answers instead).
 MIN_ROWS = 50
 QUANTILES = (0.1, 0.5, 0.9)
@@ -71,6 +75,7 @@ def training_rows(facts: Facts, as_of: date, exclude_customers: frozenset[int] =
     known = facts.known_at(as_of)
     pairs: list[tuple[InvoiceFact, date, date]] = []
     labels: list[float] = []
+    keep = _share_kept(known, as_of, exclude_customers)
     for k in range(SNAPSHOTS):
         day = as_of - timedelta(days=SNAPSHOT_LAG + SNAPSHOT_STEP * k)
         for inv in known.invoices:
@@ -78,10 +83,28 @@ def training_rows(facts: Facts, as_of: date, exclude_customers: frozenset[int] =
                 continue
             if inv.settled_on is not None and inv.settled_on <= day:
                 continue
+            if keep < 1.0 and (inv.invoice_id * 2654435761) % 1_000_003 >= keep * 1_000_003:
+                continue
             pairs.append((inv, day, day))
             end = inv.settled_on if inv.settled_on is not None else as_of
             labels.append(float((end - inv.due_date).days))
     return known, pairs, np.array(labels, dtype=float)
+
+
+def _share_kept(known: Facts, as_of: date, exclude_customers: frozenset[int]) -> float:
+    """The share of snapshot rows to keep so that about MAX_ROWS remain (1.0: all)."""
+    total = 0
+    for k in range(SNAPSHOTS):
+        day = as_of - timedelta(days=SNAPSHOT_LAG + SNAPSHOT_STEP * k)
+        total += sum(
+            1
+            for inv in known.invoices
+            if inv.issue_date <= day
+            and inv.total > 0
+            and (inv.settled_on is None or inv.settled_on > day)
+            and inv.customer_id not in exclude_customers
+        )
+    return 1.0 if total <= MAX_ROWS else MAX_ROWS / total
 
 
 class PayDateModel:

@@ -12,6 +12,7 @@ model would have done on a past day is the backtest's question, which trains as 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -71,7 +72,8 @@ async def train(scope: Scope, as_of: date) -> Trained | None:
     require(scope, "ar.read")
     facts = await facts_as_of(_tenant_wide(scope), as_of)
     try:
-        model = PayDateModel.fit(facts, as_of)
+        # Seconds of CPU on a big tenant: off the event loop, so the server (or worker) keeps answering.
+        model = await asyncio.to_thread(PayDateModel.fit, facts, as_of)
     except NotEnoughHistory as too_little:
         log.info("forecast: %s not trained: %s", scope.tenant_slug, too_little)
         return None
@@ -87,6 +89,13 @@ async def train(scope: Scope, as_of: date) -> Trained | None:
     )
     await repository.prune_models(_tenant_wide(scope), KEEP_MODELS)
     return Trained(as_of, model.rows, importances)
+
+
+async def latest(scope: Scope) -> Trained | None:
+    """What the stored model was trained on (without loading it)."""
+    require(scope, "ar.read")
+    stored = await repository.latest_model(_tenant_wide(scope))
+    return None if stored is None else Trained(stored.as_of, stored.rows, dict(stored.importances))
 
 
 async def model_for(scope: Scope, today: date) -> PayDateModel | None:
