@@ -5,6 +5,10 @@ Each row describes an invoice at a day ``at`` (the day of the prediction) from h
 after the split are predicted from what was known at the split). Lateness is days after due (settled -
 due, negative when early). Missing history is NaN, which the gradient-boosted trees route on their own,
 so a new customer is not mistaken for a punctual one.
+
+Every feature is the invoice's or its customer's own: a prediction gathers the facts of the customers it
+predicts for (a page of invoices, a filtered forecast), so a portfolio-wide figure would be computed over
+other invoices at prediction than in training. The model is per tenant; the portfolio is its intercept.
 """
 
 from __future__ import annotations
@@ -52,7 +56,6 @@ FEATURES = (
     "promises_90d",
     "rating",
     "utilisation",
-    "portfolio_late_mean",
 )
 NAN = math.nan
 
@@ -98,12 +101,6 @@ class Featurizer:
         for f in facts.invoices:
             by_customer[f.customer_id].append(f)
         self._customers = {k: self._index(v) for k, v in by_customer.items()}
-        settled = [f for f in facts.invoices if f.settled_on is not None]
-        self._portfolio = sorted(
-            (f.settled_on.toordinal(), (f.settled_on - f.due_date).days) for f in settled
-        )
-        self._portfolio_days = [d for d, _ in self._portfolio]
-        self._portfolio_cum = np.cumsum([0] + [late for _, late in self._portfolio], dtype=float)
 
     @staticmethod
     def _index(invoices: list[InvoiceFact]) -> _Customer:
@@ -177,8 +174,6 @@ class Featurizer:
                 history[11] = float(others.sum())
                 history[12] = float(h - c.open_due[others].min())
         promises = sum(1 for p in customer.promises_made if 0 <= h - p.toordinal() <= 90)
-        k = bisect_right(self._portfolio_days, h)
-        portfolio = self._portfolio_cum[k] / k if k else NAN
         return [
             *row,
             *history[:11],
@@ -187,7 +182,6 @@ class Featurizer:
             float(promises),
             float(customer.rating),
             NAN if customer.utilisation is None else float(customer.utilisation),
-            portfolio,
         ]
 
     def matrix(self, rows: list[tuple[InvoiceFact, date, date]]) -> np.ndarray:
