@@ -105,3 +105,23 @@ def test_the_exports_bench_exports_csv_and_xlsx_and_reports_peak_memory():
     assert done.returncode == 0, done.stderr[-3000:]
     for fmt in ("csv", "xlsx"):
         assert f"| /exports/invoices.{fmt} | 300 | 200 |" in done.stdout
+
+
+def test_the_forecast_bench_trains_and_forecasts_beside_the_baseline():
+    done = _run(
+        "-m", "bench.forecast", "--database-url", _postgres_url(), "--customers", "40", "--invoices", "4000",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for step in ("baseline: 13-week cash forecast", "model: train and store", "model: 13-week cash forecast"):
+        assert f"| {step} |" in done.stdout
+    assert "(basis model, baseline baseline)" in done.stdout
+
+
+def test_the_synthetic_backtest_prints_the_model_beside_both_baselines():
+    done = _run("-m", "bench.forecast_backtest", "--customers", "30", "--months", "20")
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for predictor in ("**model**", "paid on due date", "due + average days late"):
+        assert f"| {predictor} |" in done.stdout
+    assert "holdout customers" in done.stdout

@@ -62,6 +62,12 @@ async def cash_forecast(
     require(scope, "ar.read")
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationFailed(f"weeks must be between 1 and {MAX_WEEKS}", field="weeks", code="out_of_range")
+    try:
+        bounds = [*cash.week_starts(as_of, weeks), (None, None)]
+    except OverflowError:
+        raise ValidationFailed(
+            "asOf is too late for this many weeks", field="asOf", code="out_of_range"
+        ) from None
     rows = await repository.open_for_forecast(scope, as_of, flt)
     model = await model_for(scope, today) if rows and not baseline_only else None
     quantiles: dict[int, tuple[float, float, float]] = {}
@@ -86,7 +92,6 @@ async def cash_forecast(
         items.append(cash.shifted(cash.Expected(r["currency"], amount, low, mid, high), promised))
     spread = cash.spread(items, weeks)
     rates = await converter(scope, base_currency, spread.by_currency, as_of)
-    bounds = [*cash.week_starts(as_of, weeks), (None, None)]
     out = []
     for w, (start, end) in enumerate(bounds):
         bands = []
