@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app import clock
+from app.customers.filters import NO_FILTER
 from app.db.scoping import new_row
-from app.forecast import repository, service
+from app.errors import ValidationFailed
+from app.forecast import collections, repository, service
 from app.ingest import seeder
 from app.models import PromiseInvoice
 from tests import builders
@@ -150,6 +152,9 @@ async def test_the_cash_forecast_spreads_open_amounts_less_disputes_and_follows_
         {"expected": {"amount": "900.00", "currencyCode": "USD"}},
     ]
     assert refused["errors"][0]["extensions"]["code"] == "out_of_range"
+    with pytest.raises(ValidationFailed) as too_late:  # 13 weeks would run past 9999-12-31
+        await collections.cash_forecast(scope_a, "USD", date(9999, 12, 25), 13, NO_FILTER, TODAY)
+    assert too_late.value.code == "out_of_range"
 
 
 async def test_the_cash_forecast_from_the_model_has_a_band_and_adds_up(client, scope_a, scope_b, seeded):
