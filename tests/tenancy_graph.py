@@ -214,6 +214,9 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
         state="sent",
         created_at=now,
     )
+    rows[m.StoredPayDateModel] = await m.StoredPayDateModel.create(
+        **t, trained_at=now, as_of=date(2026, 1, 20), payload=b"graph", importances={}, metrics={}
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

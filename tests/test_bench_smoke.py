@@ -115,3 +115,23 @@ def test_the_dunning_bench_loads_a_portfolio_and_times_a_run_with_its_emails_ren
     assert done.returncode == 0, done.stderr[-3000:]
     assert "| decide (dry run) |" in done.stdout and "| render emails |" in done.stdout
     assert "ms per customer |" in done.stdout
+
+
+def test_the_forecast_bench_trains_and_forecasts_beside_the_baseline():
+    done = _run(
+        "-m", "bench.forecast", "--database-url", _postgres_url(), "--customers", "40", "--invoices", "4000",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for step in ("baseline: 13-week cash forecast", "model: train and store", "model: 13-week cash forecast"):
+        assert f"| {step} |" in done.stdout
+    assert "(basis model, baseline baseline)" in done.stdout
+
+
+def test_the_synthetic_backtest_prints_the_model_beside_both_baselines():
+    done = _run("-m", "bench.forecast_backtest", "--customers", "30", "--months", "20")
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    for predictor in ("**model**", "paid on due date", "due + average days late"):
+        assert f"| {predictor} |" in done.stdout
+    assert "holdout customers" in done.stdout

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from app.invoices import prediction
+from app.forecast import service as forecast
 from app.models.enums import StaffRole
 from schema.common.ids import encode_id
 from tests import builders
@@ -100,24 +99,48 @@ async def test_given_a_late_payer_then_its_open_invoice_is_predicted_late_with_c
     assert p == {"date": "2026-07-21", "confidence": 0.38, "basis": "customer", "expectedDaysLate": 11}
 
 
-async def test_given_settled_history_then_the_backtest_reports_its_mean_absolute_error(
+async def test_given_settled_and_unpaid_invoices_then_the_backtest_scores_both_beside_the_baselines(
     client, scope_a, scope_b
 ):
+    """As of 2026-06-30 with 90-day hold-outs: split at 2026-01-01, predict what was open then or issued by
+    2026-04-01, score by 2026-06-30. The unpaid invoice counts as at least 90 days late (it used to be
+    left out: the previous backtest scored settled invoices only)."""
     c = await builders.customer(scope_a)
-    # History before the hold-out (starting 2026-04-01): paid 10 days late.
-    old = await builders.invoice(scope_a, c, 10000, "2026-01-01", "2026-02-01")
-    await builders.payment(scope_a, c, 10000, "2026-02-11", allocate=[(old, 10000, "2026-02-11")])
-    # In the hold-out: due 05-01, settled 05-15 (predicted 05-11): error 4; due 06-01 settled 06-05: error 6.
-    for due, paid in (("2026-05-01", "2026-05-15"), ("2026-06-01", "2026-06-05")):
-        inv = await builders.invoice(scope_a, c, 10000, "2026-04-01", due)
-        await builders.payment(scope_a, c, 10000, paid, allocate=[(inv, 10000, paid)])
+    # Known at the split: paid 10 days late, so "average days late" predicts 10.
+    old = await builders.invoice(scope_a, c, 10000, "2025-10-01", "2025-11-01")
+    await builders.payment(scope_a, c, 10000, "2025-11-11", allocate=[(old, 10000, "2025-11-11")])
+    # Open at the split, paid 20 days late: errors 10 (average) and 19 (on due: it was 1 day late already).
+    open_then = await builders.invoice(scope_a, c, 10000, "2025-12-01", "2025-12-31")
+    await builders.payment(scope_a, c, 10000, "2026-01-20", allocate=[(open_then, 10000, "2026-01-20")])
+    # Issued in the window, paid 14 days late: errors 4 and 14.
+    issued = await builders.invoice(scope_a, c, 10000, "2026-02-01", "2026-03-01")
+    await builders.payment(scope_a, c, 10000, "2026-03-15", allocate=[(issued, 10000, "2026-03-15")])
+    # Issued in the window, never paid: at least 90 days late by 2026-06-30: errors 80 and 90.
+    await builders.invoice(scope_a, c, 10000, "2026-03-01", "2026-04-01")
+    # Issued after the window: not scored.
+    await builders.invoice(scope_a, c, 10000, "2026-05-01", "2026-06-01")
 
     body = (await gql(client, BACKTEST, await make_token("northwind"))).json()
-    direct = await prediction.backtest(scope_b, date(2026, 6, 30))
+    other = await forecast.run_backtest(scope_b, date(2026, 6, 30))
+    direct = await forecast.run_backtest(scope_a, date(2026, 6, 30))
 
-    assert body["data"]["payDateBacktest"] == {"sampleSize": 2, "meanAbsoluteErrorDays": 5.0}
-    assert direct.sample_size == 0 and direct.mean_absolute_error_days is None  # other tenant: no history
-    assert Decimal(5) == (await prediction.backtest(scope_a, date(2026, 6, 30))).mean_absolute_error_days
+    # Too little history to train the model: the headline is the average-days-late baseline's.
+    assert body["data"]["payDateBacktest"] == {"sampleSize": 3, "meanAbsoluteErrorDays": 31.33}
+    dates = direct.holdout_dates
+    assert (dates.split, dates.scored_by, dates.sample_size, dates.censored, dates.trained) == (
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+        3,
+        1,
+        False,
+    )
+    assert dates.score("average_late").mean_absolute_error_days == (10 + 4 + 80) / 3
+    assert dates.score("on_due").mean_absolute_error_days == (19 + 14 + 90) / 3
+    assert dates.score("average_late").class_accuracy == 2 / 3  # 1-30 twice; the unpaid one is 61-90+
+    assert dates.score("on_due").class_accuracy == 1 / 3  # only the one already 1 day late at the split
+    assert dates.score("model").mean_absolute_error_days is None
+    assert direct.holdout_customers.kind == "holdout_customers"
+    assert other.holdout_dates.sample_size == 0  # the other tenant: nothing of tenant A
 
 
 async def test_invoice_list_filters_and_orders(client, scope_a, scope_b):

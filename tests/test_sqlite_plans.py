@@ -20,8 +20,9 @@ from tortoise import connections
 
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.sql import fetch_all
+from app.forecast import repository as forecast_repository
+from app.forecast import service as forecast
 from app.ingest import seeder
-from app.invoices import prediction
 from app.receivables import repository
 from app.receivables.buckets import buckets_from_edges
 from app.tenancy.registry import TenantRegistry
@@ -160,14 +161,15 @@ async def test_no_background_figure_reads_a_whole_side_once_per_row_of_another(
     portfolio, scope_a, monkeypatch
 ):
     """What the API does not show directly: the overdue alerts' candidates, the tenant-wide payment
-    behaviour and the pay-date backtest."""
+    behaviour, the pay-date backtest (its facts) and the cash forecast's open invoices."""
     statements = Statements(monkeypatch)
 
     candidates = await repository.open_invoices_due_before(scope_a, TODAY, TODAY - timedelta(days=30))
-    backtest = await prediction.backtest(scope_a, TODAY, 90)
+    backtest = await forecast.run_backtest(scope_a, TODAY, 90)
+    expected_in = await forecast_repository.open_for_forecast(scope_a, TODAY, CustomerFilter())
     settled = await repository.settled_between(scope_a, CustomerFilter(), TODAY, TODAY - timedelta(days=365))
 
-    assert candidates and settled and backtest.sample_size > 0
+    assert candidates and settled and expected_in and backtest.holdout_dates.sample_size > 0
     assert await nested_reads(statements) == ""
 
 

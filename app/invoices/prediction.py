@@ -1,4 +1,5 @@
-"""Predicted pay date of an open invoice: a deliberately simple, explainable model.
+"""The previous pay-date predictor, kept as the fallback and baseline of the learned model (app/forecast):
+a deliberately simple, explainable rule.
 
 predicted = max(as-of date, due date + round(customer's amount-weighted average days late))
 
@@ -7,9 +8,8 @@ predicted = max(as-of date, due date + round(customer's amount-weighted average 
 - confidence = n / (n + 5) for a customer with n settled invoices (more history, more confidence), and
   half the tenant-wide value when falling back to the tenant's average; 0 when nobody has history
   (then the prediction is simply the due date).
-- ``backtest`` measures the model: for every invoice settled in the hold-out window (the last
-  ``holdout_days`` before the as-of date) it predicts from the history as of the window's start and
-  reports the mean absolute error in days.
+- It answers ``invoice.predictedPayDate`` while a tenant has too little history for the learned model,
+  and ``app.forecast.baselines`` scores the same rule beside the model in the backtest.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from app.auth.permissions import require
 from app.customers.behaviour import BEHAVIOUR_WINDOW_DAYS, PaymentBehaviour, behaviour_of
 from app.customers.filters import NO_FILTER, CustomerFilter
-from app.db.sql import as_date
-from app.errors import ValidationFailed
 from app.inputs.dates import shifted
 from app.receivables import repository
 from app.receivables.repository import GroupBy
@@ -77,33 +74,3 @@ async def model_as_of(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILTER
         by_customer={int(r["grp"]): behaviour_of(r) for r in per_customer},
         tenant=behaviour_of(tenant[0] if tenant else None),
     )
-
-
-@dataclass(frozen=True)
-class Backtest:
-    sample_size: int
-    mean_absolute_error_days: Decimal | None
-
-
-async def backtest(scope: Scope, as_of: date, holdout_days: int = 90) -> Backtest:
-    """Mean absolute error (days) of predictions made at the hold-out start for invoices settled since."""
-    require(scope, "ar.read")
-    if not 1 <= holdout_days <= MAX_HOLDOUT_DAYS:
-        raise ValidationFailed(
-            f"holdoutDays must be between 1 and {MAX_HOLDOUT_DAYS}", field="holdoutDays", code="out_of_range"
-        )
-    try:
-        start = as_of - timedelta(days=holdout_days)
-    except OverflowError:
-        raise ValidationFailed(
-            "asOf is too early for this hold-out", field="asOf", code="out_of_range"
-        ) from None
-    model = await model_as_of(scope, start)
-    settled = await repository.settled_between(scope, NO_FILTER, as_of, start)
-    if not settled:
-        return Backtest(0, None)
-    errors = []
-    for row in settled:
-        predicted = model.predict(row["customer_id"], as_date(row["due_date"]), start)
-        errors.append(abs((as_date(row["settled_on"]) - predicted.pay_date).days))
-    return Backtest(len(errors), Decimal(sum(errors)) / Decimal(len(errors)))

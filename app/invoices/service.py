@@ -1,5 +1,5 @@
 """Invoices as of a date: lists and single invoices with open amounts, what was applied, disputes,
-and predicted pay dates (``app.invoices.prediction``)."""
+and their disputes (predicted pay dates are ``app.forecast``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.paging import page_and_total
 from app.errors import NotFound
-from app.invoices import prediction, repository
+from app.invoices import repository
 from app.invoices.items import OpenItem, open_item_of
 from app.models import CreditApplication, Dispute, PaymentAllocation
 from app.receivables import repository as ar_repository
@@ -129,16 +129,3 @@ async def disputes_of(scope: Scope, invoice_ids: list[int]) -> dict[int, list[Di
     for d in await repository.disputes(scope, invoice_ids):
         out[d.invoice_id].append(d)
     return out
-
-
-async def predictions(
-    scope: Scope, items: list[OpenItem], as_of: date
-) -> dict[int, prediction.Prediction | None]:
-    """Predicted pay dates of open invoices (None for settled ones), fitted once for the whole batch."""
-    require(scope, "ar.read")
-    customer_ids = frozenset(i.customer_id for i in items)
-    model = await prediction.model_as_of(scope, as_of, CustomerFilter(customer_ids=customer_ids))
-    return {
-        i.invoice_id: model.predict(i.customer_id, i.due_date, as_of) if i.open_amount > 0 else None
-        for i in items
-    }

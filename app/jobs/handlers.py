@@ -26,6 +26,7 @@ BUILTIN_MODULES = (
     "app.collections.delivery",
     "app.collections.jobs",
     "app.collections.statements",
+    "app.forecast.jobs",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

@@ -25,6 +25,7 @@ from app.models.dunning import (
     DunningSkip,
     StatementDelivery,
 )
+from app.models.forecast import StoredPayDateModel
 from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
@@ -85,6 +86,7 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     CollectionTask,
     CollectionActivity,
     StatementDelivery,
+    StoredPayDateModel,
 )
 
 __all__ = [
@@ -129,6 +131,7 @@ __all__ = [
     "RateLimitCounter",
     "StaffUser",
     "StatementDelivery",
+    "StoredPayDateModel",
     "StripeEvent",
     "SupportAttachment",
     "SupportMessage",

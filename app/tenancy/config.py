@@ -129,7 +129,7 @@ class SupportConfig(_Strict):
 
 # The jobs a tenant file may schedule (app/jobs/handlers.py registers them; this list is what a tenant
 # file is checked against at start-up, before any handler module is imported).
-SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end")
+SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end", "forecast.train")
 # Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
 ALERTS_SCHEDULE = "alerts"
 # The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.

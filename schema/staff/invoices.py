@@ -1,5 +1,5 @@
 """``invoices`` and ``invoice(id)``: open amounts as of a date, what was applied, disputes, and the
-predicted pay date with its confidence (model in ``app/invoices/prediction.py``)."""
+predicted pay date with its interval, class and reasons (the learned model in ``app/forecast``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from app.documents.urls import invoice_pdf_url
+from app.forecast import service as forecast
 from app.inputs.text import search_term
-from app.invoices import prediction, service
+from app.invoices import service
 from app.invoices.items import OpenItem
 from app.receivables.repository import InvoiceOrder
 from schema.common.connections import Connection, connection_of, page_of
@@ -48,18 +49,27 @@ class CreditApplied:
     credit_note_number: str
 
 
+@strawberry.type(description="Why the prediction is what it is: one of the invoice's or customer's features.")
+class PayDateReason:
+    feature: str = strawberry.field(description="The feature's name (docs/forecast.md lists them).")
+    value: float | None = strawberry.field(description="This invoice's value of it; null when unknown.")
+    effect_days: float = strawberry.field(
+        description="Days later (negative: earlier) than if the feature had its typical value."
+    )
+
+
 @strawberry.type(description="When the invoice will likely be paid, how sure we are, and from what.")
 class PayDatePrediction:
-    date: date
+    date: date = strawberry.field(description="The median predicted pay date (never before the as-of date).")
+    low: date = strawberry.field(description="10% of such invoices are paid by this date.")
+    high: date = strawberry.field(description="90% of such invoices are paid by this date.")
+    lateness_class: str = strawberry.field(description="on_time, 1_30, 31_60, 61_90 or over_90 days late.")
     confidence: float
-    basis: str = strawberry.field(description="customer, tenant or due_date: whose history was used.")
+    basis: str = strawberry.field(
+        description="model (the learned model), or with too little history customer, tenant or due_date."
+    )
     expected_days_late: int
-
-
-@strawberry.type(description="Mean absolute error of the pay-date model on a hold-out of settled invoices.")
-class PayDateBacktest:
-    sample_size: int
-    mean_absolute_error_days: float | None
+    reasons: list[PayDateReason]
 
 
 @strawberry.type(description="An invoice as of a date.")
@@ -124,7 +134,7 @@ class Invoice:
         as_of = self.as_of
 
         async def fetch(items: list[OpenItem]) -> dict:
-            found = await service.predictions(info.context.scope, items, as_of)
+            found = await forecast.predict(info.context.scope, items, as_of, info.context.today())
             return {i: found[i.invoice_id] for i in items}
 
         p = await batch_loader(info, f"PayDatePredictionByInvoiceLoader:{as_of}", fetch).load(self._item)
@@ -132,9 +142,15 @@ class Invoice:
             return None
         return PayDatePrediction(
             date=p.pay_date,
+            low=p.low,
+            high=p.high,
+            lateness_class=p.lateness_class,
             confidence=rounded(p.confidence, 2),
             basis=p.basis,
             expected_days_late=p.days_late,
+            reasons=[
+                PayDateReason(feature=r.feature, value=r.value, effect_days=r.effect_days) for r in p.reasons
+            ],
         )
 
 
@@ -190,13 +206,3 @@ class InvoicesQuery:
         as_of = as_of or info.context.today()
         item = await service.get_invoice(info.context.scope, decode_id("Invoice", id), as_of)
         return invoice_node(item, as_of)
-
-    @strawberry.field(extensions=requires("ar.read"), description="How well the pay-date model did lately.")
-    async def pay_date_backtest(
-        self, info: Info, as_of: date | None = None, holdout_days: int = 90
-    ) -> PayDateBacktest:
-        result = await prediction.backtest(info.context.scope, as_of or info.context.today(), holdout_days)
-        return PayDateBacktest(
-            sample_size=result.sample_size,
-            mean_absolute_error_days=rounded(result.mean_absolute_error_days, 2),
-        )

@@ -18,6 +18,7 @@ from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.collection_work import CollectionWorkMutation, CollectionWorkQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.dunning import DunningMutation, DunningQuery
+from schema.staff.forecast import ForecastQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
@@ -32,6 +33,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ReceivablesQuery,
     CustomersQuery,
     InvoicesQuery,
+    ForecastQuery,
     CollectionsQuery,
     AlertsQuery,
     TrendQuery,

@@ -1,0 +1,193 @@
+"""Pay-date forecasting for a tenant: train and store its model, predict open invoices, run the backtest.
+
+The model is the tenant's: it is trained on every customer's facts (a scope restricted to some customers
+still gets the tenant's model, and sees predictions only for its own invoices). When no model is stored
+the first prediction trains one (lazily); the scheduled ``forecast.train`` job and ``ledgerport forecast
+train`` keep it fresh. A tenant with too little history for the model (``MIN_ROWS`` labelled rows) gets
+the previous predictor (``app.invoices.prediction``: due + average days late) with its basis saying so.
+
+A prediction for a past as-of day uses the latest stored model (trained on later facts); how well the
+model would have done on a past day is the backtest's question, which trains as of its split day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app import clock
+from app.auth.permissions import require
+from app.customers.filters import NO_FILTER, CustomerFilter
+from app.errors import ValidationFailed
+from app.forecast import repository
+from app.forecast.backtest import Evaluation, backtest
+from app.forecast.facts import Facts
+from app.forecast.features import CLASSES, Featurizer, lateness_class
+from app.forecast.model import NotEnoughHistory, PayDateModel, Reason
+from app.invoices import prediction as baseline
+from app.invoices.items import OpenItem
+from app.scope import Scope
+
+log = logging.getLogger("ledgerport.forecast")
+#: Stored models kept per tenant (older ones are deleted when a new one is stored).
+KEEP_MODELS = 3
+MAX_HOLDOUT_DAYS = baseline.MAX_HOLDOUT_DAYS
+
+
+@dataclass(frozen=True)
+class Forecast:
+    pay_date: date
+    low: date
+    high: date
+    lateness_class: str
+    confidence: Decimal
+    basis: str  # "model", or the fallback's "customer", "tenant", "due_date"
+    days_late: int
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trained:
+    as_of: date
+    rows: int
+    importances: dict[str, float]
+
+
+def _tenant_wide(scope: Scope) -> Scope:
+    """The tenant's scope for training: the model learns from every customer, whoever asks."""
+    return Scope.system(scope.tenant_id, scope.tenant_slug, principal=f"forecast:{scope.principal}")
+
+
+async def facts_as_of(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILTER) -> Facts:
+    invoices = await repository.invoice_facts(scope, as_of, flt)
+    customers = await repository.customer_facts(scope, as_of, flt)
+    return Facts(as_of=as_of, invoices=tuple(invoices), customers=customers)
+
+
+async def train(scope: Scope, as_of: date) -> Trained | None:
+    """Train the tenant's model on its facts as of ``as_of`` and store it; None with too little history."""
+    require(scope, "ar.read")
+    facts = await facts_as_of(_tenant_wide(scope), as_of)
+    try:
+        # Seconds of CPU on a big tenant: off the event loop, so the server (or worker) keeps answering.
+        model = await asyncio.to_thread(PayDateModel.fit, facts, as_of)
+    except NotEnoughHistory as too_little:
+        log.info("forecast: %s not trained: %s", scope.tenant_slug, too_little)
+        return None
+    importances = model.importance_by_feature()
+    await repository.save_model(
+        _tenant_wide(scope),
+        trained_at=clock.now(),
+        as_of=as_of,
+        rows=model.rows,
+        payload=model.dumps(),
+        importances=importances,
+        metrics={"training_rows": model.rows, "invoices": len(facts.invoices)},
+    )
+    await repository.prune_models(_tenant_wide(scope), KEEP_MODELS)
+    return Trained(as_of, model.rows, importances)
+
+
+async def latest(scope: Scope) -> Trained | None:
+    """What the stored model was trained on (without loading it)."""
+    require(scope, "ar.read")
+    stored = await repository.latest_model(_tenant_wide(scope))
+    return None if stored is None else Trained(stored.as_of, stored.rows, dict(stored.importances))
+
+
+async def model_for(scope: Scope, today: date) -> PayDateModel | None:
+    """The tenant's latest model, trained now when none is stored (None: too little history)."""
+    stored = await repository.latest_model(_tenant_wide(scope))
+    if stored is None:
+        if await train(scope, today) is None:
+            return None
+        stored = await repository.latest_model(_tenant_wide(scope))
+    return PayDateModel.loads(bytes(stored.payload))
+
+
+def _confidence(low: float, high: float) -> Decimal:
+    """Narrower 10%-90% interval, more confidence: 1 for a point, 0.5 at a 30-day-wide interval."""
+    return (Decimal(30) / (Decimal(30) + Decimal(max(0.0, high - low)).quantize(Decimal("0.1")))).quantize(
+        Decimal("0.01")
+    )
+
+
+async def predict(
+    scope: Scope, items: list[OpenItem], as_of: date, today: date, explain: bool = True
+) -> dict[int, Forecast | None]:
+    """Predicted pay dates of open invoices as of ``as_of`` (None for settled ones), in one batch."""
+    require(scope, "ar.read")
+    open_items = [i for i in items if i.open_amount > 0]
+    out: dict[int, Forecast | None] = {i.invoice_id: None for i in items}
+    if not open_items:
+        return out
+    customers = CustomerFilter(customer_ids=frozenset(i.customer_id for i in open_items))
+    model = await model_for(scope, today)
+    if model is None:
+        fallback = await baseline.model_as_of(scope, as_of, customers)
+        for i in open_items:
+            p = fallback.predict(i.customer_id, i.due_date, as_of)
+            out[i.invoice_id] = Forecast(
+                p.pay_date,
+                p.pay_date,
+                p.pay_date,
+                _class_name(p.days_late),
+                p.confidence,
+                p.basis,
+                p.days_late,
+            )
+        return out
+    facts = await facts_as_of(scope, as_of, customers)
+    by_id = {f.invoice_id: f for f in facts.invoices}
+    rows = [(by_id[i.invoice_id], as_of, as_of) for i in open_items if i.invoice_id in by_id]
+    for (inv, _, _), p in zip(rows, model.predict(Featurizer(facts), rows, explain), strict=True):
+        out[inv.invoice_id] = Forecast(
+            pay_date=_after(inv.due_date, p.days_late),
+            low=_after(inv.due_date, p.low),
+            high=_after(inv.due_date, p.high),
+            lateness_class=p.lateness_class,
+            confidence=_confidence(p.low, p.high),
+            basis="model",
+            days_late=round(p.days_late),
+            reasons=p.reasons,
+        )
+    return out
+
+
+def _after(due: date, days: float) -> date:
+    try:
+        return due + timedelta(days=round(days))
+    except OverflowError:  # a due date near 9999-12-31
+        return date.max
+
+
+def _class_name(days_late: int) -> str:
+    return CLASSES[lateness_class(days_late)]
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    holdout_dates: Evaluation
+    holdout_customers: Evaluation
+
+
+async def run_backtest(scope: Scope, as_of: date, holdout_days: int = 90) -> BacktestResult:
+    """Split at ``as_of - 2 x holdout_days``, predict the invoices open then or issued in the following
+    ``holdout_days``, score by ``as_of`` (so every one of them has had ``holdout_days`` or more to be paid)."""
+    require(scope, "ar.read")
+    if not 1 <= holdout_days <= MAX_HOLDOUT_DAYS:
+        raise ValidationFailed(
+            f"holdoutDays must be between 1 and {MAX_HOLDOUT_DAYS}", field="holdoutDays", code="out_of_range"
+        )
+    try:
+        split = as_of - timedelta(days=2 * holdout_days)
+    except OverflowError:
+        raise ValidationFailed(
+            "asOf is too early for this hold-out", field="asOf", code="out_of_range"
+        ) from None
+    facts = await facts_as_of(scope, as_of)
+    dates, customers = backtest(facts, split, holdout_days, as_of)
+    return BacktestResult(dates, customers)
