@@ -153,6 +153,10 @@ def _where(scope: Scope, flt: AlertFilter) -> tuple[str, dict[str, Any]]:
         customer_ids=frozenset({flt.customer_id}) if flt.customer_id is not None else None,
     )
     condition, params = customer_condition(scope, customers)
+    if scope.sales_owner is None and scope.customer_ids is None and flt.customer_id is None and not flt.owner:
+        # Alerts about the tenant itself (a webhook endpoint disabled) have no customer: they are listed
+        # for callers who see every customer, never in a list narrowed to customers.
+        condition = f"(a.customer_id IS NULL OR ({condition}))"
     parts = ["a.tenant_id = :tenant_id", condition]
     if flt.status is not None:
         parts.append("a.status = :status")
@@ -168,7 +172,7 @@ def _where(scope: Scope, flt: AlertFilter) -> tuple[str, dict[str, Any]]:
     return " AND ".join(parts), params
 
 
-_FROM = "FROM alert a JOIN customer_account cu ON cu.id = a.customer_id"
+_FROM = "FROM alert a LEFT JOIN customer_account cu ON cu.id = a.customer_id"
 
 
 async def page(

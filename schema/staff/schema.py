@@ -22,6 +22,7 @@ from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
+from schema.staff.webhooks import WebhooksMutation, WebhooksQuery
 from schema.staff.worklist import CollectionsQuery
 
 QUERY_TYPES: tuple[type, ...] = (
@@ -37,6 +38,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SupportQueueQuery,
     BankingQuery,
     JobsQuery,
+    WebhooksQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -46,6 +48,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     SupportQueueMutation,
     BankingMutation,
     JobsMutation,
+    WebhooksMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
