@@ -102,6 +102,10 @@ async def events_of(scope: Scope, alert_ids: list[int]) -> dict[int, list[AlertE
     return out
 
 
+async def by_dedupe_keys(scope: Scope, keys: list[str]) -> list[Alert]:
+    return list(await scoped(Alert, scope).filter(dedupe_key__in=keys).order_by("id")) if keys else []
+
+
 async def by_id(scope: Scope, alert_id: int) -> Alert | None:
     return await scoped(Alert, scope).get_or_none(id=alert_id)
 

@@ -23,6 +23,8 @@ from app.payments import repository
 from app.payments.allocation import Allocation, AllocationPlan, OpenInvoice, allocate
 from app.scope import Scope
 from app.tenancy.service import current_tenant
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 MANUAL_METHODS = (PaymentMethod.WIRE, PaymentMethod.CHECK, PaymentMethod.ACH)
 
@@ -117,6 +119,7 @@ async def apply_payment(scope: Scope, request: PaymentRequest) -> Payment:
             if any(a.invoice_id == i.id and a.amount == i.open_amount for a in allocations)
         }
         await repository.set_invoice_status(scope, sorted(settled), InvoiceStatus.PAID)
+        await emit(scope, "payment.succeeded", payloads.payment(payment))
         return payment
 
 
@@ -176,6 +179,7 @@ async def reverse_for_refund(
             scope, refund.id, [Allocation(invoice_id, -share) for invoice_id, share in reversals], on
         )
         await repository.set_invoice_status(scope, [i for i, _ in reversals], InvoiceStatus.OPEN)
+        await emit(scope, "payment.refunded", payloads.payment(refund))
         return refund
 
 

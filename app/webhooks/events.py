@@ -46,29 +46,43 @@ def body_of(message_id: str, event_type: str, data: dict[str, Any], moment) -> s
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True, default=str)
 
 
+async def subscribed(scope: Scope, *event_types: str) -> set[str]:
+    """Which of ``event_types`` some enabled endpoint of the tenant wants (to skip building payloads
+    nobody will receive)."""
+    wanted = {t for e in await repository.enabled_endpoints(system_scope_of(scope)) for t in e.events or []}
+    return wanted & set(event_types)
+
+
 async def emit(scope: Scope, event_type: str, data: dict[str, Any]) -> int | None:
     """Record ``event_type`` with ``data`` for every endpoint of the scope's tenant subscribed to it;
     the event's id, or None when no endpoint wants it (then nothing is written)."""
+    ids = await emit_many(scope, event_type, [data])
+    return ids[0] if ids else None
+
+
+async def emit_many(scope: Scope, event_type: str, datas: list[dict[str, Any]]) -> list[int]:
+    """``emit`` for several objects of one type (an import's invoices): the endpoints are read once.
+    The ids of the events written; none when no endpoint wants the type."""
     if not catalogue.is_known(event_type):
         raise KeyError(f"unknown webhook event type {event_type!r}: add it to app.webhooks.catalogue")
     if not isinstance(connections.get("default"), TransactionalDBClient):
         raise NotInTransaction(f"emit({event_type!r}) must run inside the transaction of the change")
     system = system_scope_of(scope)
     wanting = [e for e in await repository.enabled_endpoints(system) if event_type in (e.events or [])]
-    if not wanting:
-        return None
+    if not wanting or not datas:
+        return []
     now = clock.now()
-    message_id = "msg_" + secrets.token_urlsafe(18)
-    event = await repository.insert_event(
-        system,
-        message_id=message_id,
-        type=event_type,
-        body=body_of(message_id, event_type, data, now),
-        created_at=now,
-    )
-    for endpoint in wanting:
-        delivery = await repository.insert_delivery(
-            system, endpoint=endpoint, event=event, created_at=now, next_attempt_at=now
+    written = []
+    for data in datas:
+        message_id = "msg_" + secrets.token_urlsafe(18)
+        body = body_of(message_id, event_type, data, now)
+        event = await repository.insert_event(
+            system, message_id=message_id, type=event_type, body=body, created_at=now
         )
-        await enqueue(system, DELIVER, f"{delivery.id}:1", {"delivery": delivery.id, "attempt": 1})
-    return event.id
+        for endpoint in wanting:
+            delivery = await repository.insert_delivery(
+                system, endpoint=endpoint, event=event, created_at=now, next_attempt_at=now
+            )
+            await enqueue(system, DELIVER, f"{delivery.id}:1", {"delivery": delivery.id, "attempt": 1})
+        written.append(event.id)
+    return written

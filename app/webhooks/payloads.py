@@ -94,7 +94,7 @@ def dispute(d: Any) -> dict[str, Any]:
 
 def promise(p: Any, invoice_ids: list[int] | None = None) -> dict[str, Any]:
     return {
-        "id": encode_id("Promise", p.id),
+        "id": encode_id("PromiseToPay", p.id),
         "customerId": customer_id(p),
         "promisedDate": _day(p.promised_date),
         "amount": money(p.amount, p.currency),

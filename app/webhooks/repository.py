@@ -10,7 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from app.db.scoping import new_row, scoped
-from app.models import Alert, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from app.models import (
+    Alert,
+    CreditNote,
+    Invoice,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from app.models.webhook import EndpointState, WebhookDeliveryState
 from app.scope import Scope
 
@@ -142,3 +150,12 @@ async def add_alert(scope: Scope, **values: Any) -> Alert:
     alert = new_row(Alert, scope, **values)
     await alert.save()
     return alert
+
+
+async def invoices(scope: Scope, ids: list[int]) -> list[Invoice]:
+    """Invoices by id, as stored now (an import's events describe what it wrote)."""
+    return list(await scoped(Invoice, scope).filter(id__in=ids).order_by("id")) if ids else []
+
+
+async def credit_notes(scope: Scope, ids: list[int]) -> list[CreditNote]:
+    return list(await scoped(CreditNote, scope).filter(id__in=ids).order_by("id")) if ids else []
