@@ -93,6 +93,7 @@ class Receiver:
     plan: list[int] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     reply: str = "ok"
+    delay: float = 0.0  # seconds to wait before answering (a slow receiver)
     statuses: list[int] = field(default_factory=list)
 
     def accepted(self) -> list[Received]:
@@ -118,6 +119,8 @@ async def receiver() -> AsyncIterator[Receiver]:
             Received(dict(request.headers), await request.body(), request.url.query, clock.now())
         )
         status = state.plan.pop(0) if state.plan else 200
+        if state.delay:
+            await asyncio.sleep(state.delay)
         state.statuses.append(status)
         return PlainTextResponse(state.reply, status_code=status)
 
