@@ -4,11 +4,14 @@ change is audited without the secret; tenant B's admin finds none of tenant A's 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from app import clock
 from app.audit import service as audit
+from app.ids import encode_id
 from app.models.enums import StaffRole
+from app.webhooks import service
+from tests import payments_data as data
 from tests.helpers import gql, make_token
 from tests.webhook_receiver import verify
 from tests.webhook_world import emit, run_at
@@ -161,3 +164,47 @@ async def test_only_admins_may_manage_webhooks(client, scope_a):
     finance = await make_token("northwind", StaffRole.FINANCE, name="fin")
     body = (await gql(client, ENDPOINTS, finance)).json()
     assert body["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+RECORD = """mutation($input: RecordPaymentInput!) {
+  recordPayment(input: $input) { payment { id } userErrors { code } }
+}"""
+
+
+async def test_a_payment_recorded_through_the_api_reaches_the_erp_signed_with_the_api_ids_and_money(
+    client, scope_a, scope_b, registry, receiver
+):
+    admin, finance = await make_token("northwind"), await make_token("northwind", StaffRole.FINANCE, name="f")
+    made = (
+        await gql(client, CREATE, admin, {"input": {"url": receiver.url, "events": ["payment.succeeded"]}})
+    ).json()["data"]["createWebhookEndpoint"]
+    await service.create(scope_b, receiver.url + "?tenant=b", ["payment.succeeded"])  # B listens too
+    acme = await data.customer(scope_a, "acme")
+    await data.invoice(scope_a, acme, "INV-1", 10_000, date(2026, 3, 1))
+
+    recorded = (
+        await gql(
+            client,
+            RECORD,
+            finance,
+            {
+                "input": {
+                    "customerId": encode_id("Customer", acme.id),
+                    "amount": "12.34",
+                    "currencyCode": "USD",
+                    "receivedDate": "2026-06-01",
+                    "method": "WIRE",
+                    "externalId": "WIRE-1",
+                }
+            },
+        )
+    ).json()["data"]["recordPayment"]
+    assert recorded["userErrors"] == []
+    await run_at(registry, clock.now())
+
+    [got] = receiver.received
+    body = verify(made["secret"], got.body, got.headers, now=got.at)
+    assert body["type"] == "payment.succeeded" and got.query == ""
+    assert body["data"]["id"] == recorded["payment"]["id"]  # the id the API returned
+    assert body["data"]["amount"] == {"amount": "12.34", "currencyCode": "USD"}
+    assert body["data"]["customerId"] == encode_id("Customer", acme.id)

@@ -94,10 +94,12 @@ async def test_payments_emit_succeeded_failed_refunded_and_the_chargeback_opens_
         "payment.failed",
         "alert.raised",  # the customer's payment_failed alert (docs/alerts.md)
         "payment.succeeded",
+        "invoice.paid",
         "payment.refunded",
         "dispute.opened",
     ]
-    failed, alert, succeeded, refunded, opened = (d for _, d in events)
+    failed, alert, succeeded, invoice_paid, refunded, opened = (d for _, d in events)
+    assert invoice_paid["id"] == encode_id("Invoice", inv.id) and invoice_paid["status"] == "paid"
     assert alert["rule"] == "payment_failed" and alert["customerId"] == encode_id("Customer", acme.id)
     assert (
         failed["id"] == succeeded["id"]
@@ -116,10 +118,12 @@ async def test_payments_emit_succeeded_failed_refunded_and_the_chargeback_opens_
     assert await emitted(scope_b) == []
 
 
-async def test_a_manual_payment_emits_payment_succeeded_and_a_refused_one_emits_nothing(scope_a, scope_b):
+async def test_a_manual_payment_emits_payment_succeeded_then_invoice_paid_and_a_refused_one_nothing(
+    scope_a, scope_b
+):
     await listen(scope_a, scope_b)
     acme = await data.customer(scope_a, "acme")
-    await data.invoice(scope_a, acme, "INV-1", 10_000, date(2026, 3, 1))
+    inv = await data.invoice(scope_a, acme, "INV-1", 10_000, date(2026, 3, 1))
 
     def wire(amount, key, plan=AllocationPlan.OLDEST_FIRST):
         return PaymentRequest(
@@ -133,13 +137,19 @@ async def test_a_manual_payment_emits_payment_succeeded_and_a_refused_one_emits_
         )
 
     paid = await payments.record_manual_payment(scope_a, wire(4_000, "w-1"))
+    settling = await payments.record_manual_payment(scope_a, wire(6_000, "w-3"))
     with pytest.raises(ValidationFailed):  # AS_SELECTED without invoices: refused before any write
         await payments.record_manual_payment(scope_a, wire(4_000, "w-2", plan=AllocationPlan.AS_SELECTED))
     await payments.record_manual_payment(scope_a, wire(4_000, "w-1"))  # the same payment again: no event
 
-    assert [(t, d["id"]) for t, d in await emitted(scope_a)] == [
-        ("payment.succeeded", encode_id("Payment", paid.id))
+    events = await emitted(scope_a)
+    assert [(t, d["id"]) for t, d in events] == [
+        ("payment.succeeded", encode_id("Payment", paid.id)),
+        ("payment.succeeded", encode_id("Payment", settling.id)),
+        ("invoice.paid", encode_id("Invoice", inv.id)),  # the second payment settled it
     ]
+    assert events[-1][1]["status"] == "paid"
+    assert events[-1][1]["open"] == {"amount": "0.00", "currencyCode": "USD"}
     assert await emitted(scope_b) == []
 
 

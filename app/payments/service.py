@@ -24,7 +24,8 @@ from app.payments.allocation import Allocation, AllocationPlan, OpenInvoice, all
 from app.scope import Scope
 from app.tenancy.service import current_tenant
 from app.webhooks import payloads
-from app.webhooks.events import emit
+from app.webhooks import repository as webhook_reads
+from app.webhooks.events import emit, emit_many, subscribed
 
 MANUAL_METHODS = (PaymentMethod.WIRE, PaymentMethod.CHECK, PaymentMethod.ACH)
 
@@ -120,6 +121,9 @@ async def apply_payment(scope: Scope, request: PaymentRequest) -> Payment:
         }
         await repository.set_invoice_status(scope, sorted(settled), InvoiceStatus.PAID)
         await emit(scope, "payment.succeeded", payloads.payment(payment))
+        if settled and await subscribed(scope, "invoice.paid"):
+            paid = await webhook_reads.invoices(scope, sorted(settled))
+            await emit_many(scope, "invoice.paid", [payloads.invoice(i) for i in paid])
         return payment
 
 

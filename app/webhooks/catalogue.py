@@ -2,7 +2,7 @@
 
 A type's version changes only when its ``data`` changes incompatibly; receivers read ``version`` beside
 ``type`` in every body. Types emitted by the credit and dunning branches (``credit.*``, ``kyc.*``,
-``promise.broken``, ``invoice.overdue``/``paid``) are listed already so endpoints can subscribe to them
+``promise.broken``, ``invoice.overdue``) are listed already so endpoints can subscribe to them
 before they arrive; their emitters call ``app.webhooks.events.emit`` like every other.
 """
 
@@ -31,7 +31,7 @@ EVENT_TYPES: dict[str, int] = {
     "support.request_answered": 1,
     "import.completed": 1,
     "alert.raised": 1,
-    # Sent by ``sendTestWebhook``-like checks and the tests; any endpoint may subscribe.
+    # For an operator's or a test's own checks (no domain emits it); any endpoint may subscribe.
     "webhook.test": 1,
 }
 
