@@ -206,6 +206,7 @@ async def test_an_endpoint_failing_for_five_days_is_disabled_with_an_alert(
 
     receiver.plan = [500] * 40
     endpoint, _ = await make_endpoint(scope_a, receiver.url)
+    ops, _ = await make_endpoint(scope_a, "http://127.0.0.1:9/ops", ["alert.raised"])  # the on-call tool
     for day in (0, 3, 5):
         moment = START + timedelta(days=day, minutes=1)
         with clock.frozen(moment):
@@ -217,6 +218,8 @@ async def test_an_endpoint_failing_for_five_days_is_disabled_with_an_alert(
     rows, _ = await alerts.list_alerts(scope_a)
     assert [(a.rule, str(a.severity)) for a in rows] == [("webhook_endpoint_disabled", "critical")]
     assert (await alerts.list_alerts(scope_b))[0] == []
+    told, _ = await service.deliveries(scope_a, service.DeliveryFilter(endpoint_id=ops.id), 0, 10)
+    assert [json.loads(d.event.body)["data"]["rule"] for d in told] == ["webhook_endpoint_disabled"]
     sent = len(receiver.received)
     with clock.frozen(START + timedelta(days=5, minutes=2)):
         await emit(scope_a, "payment.succeeded", DATA)

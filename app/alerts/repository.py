@@ -102,6 +102,13 @@ async def events_of(scope: Scope, alert_ids: list[int]) -> dict[int, list[AlertE
     return out
 
 
+async def add_event_alert(scope: Scope, **values: Any) -> Alert:
+    """An alert about one event (no live key: one per occurrence, never reconciled by the rules)."""
+    alert = new_row(Alert, scope, **values)
+    await alert.save()
+    return alert
+
+
 async def by_dedupe_keys(scope: Scope, keys: list[str]) -> list[Alert]:
     return list(await scoped(Alert, scope).filter(dedupe_key__in=keys).order_by("id")) if keys else []
 

@@ -22,7 +22,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.fx.service import all_rates
 from app.inputs.text import check_text
 from app.models import Alert, AlertEvent
-from app.models.enums import AlertStatus
+from app.models.enums import AlertSeverity, AlertStatus
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
 from app.tenancy.service import current_tenant
@@ -84,6 +84,31 @@ async def _announce(scope: Scope, inserts: list[dict]) -> None:
         return
     opened = await repository.by_dedupe_keys(scope, [row["dedupe_key"] for row in inserts])
     await emit_many(scope, "alert.raised", [payloads.alert(a) for a in opened])
+
+
+async def raise_event_alert(
+    scope: Scope,
+    *,
+    rule: str,
+    severity: AlertSeverity,
+    dedupe_key: str,
+    message: str,
+    details: dict,
+    customer_id: int | None = None,
+) -> Alert:
+    """Raise an alert about one event outside the rules (a webhook endpoint disabled), in the caller's
+    transaction, and announce it as ``alert.raised`` like the alerts an evaluation opens."""
+    alert = await repository.add_event_alert(
+        scope,
+        rule=rule,
+        severity=severity,
+        dedupe_key=dedupe_key,
+        message=message[:500],
+        details=details,
+        customer_id=customer_id,
+    )
+    await emit_many(scope, "alert.raised", [payloads.alert(alert)])
+    return alert
 
 
 async def evaluate(scope: Scope, config: TenantConfig, today: date) -> Evaluation:

@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from app import clock
+from app.alerts import service as alerts
 from app.jobs.enqueue import enqueue
 from app.jobs.handlers import JobContext, handler
 from app.models import WebhookDelivery, WebhookEndpoint
 from app.models.enums import AlertSeverity
 from app.models.webhook import EndpointState, WebhookDeliveryState
 from app.scope import Scope
-from app.webhooks import events, payloads, repository, signing, transport, urls
+from app.webhooks import events, repository, signing, transport, urls
 
 #: The wait before each try of a round, counted from the try before (the first goes at once). 10 tries
 #: over 3 days 3 hours: the last one runs a full day after the ninth.
@@ -138,7 +139,7 @@ async def _disable(scope: Scope, endpoint: WebhookEndpoint, now: datetime) -> No
     since = endpoint.failing_since.isoformat()
     if not await repository.disable(scope, endpoint.id, f"every try failed since {since}", now):
         return
-    alert = await repository.add_alert(
+    await alerts.raise_event_alert(
         scope,
         rule="webhook_endpoint_disabled",
         severity=AlertSeverity.CRITICAL,
@@ -146,4 +147,3 @@ async def _disable(scope: Scope, endpoint: WebhookEndpoint, now: datetime) -> No
         message=f"Webhook endpoint {endpoint.url[:200]} was disabled after 5 days of failed deliveries",
         details={"endpoint_id": endpoint.id, "failing_since": since},
     )
-    await events.emit(scope, "alert.raised", payloads.alert(alert))

@@ -11,7 +11,6 @@ from typing import Any
 
 from app.db.scoping import new_row, scoped
 from app.models import (
-    Alert,
     CreditNote,
     Invoice,
     WebhookAttempt,
@@ -143,13 +142,6 @@ async def attempts_of(scope: Scope, delivery_ids: list[int]) -> dict[int, list[W
     for row in rows:
         found[row.delivery_id].append(row)
     return found
-
-
-async def add_alert(scope: Scope, **values: Any) -> Alert:
-    """An event alert (no live key: one per occurrence), like the portal's billing-details alert."""
-    alert = new_row(Alert, scope, **values)
-    await alert.save()
-    return alert
 
 
 async def invoices(scope: Scope, ids: list[int]) -> list[Invoice]:
