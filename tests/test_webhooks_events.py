@@ -21,7 +21,7 @@ from app.payments import service as payments
 from app.payments import webhooks as stripe_webhooks
 from app.payments.allocation import AllocationPlan
 from app.payments.service import PaymentRequest
-from app.portal import promises
+from app.portal import details, promises
 from app.support import service as support
 from app.webhooks import catalogue, service
 from tests import builders
@@ -236,4 +236,19 @@ async def test_an_alert_evaluation_emits_alert_raised_once_per_new_alert(scope_a
     ]
     assert decode_id("Alert", raised[0][1]["id"]) > 0  # the id the staff API's Alert.id shows
     assert await emitted(scope_a) == raised
+    assert await emitted(scope_b) == []
+
+
+async def test_a_contacts_billing_change_raises_its_staff_alert_as_alert_raised(scope_a, scope_b):
+    w = await world()
+    await listen(scope_a, scope_b)
+    carla = await contact_scope("carla@xenon.example")
+
+    with pytest.raises(ValidationFailed):  # refused: no row, no alert, no event
+        await details.update_billing_details(carla, w.x.id, "", "", "nope")
+    await details.update_billing_details(carla, w.x.id, "2 New Road", "US-1", "ap@xenon.example")
+
+    [(kind, data)] = await emitted(scope_a)
+    assert (kind, data["rule"], data["severity"]) == ("alert.raised", "billing_details_changed", "info")
+    assert data["customerId"] == encode_id("Customer", w.x.id)
     assert await emitted(scope_b) == []
