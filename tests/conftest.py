@@ -36,6 +36,7 @@ pytest_plugins = [
     "tests.mailbox",
     "tests.stripe_fixtures",
     "tests.workers",
+    "tests.webhook_receiver",
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # Where `make test` looks for PostgreSQL when TEST_DATABASE_URL is not set: the local server's default.

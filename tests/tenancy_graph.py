@@ -217,6 +217,23 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.StoredPayDateModel] = await m.StoredPayDateModel.create(
         **t, trained_at=now, as_of=date(2026, 1, 20), payload=b"graph", importances={}, metrics={}
     )
+    endpoint = rows[m.WebhookEndpoint] = await m.WebhookEndpoint.create(
+        **t,
+        url=f"https://hooks.example.com/{tag}",
+        events=["payment.succeeded"],
+        secret="whsec_x",
+        created_at=now,
+        updated_at=now,
+    )
+    event = rows[m.WebhookEvent] = await m.WebhookEvent.create(
+        **t, message_id=f"msg_{scope.tenant_slug}_{tag}", type="payment.succeeded", body="{}", created_at=now
+    )
+    delivery = rows[m.WebhookDelivery] = await m.WebhookDelivery.create(
+        **t, endpoint=endpoint, event=event, created_at=now
+    )
+    rows[m.WebhookAttempt] = await m.WebhookAttempt.create(
+        **t, delivery=delivery, number=1, started_at=now, status_code=200, succeeded=True
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

@@ -102,6 +102,17 @@ async def events_of(scope: Scope, alert_ids: list[int]) -> dict[int, list[AlertE
     return out
 
 
+async def add_event_alert(scope: Scope, **values: Any) -> Alert:
+    """An alert about one event (no live key: one per occurrence, never reconciled by the rules)."""
+    alert = new_row(Alert, scope, **values)
+    await alert.save()
+    return alert
+
+
+async def by_dedupe_keys(scope: Scope, keys: list[str]) -> list[Alert]:
+    return list(await scoped(Alert, scope).filter(dedupe_key__in=keys).order_by("id")) if keys else []
+
+
 async def by_id(scope: Scope, alert_id: int) -> Alert | None:
     return await scoped(Alert, scope).get_or_none(id=alert_id)
 
@@ -153,6 +164,10 @@ def _where(scope: Scope, flt: AlertFilter) -> tuple[str, dict[str, Any]]:
         customer_ids=frozenset({flt.customer_id}) if flt.customer_id is not None else None,
     )
     condition, params = customer_condition(scope, customers)
+    if scope.sales_owner is None and scope.customer_ids is None and flt.customer_id is None and not flt.owner:
+        # Alerts about the tenant itself (a webhook endpoint disabled) have no customer: they are listed
+        # for callers who see every customer, never in a list narrowed to customers.
+        condition = f"(a.customer_id IS NULL OR ({condition}))"
     parts = ["a.tenant_id = :tenant_id", condition]
     if flt.status is not None:
         parts.append("a.status = :status")
@@ -168,7 +183,7 @@ def _where(scope: Scope, flt: AlertFilter) -> tuple[str, dict[str, Any]]:
     return " AND ".join(parts), params
 
 
-_FROM = "FROM alert a JOIN customer_account cu ON cu.id = a.customer_id"
+_FROM = "FROM alert a LEFT JOIN customer_account cu ON cu.id = a.customer_id"
 
 
 async def page(

@@ -22,10 +22,12 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.fx.service import all_rates
 from app.inputs.text import check_text
 from app.models import Alert, AlertEvent
-from app.models.enums import AlertStatus
+from app.models.enums import AlertSeverity, AlertStatus
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
 from app.tenancy.service import current_tenant
+from app.webhooks import payloads
+from app.webhooks.events import emit_many, subscribed
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ async def _apply(
             who=scope.principal,
         )
         await repository.insert(scope, plan.inserts)
+        await _announce(scope, plan.inserts)
         await repository.save_changes(scope, plan.updates, now)
         await repository.undismiss(scope, [a.id for a in plan.undismissed])
         await repository.add_events(
@@ -72,6 +75,40 @@ async def _apply(
             ],
         )
     return plan
+
+
+async def _announce(scope: Scope, inserts: list[dict]) -> None:
+    """``alert.raised`` for each alert this evaluation opened, in its transaction (an alert a concurrent
+    evaluation opened first was not inserted here and is announced by that one)."""
+    if not inserts or not await subscribed(scope, "alert.raised"):
+        return
+    opened = await repository.by_dedupe_keys(scope, [row["dedupe_key"] for row in inserts])
+    await emit_many(scope, "alert.raised", [payloads.alert(a) for a in opened])
+
+
+async def raise_event_alert(
+    scope: Scope,
+    *,
+    rule: str,
+    severity: AlertSeverity,
+    dedupe_key: str,
+    message: str,
+    details: dict,
+    customer_id: int | None = None,
+) -> Alert:
+    """Raise an alert about one event outside the rules (a webhook endpoint disabled), in the caller's
+    transaction, and announce it as ``alert.raised`` like the alerts an evaluation opens."""
+    alert = await repository.add_event_alert(
+        scope,
+        rule=rule,
+        severity=severity,
+        dedupe_key=dedupe_key,
+        message=message[:500],
+        details=details,
+        customer_id=customer_id,
+    )
+    await emit_many(scope, "alert.raised", [payloads.alert(alert)])
+    return alert
 
 
 async def evaluate(scope: Scope, config: TenantConfig, today: date) -> Evaluation:

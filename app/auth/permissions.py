@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "sessions.manage": frozenset({StaffRole.ADMIN}),
     # Background jobs: list them, retry a failed one, cancel one that has not finished (docs/jobs.md).
     "jobs.manage": frozenset({StaffRole.ADMIN}),
+    # Outbound webhooks: endpoints and their secrets, the delivery log, redelivery (docs/webhooks.md).
+    "webhooks.manage": frozenset({StaffRole.ADMIN}),
 }
 
 #: What a contact may do on one customer account, by its role there (roles are per account).

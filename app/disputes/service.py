@@ -34,6 +34,8 @@ from app.portal import problems as portal_problems
 from app.scope import Scope
 from app.support import service as support
 from app.tenancy.config import TenantConfig
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 REASON_CODES = {
     "pricing": "Price differs from the agreement",
@@ -90,6 +92,13 @@ async def open_dispute(
         message = ""
     portal_problems.raise_problems(problems)
     reason = REASON_CODES.get(reason_code, reason_code)
+    async with in_transaction():  # the thread, the dispute, its audit line and its event, or none
+        return await _open(scope, tenant, detail, invoice_id, amount, reason_code, reason, message, origin)
+
+
+async def _open(scope, tenant, detail, invoice_id, amount, reason_code, reason, message, origin) -> Dispute:
+    """The writes of ``open_dispute``, run in its one transaction (a dispute without its thread, or an
+    event about a dispute that rolled back, must never exist)."""
     thread = await support.create(
         scope,
         tenant,
@@ -114,6 +123,7 @@ async def open_dispute(
         support_request_id=thread.id,
     )
     await audit.record(scope, "dispute.opened", target_type="dispute", target_id=dispute.id, origin=origin)
+    await emit(scope, "dispute.opened", payloads.dispute(dispute))
     return dispute
 
 
@@ -203,6 +213,7 @@ async def decide(
         )
         decided = await repository.get(scope, dispute_id)
         await _tell_contact(scope, tenant, decided, credit, note.strip())
+        await emit(scope, "dispute.decided", payloads.dispute(decided))
     return Decided(decided, credit)
 
 

@@ -24,7 +24,7 @@ from app.audit import service as audit
 from app.auth.permissions import require
 from app.errors import Conflict, ValidationFailed
 from app.fx import service as fx
-from app.ingest import rates, records, repository, validation
+from app.ingest import import_events, rates, records, repository, validation
 from app.ingest.format import RECORD_TYPES, Batch
 from app.ingest.tables import CHILDREN, CONTACTS, TABLES, nested_sort_key
 from app.ingest.validation import Resolved, Stored
@@ -52,6 +52,8 @@ class ImportResult:
     counts: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in RECORD_TYPES})
     rows_written: int = 0
     seconds: float = 0.0
+    #: Per record type, the ids created and the ids updated (what the batch's webhook events name).
+    touched: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {t: vars(c).copy() for t, c in self.counts.items()}
@@ -106,6 +108,7 @@ async def _import(scope: Scope, batch: Batch, progress: Progress | None) -> Impo
                 target_type="batch",
                 details={t: vars(c) for t, c in result.counts.items() if c.total},
             )
+            await import_events.emit_for(scope, result.as_dict(), result.touched)
     except (IntegrityError, IntegrityConstraintViolationError) as exc:
         raise Conflict(f"another import changed the same records; try again ({exc})") from None
     result.seconds = time.perf_counter() - started
@@ -190,7 +193,8 @@ async def _write(
     plans = [_contacts_plan(resolved, stored, new_ids)]
     sums = _sums_of_new_rows(resolved, stored)
     for record_type in RECORD_TYPES:
-        plan = _plan(record_type, resolved, stored, contact_id, result.counts[record_type])
+        touched = result.touched.setdefault(record_type, ([], []))
+        plan = _plan(record_type, resolved, stored, contact_id, result.counts[record_type], touched)
         plans.append(_with_sums(plan, *sums[record_type]) if record_type in sums else plan)
     total = sum(len(rows) for plan in plans for _, _, rows, _ in plan)
     done = 0
@@ -316,9 +320,15 @@ def _contacts_plan(resolved: Resolved, stored: Stored, new_ids: dict[str, dict[A
 
 
 def _plan(
-    record_type: str, resolved: Resolved, stored: Stored, contact_id: dict[str, int], counts
+    record_type: str,
+    resolved: Resolved,
+    stored: Stored,
+    contact_id: dict[str, int],
+    counts,
+    touched: tuple[list[int], list[int]],
 ) -> list[tuple]:
-    """What to insert, update and replace for one record type, counting created/updated/unchanged."""
+    """What to insert, update and replace for one record type, counting created/updated/unchanged and
+    noting the ids created and updated in ``touched``."""
     table = TABLES[record_type]
     children = CHILDREN.get(record_type)
     before_rows = stored.of(record_type)
@@ -333,6 +343,7 @@ def _plan(
             creates.append((row.id, *row.values))
             nested.extend((row.id, *item) for item in own or ())
             counts.created += 1
+            touched[0].append(row.id)
             continue
         changed = tuple(before[c] for c in table.columns) != row.values
         children_changed = own is not None and sorted(own, key=nested_sort_key) != before_children.get(
@@ -345,6 +356,7 @@ def _plan(
             nested.extend((row.id, *item) for item in own)
         if changed or children_changed:
             counts.updated += 1
+            touched[1].append(row.id)
         else:
             counts.unchanged += 1
     if record_type == "customers":

@@ -27,6 +27,7 @@ BUILTIN_MODULES = (
     "app.collections.jobs",
     "app.collections.statements",
     "app.forecast.jobs",
+    "app.webhooks.delivery",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

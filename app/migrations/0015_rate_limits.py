@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_pay_date_model')]
+    dependencies = [('models', '0014_webhooks')]
 
     initial = False
 

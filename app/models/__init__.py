@@ -40,6 +40,7 @@ from app.models.support import SupportMessage, SupportRequest
 from app.models.support_attachment import SupportAttachment
 from app.models.tenant import Tenant
 from app.models.trade_finance import LetterOfCredit
+from app.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from app.models.write_off import WriteOff
 
 TENANT_OWNED: tuple[type[TenantOwned], ...] = (
@@ -87,6 +88,10 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     CollectionActivity,
     StatementDelivery,
     StoredPayDateModel,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookDelivery,
+    WebhookAttempt,
 )
 
 __all__ = [
@@ -138,5 +143,9 @@ __all__ = [
     "SupportRequest",
     "Tenant",
     "TenantOwned",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "WriteOff",
 ]

@@ -23,6 +23,9 @@ from app.payments import repository
 from app.payments.allocation import Allocation, AllocationPlan, OpenInvoice, allocate
 from app.scope import Scope
 from app.tenancy.service import current_tenant
+from app.webhooks import payloads
+from app.webhooks import repository as webhook_reads
+from app.webhooks.events import emit, emit_many, subscribed
 
 MANUAL_METHODS = (PaymentMethod.WIRE, PaymentMethod.CHECK, PaymentMethod.ACH)
 
@@ -117,6 +120,10 @@ async def apply_payment(scope: Scope, request: PaymentRequest) -> Payment:
             if any(a.invoice_id == i.id and a.amount == i.open_amount for a in allocations)
         }
         await repository.set_invoice_status(scope, sorted(settled), InvoiceStatus.PAID)
+        await emit(scope, "payment.succeeded", payloads.payment(payment))
+        if settled and await subscribed(scope, "invoice.paid"):
+            paid = await webhook_reads.invoices(scope, sorted(settled))
+            await emit_many(scope, "invoice.paid", [payloads.invoice(i) for i in paid])
         return payment
 
 
@@ -176,6 +183,7 @@ async def reverse_for_refund(
             scope, refund.id, [Allocation(invoice_id, -share) for invoice_id, share in reversals], on
         )
         await repository.set_invoice_status(scope, [i for i, _ in reversals], InvoiceStatus.OPEN)
+        await emit(scope, "payment.refunded", payloads.payment(refund))
         return refund
 
 

@@ -31,6 +31,8 @@ from app.payments.allocation import AllocationPlan
 from app.payments.service import PaymentRequest
 from app.payments.stripe_gateway import from_stripe_amount
 from app.scope import Scope
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 log = logging.getLogger("ledgerport.payments.webhooks")
 TOLERANCE_SECONDS = 300
@@ -187,6 +189,8 @@ async def _move(scope: Scope, intent: dict, on: date, status: PaymentStatus) -> 
             if status == PaymentStatus.FAILED:
                 payment.failure_message = (error.get("message") or "the card was declined")[:500]
             await repository.save(payment)
+            if status == PaymentStatus.FAILED:
+                await emit(scope, "payment.failed", payloads.payment(payment))
         return payment
 
 
@@ -227,7 +231,14 @@ async def _disputed(scope: Scope, dispute: dict, on: date) -> str:
     if await repository.dispute_by_external_id(scope, dispute["id"]) is not None:
         return "dispute already open"
     invoice_ids = list(payment.invoice_ids or [])
-    await repository.insert_dispute(
+    async with repository.writing():
+        chargeback = await _insert_chargeback(scope, payment, dispute, invoice_ids, on)
+        await emit(scope, "dispute.opened", payloads.dispute(chargeback))
+    return "chargeback opened"
+
+
+async def _insert_chargeback(scope: Scope, payment: Payment, dispute: dict, invoice_ids: list[int], on: date):
+    return await repository.insert_dispute(
         scope,
         customer_id=payment.customer_id,
         invoice_id=invoice_ids[0] if len(invoice_ids) == 1 else None,
@@ -239,7 +250,6 @@ async def _disputed(scope: Scope, dispute: dict, on: date) -> str:
         opened_on=on,
         external_id=dispute["id"],
     )
-    return "chargeback opened"
 
 
 HANDLERS = {

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.transactions import in_transaction
+
+from app.alerts import service as alerts
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require_contact
@@ -99,29 +102,31 @@ async def update_billing_details(
             problems.append(("billingEmail", "enter one email address like ap@example.com", exc.code))
     raise_problems(problems)
     after = BillingDetails(address, tax_id, billing_email)
-    await repository.update_customer(
-        scope, customer_id, billing_address=address, tax_id=tax_id, billing_email=billing_email
-    )
     changes = {
         k: {"from": getattr(before, k), "to": getattr(after, k)}
         for k in ("address", "tax_id", "billing_email")
         if getattr(before, k) != getattr(after, k)
     }
-    event = await audit.record(
-        scope,
-        "billing.updated",
-        target_type="customer",
-        target_id=customer_id,
-        details=changes,
-        origin=origin,
-    )
-    await repository.add_alert(
-        scope,
-        customer_id=customer_id,
-        rule="billing_details_changed",
-        severity=AlertSeverity.INFO,
-        dedupe_key=f"billing_details_changed:{customer_id}:{event.id}",
-        message=f"{scope.principal} changed the billing details of the account",
-        details=changes,
-    )
+    # One transaction: the change, its audit line and the staff alert (announced as alert.raised).
+    async with in_transaction():
+        await repository.update_customer(
+            scope, customer_id, billing_address=address, tax_id=tax_id, billing_email=billing_email
+        )
+        event = await audit.record(
+            scope,
+            "billing.updated",
+            target_type="customer",
+            target_id=customer_id,
+            details=changes,
+            origin=origin,
+        )
+        await alerts.raise_event_alert(
+            scope,
+            customer_id=customer_id,
+            rule="billing_details_changed",
+            severity=AlertSeverity.INFO,
+            dedupe_key=f"billing_details_changed:{customer_id}:{event.id}",
+            message=f"{scope.principal} changed the billing details of the account",
+            details=changes,
+        )
     return after

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from tortoise.transactions import in_transaction
+
 from app.audit import service as audit
 from app.audit.service import NO_ORIGIN, Origin
 from app.auth.permissions import require_contact
@@ -13,6 +15,8 @@ from app.portal import repository
 from app.portal.access import account, today_in
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 
 async def promise_to_pay(
@@ -34,15 +38,21 @@ async def promise_to_pay(
         raise ValidationFailed("the promised date is in the past", field="date")
     if amount <= 0:
         raise ValidationFailed("the amount must be more than zero", field="amount")
-    promise = await repository.add_promise(
-        scope,
-        sorted(set(found)),
-        customer_id=customer_id,
-        promised_date=promised_date,
-        amount=amount,
-        currency=customer.currency,
-        status=PromiseStatus.OPEN,
-        created_by=scope.principal,
-    )
-    await audit.record(scope, "promise.created", target_type="promise", target_id=promise.id, origin=origin)
+    invoices = sorted(set(found))
+    # One transaction: the promise, its invoices, its audit line and its webhook event, or none of them.
+    async with in_transaction():
+        promise = await repository.add_promise(
+            scope,
+            invoices,
+            customer_id=customer_id,
+            promised_date=promised_date,
+            amount=amount,
+            currency=customer.currency,
+            status=PromiseStatus.OPEN,
+            created_by=scope.principal,
+        )
+        await audit.record(
+            scope, "promise.created", target_type="promise", target_id=promise.id, origin=origin
+        )
+        await emit(scope, "promise.created", payloads.promise(promise, invoices))
     return promise

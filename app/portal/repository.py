@@ -15,7 +15,6 @@ from tortoise.functions import Min, Sum
 from app.db.scoping import new_row, scoped
 from app.documents.repository import NOT_RECEIVABLE, open_sql
 from app.models import (
-    Alert,
     Contact,
     CreditApplication,
     CustomerAccount,
@@ -253,9 +252,3 @@ async def add_promise(scope: Scope, invoice_ids: list[int], **values) -> Promise
         [new_row(PromiseInvoice, scope, promise_id=promise.id, invoice_id=i) for i in invoice_ids]
     )
     return promise
-
-
-async def add_alert(scope: Scope, **values) -> Alert:
-    alert = new_row(Alert, scope, **values)
-    await alert.save()
-    return alert

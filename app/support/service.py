@@ -28,6 +28,8 @@ from app.portal.problems import raise_problems, rule_code
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 MAX_BODY = 10_000
 MAX_SUBJECT = 200
@@ -95,6 +97,7 @@ async def create(
         await audit.record(
             scope, "support.created", target_type="support_request", target_id=request.id, origin=origin
         )
+        await emit(scope, "support.request_created", payloads.support_request(request))
     return request
 
 
@@ -279,6 +282,9 @@ async def staff_reply(
         message = await _store_reply(scope, tenant, request, body, internal)
         action = "support.note" if internal else "support.answered"
         await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
+        if not internal:  # an internal note is no answer, and the customer's systems never hear of it
+            answered = await _visible(scope, request_id)
+            await emit(scope, "support.request_answered", payloads.support_request(answered))
     return message
 
 

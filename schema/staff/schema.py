@@ -26,6 +26,7 @@ from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
+from schema.staff.webhooks import WebhooksMutation, WebhooksQuery
 from schema.staff.worklist import CollectionsQuery
 
 QUERY_TYPES: tuple[type, ...] = (
@@ -44,6 +45,7 @@ QUERY_TYPES: tuple[type, ...] = (
     JobsQuery,
     DunningQuery,
     CollectionWorkQuery,
+    WebhooksQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -55,6 +57,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     JobsMutation,
     DunningMutation,
     CollectionWorkMutation,
+    WebhooksMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

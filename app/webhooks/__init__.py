@@ -1,0 +1,1 @@
+"""Outbound webhooks: endpoints, the event catalogue, signed delivery with retries (docs/webhooks.md)."""
