@@ -82,6 +82,32 @@ def test_the_demo_tenant_files_are_valid():
             "'statements.weekly' is not a job that can be scheduled",
         ),
         ('name = "month-end-statements"', 'name = "alerts"', "schedules", "taken by alert evaluation"),
+        # Approval routing: every amount needs a route, and every route must be one people can complete.
+        (
+            'roles = ["credit"]',
+            'roles = ["viewer"]',
+            "approvals.credit_limit[0].roles",
+            "not a role that may",
+        ),
+        ('up_to = "250000.00"', 'up_to = "40000.00"', "approvals.credit_limit", "up_to must increase"),
+        (
+            "approvals = 2\neach_role = true\n\n[[approvals.credit_limit]]",
+            "approvals = 1\neach_role = true\n\n[[approvals.credit_limit]]",
+            "approvals.credit_limit[1]",
+            "each_role needs one approval per role",
+        ),
+        (
+            'roles = ["credit", "finance", "admin"]\napprovals = 2\n',
+            'up_to = "900000.00"\nroles = ["credit", "finance", "admin"]\napprovals = 2\n',
+            "approvals.credit_limit",
+            "the last tier must have no up_to",
+        ),
+        (
+            "[approvals]\nsla_hours = 48\n",
+            "[approvals]\nsla_hours = 0\n",
+            "approvals.sla_hours",
+            "greater than or equal to 1",
+        ),
     ],
 )
 def test_a_broken_file_names_file_field_and_problem(tenants_dir, old, new, field, problem):

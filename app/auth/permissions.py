@@ -45,6 +45,15 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "sessions.manage": frozenset({StaffRole.ADMIN}),
     # Background jobs: list them, retry a failed one, cancel one that has not finished (docs/jobs.md).
     "jobs.manage": frozenset({StaffRole.ADMIN}),
+    # Asking for a customer's credit limit to change (routed to approvers by the tenant's thresholds).
+    "credit.request": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.SALES}),
+    # Asking for part of an invoice to be written off (approved like credit limits).
+    "writeoffs.request": frozenset(
+        {StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.COLLECTIONS}
+    ),
+    # Approving and rejecting approval requests; which role approves which request is the tenant
+    # file's [approvals] routing, and never one's own request (docs/credit-and-compliance.md).
+    "approvals.decide": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
 }
 
 #: What a contact may do on one customer account, by its role there (roles are per account).

@@ -23,6 +23,7 @@ BUILTIN_MODULES = (
     "app.alerts.jobs",
     "app.documents.month_end",
     "app.reports.delivery",
+    "app.credit.jobs",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

@@ -21,13 +21,14 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.jobs.enqueue import enqueue
-from app.tenancy.config import ALERTS_SCHEDULE, TenantConfig
+from app.tenancy.config import ALERTS_SCHEDULE, CREDIT_SWEEP_SCHEDULE, TenantConfig
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
 log = logging.getLogger("ledgerport.jobs")
 # The job of each [[reports.schedules]] entry (its handler is app.reports.delivery, loaded by name).
 PACK_JOB = "reports.management_pack"
+# Every tenant's hourly credit sweep (app/credit/jobs.py): limits due today, approvals past their SLA.
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Schedule:
 def schedules_of(config: TenantConfig) -> list[Schedule]:
     return [
         Schedule(ALERTS_SCHEDULE, "alerts.evaluate", every_minutes=config.alerts.evaluate_every_minutes),
+        Schedule(CREDIT_SWEEP_SCHEDULE, "credit.sweep", cron="5 * * * *"),
         *(Schedule(s.name, s.job, cron=s.cron) for s in config.schedules),
         *(
             Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})

@@ -5,6 +5,7 @@
 
 from app.models.alert import Alert, AlertEvent
 from app.models.api_token import ApiToken
+from app.models.approval import ApprovalGiven, ApprovalRequest
 from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
 from app.models.bank import BankLine, BankStatement, CustomerBankAccount
@@ -66,6 +67,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     BankLine,
     Job,
     EmailDelivery,
+    ApprovalRequest,
+    ApprovalGiven,
 )
 
 __all__ = [
@@ -73,6 +76,8 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "ApiToken",
+    "ApprovalGiven",
+    "ApprovalRequest",
     "AuditEvent",
     "AuthSession",
     "BankLine",

@@ -186,3 +186,19 @@ class DeliveryState(StrEnum):
     RETRYING = "retrying"
     FAILED = "failed"
     DISABLED = "disabled"
+
+
+class ApprovalKind(StrEnum):
+    """What an approval request asks for (docs/credit-and-compliance.md)."""
+
+    CREDIT_LIMIT = "credit_limit"
+    WRITE_OFF = "write_off"
+
+
+class ApprovalState(StrEnum):
+    """Pending until decided; every other state is final."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"

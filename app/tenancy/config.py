@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.approvals import ApprovalsConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
 
@@ -130,6 +131,9 @@ class SupportConfig(_Strict):
 SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end")
 # Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
 ALERTS_SCHEDULE = "alerts"
+# Every tenant's hourly credit sweep (app/credit/jobs.py: limits due on their effective date, approvals
+# past their SLA) runs under this name.
+CREDIT_SWEEP_SCHEDULE = "credit-sweep"
 
 
 class ScheduleConfig(_Strict):
@@ -177,6 +181,7 @@ class TenantConfig(_Strict):
     e_invoicing: EInvoicingConfig | None = None
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
+    approvals: ApprovalsConfig = Field(default_factory=ApprovalsConfig)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
@@ -217,6 +222,8 @@ class TenantConfig(_Strict):
                     f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
                     "(set [alerts] evaluate_every_minutes instead)"
                 )
+            if schedule.name == CREDIT_SWEEP_SCHEDULE:
+                raise ValueError(f"the name {CREDIT_SWEEP_SCHEDULE!r} is taken by the hourly credit sweep")
             if schedule.name.startswith("management-pack-"):
                 raise ValueError(
                     f"names starting 'management-pack-' are taken by [[reports.schedules]] ({schedule.name!r})"

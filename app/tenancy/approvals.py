@@ -1,0 +1,112 @@
+"""``[approvals]`` of a tenant file: who approves credit limits and write-offs, by amount.
+
+    [approvals]
+    sla_hours = 48                      # a request not decided by then escalates (alert and reminder)
+
+    [[approvals.credit_limit]]
+    up_to = "50000.00"                  # the new limit, base currency, inclusive; omit on the last tier
+    roles = ["credit"]                  # who may give the approvals
+    approvals = 1                       # how many, from different people
+
+    [[approvals.credit_limit]]
+    up_to = "250000.00"
+    roles = ["credit", "finance"]
+    approvals = 2
+    each_role = true                    # one approval from each listed role
+
+    [[approvals.credit_limit]]          # above: two of credit / finance / admin
+    roles = ["credit", "finance", "admin"]
+    approvals = 2
+
+A request is routed by the first tier whose ``up_to`` (and ``increase_up_to``, for credit limits: the
+increase over the current limit) it does not exceed. The tiers are checked at start-up like the rest of
+the file: increasing bounds, an open-ended last tier (so every amount has a route), known roles, and
+enough approvals for ``each_role``, so a typo stops the start instead of leaving a request unroutable.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: Roles that may approve: those with ``approvals.decide`` (app/auth/permissions.py).
+APPROVER_ROLES = ("admin", "finance", "credit")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApprovalTier(_Strict):
+    up_to: Decimal | None = Field(default=None, ge=0)
+    increase_up_to: Decimal | None = Field(default=None, ge=0)
+    roles: list[str] = Field(min_length=1, max_length=6)
+    approvals: int = Field(default=1, ge=1, le=5)
+    each_role: bool = False
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, roles: list[str]) -> list[str]:
+        for role in roles:
+            if role not in APPROVER_ROLES:
+                raise ValueError(
+                    f"{role!r} is not a role that may approve (one of {', '.join(APPROVER_ROLES)})"
+                )
+        if len(set(roles)) != len(roles):
+            raise ValueError("a role is listed twice")
+        return roles
+
+    @model_validator(mode="after")
+    def _enough(self) -> ApprovalTier:
+        if self.each_role and self.approvals < len(self.roles):
+            raise ValueError(
+                f"each_role needs one approval per role: approvals must be at least {len(self.roles)}"
+            )
+        return self
+
+    @property
+    def bounded(self) -> bool:
+        return self.up_to is not None or self.increase_up_to is not None
+
+
+def _check_tiers(tiers: list[ApprovalTier]) -> list[ApprovalTier]:
+    if not tiers:
+        raise ValueError("at least one tier is needed")
+    if tiers[-1].bounded:
+        raise ValueError(
+            "the last tier must have no up_to / increase_up_to, so that every amount has a route"
+        )
+    if any(not t.bounded for t in tiers[:-1]):
+        raise ValueError("only the last tier may be open-ended")
+    bounds = [t.up_to for t in tiers[:-1] if t.up_to is not None]
+    for a, b in pairwise(bounds):
+        if b <= a:
+            raise ValueError(f"up_to must increase from tier to tier, but {b} follows {a}")
+    return tiers
+
+
+def _default_credit() -> list[ApprovalTier]:
+    return [ApprovalTier(roles=["credit", "finance", "admin"], approvals=1)]
+
+
+def _default_write_off() -> list[ApprovalTier]:
+    return [ApprovalTier(roles=["finance", "admin"], approvals=1)]
+
+
+class ApprovalsConfig(_Strict):
+    sla_hours: int = Field(default=48, ge=1, le=24 * 90)
+    credit_limit: list[ApprovalTier] = Field(default_factory=_default_credit, max_length=10)
+    write_off: list[ApprovalTier] = Field(default_factory=_default_write_off, max_length=10)
+
+    @field_validator("credit_limit", "write_off")
+    @classmethod
+    def _tiers(cls, tiers: list[ApprovalTier]) -> list[ApprovalTier]:
+        return _check_tiers(tiers)
+
+    @model_validator(mode="after")
+    def _no_increase_for_write_offs(self) -> ApprovalsConfig:
+        if any(t.increase_up_to is not None for t in self.write_off):
+            raise ValueError("write_off tiers route by amount only (up_to), not by increase_up_to")
+        return self
