@@ -26,5 +26,6 @@ class Staff:
         self.credit = person(scope, "cora", StaffRole.CREDIT)
         self.credit2 = person(scope, "carl", StaffRole.CREDIT)
         self.finance = person(scope, "fay", StaffRole.FINANCE)
+        self.finance2 = person(scope, "finn", StaffRole.FINANCE)
         self.admin = person(scope, "ada", StaffRole.ADMIN)
         self.collections = person(scope, "cole", StaffRole.COLLECTIONS)

@@ -14,7 +14,10 @@ from app.audit import service as audit
 from app.credit import jobs as credit_jobs
 from app.credit import limits
 from app.credit import repository as credit_repository
+from app.db.scoping import scoped
 from app.errors import LedgerportError
+from app.jobs import repository as jobs_repository
+from app.models import Alert, Membership, StaffUser
 from app.models.enums import ApprovalState, RiskRating
 from tests import builders as b
 from tests.approvals_world import Staff
@@ -228,3 +231,33 @@ async def test_the_inbox_lists_what_the_caller_may_decide_oldest_first_never_the
     assert await inbox(staff.credit) == [small.id]
     assert await inbox(staff.finance) == [medium.id]
     assert len(await inbox(staff_b.credit)) == 1
+
+
+async def test_given_a_request_past_its_sla_then_the_sweep_alerts_and_reminds_its_deciders_once(
+    scope_a, scope_b, northwind, cloudly
+):
+    staff = Staff(scope_a)
+    for email, role in (("cora@northwind.example", "credit"), ("fay@northwind.example", "finance")):
+        user, _ = await StaffUser.get_or_create(email=email)
+        await Membership.create(tenant_id=scope_a.tenant_id, user=user, role=role)
+    cust = await b.customer(scope_a, "Acme Parts", credit_limit=1_000_000)
+    other = await b.customer(scope_b, currency="EUR")
+    with clock.frozen(NOW):
+        request = await limits.request_limit(staff.sales, northwind, cust.id, 3_000_000, "Big order")
+        await limits.request_limit(Staff(scope_b).sales, cloudly, other.id, 3_000_000, "Big order")
+
+    with clock.frozen(NOW + timedelta(hours=47, minutes=59)):
+        assert (await credit_jobs.sweep(scope_a, northwind))["escalated"] == 0
+    with clock.frozen(NOW + timedelta(hours=48)):
+        assert await credit_jobs.sweep(scope_a, northwind) == {"limits_applied": 0, "escalated": 1}
+        assert await credit_jobs.sweep(scope_a, northwind) == {"limits_applied": 0, "escalated": 0}
+
+    [alert] = await scoped(Alert, scope_a).filter(rule="approval_past_sla")
+    assert (alert.customer_id, alert.details["approval_request"]) == (cust.id, request.id)
+    assert alert.details["waiting_for"] == ["credit"]
+    reminders = await jobs_repository.of_kind(scope_a, "email.send")
+    # Only the credit analyst may decide this tier: the controller is not reminded.
+    assert [j.args["to"] for j in reminders] == ["cora@northwind.example"]
+    assert reminders[0].args["values"]["customer"] == "Acme Parts"
+    assert await scoped(Alert, scope_b).filter(rule="approval_past_sla").count() == 0
+    assert (await engine.get(staff.credit, request.id)).escalated_at == NOW + timedelta(hours=48)
