@@ -41,6 +41,12 @@ def _over_open(open_amount: int, currency: str) -> ValidationFailed:
     )
 
 
+async def invoice_for_request(scope: Scope, tenant: TenantConfig, invoice_id: int):
+    """The invoice as of today (its currency reads the amount of a request); "not found" elsewhere."""
+    require(scope, "writeoffs.request")
+    return await invoices.get_invoice(scope, invoice_id, tenant.today())
+
+
 async def request_write_off(
     scope: Scope, tenant: TenantConfig, invoice_id: int, amount: int, reason: str
 ) -> ApprovalRequest:

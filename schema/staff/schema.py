@@ -13,6 +13,7 @@ from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
+from schema.staff.approvals import ApprovalsMutation, ApprovalsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
@@ -37,6 +38,7 @@ QUERY_TYPES: tuple[type, ...] = (
     SupportQueueQuery,
     BankingQuery,
     JobsQuery,
+    ApprovalsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -46,6 +48,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     SupportQueueMutation,
     BankingMutation,
     JobsMutation,
+    ApprovalsMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
