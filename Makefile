@@ -42,9 +42,12 @@ demo: system $(STAMP) node_modules/.installed $(CONSOLE)
 	$(BIN)/ledgerport demo
 
 # The whole suite, on SQLite and on PostgreSQL (the local server on 127.0.0.1:5432 when it answers, or
-# TEST_DATABASE_URL); whatever cannot run here is listed at the end with the reason.
+# TEST_DATABASE_URL); whatever cannot run here is listed at the end with the reason. One worker process
+# per core (TEST_WORKERS=0 runs in this process); a file's tests stay on one worker so its servers and
+# browser start once.
+TEST_WORKERS ?= auto
 test: system $(STAMP) node_modules/.installed $(CONSOLE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -62,6 +62,9 @@ class Settings:
     #: How long a valid API token is trusted without reading its row (app/auth/tokens.py): the bound
     #: on a revocation made in another process. 0 reads the row on every request.
     token_check_seconds: int = 10
+    #: The bearer token a Prometheus scraper sends to ``/metrics``; in production ``/metrics`` is not
+    #: served without one (app/observability/scrape.py).
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -88,6 +91,7 @@ class Settings:
             token_check_seconds=_int(
                 "LEDGERPORT_TOKEN_CHECK_SECONDS", e.get("LEDGERPORT_TOKEN_CHECK_SECONDS"), 10
             ),
+            metrics_token=e.get("LEDGERPORT_METRICS_TOKEN") or None,
         )
         settings.check()
         _check_clock(e, env)
@@ -113,6 +117,10 @@ class Settings:
             )
         if len(self.secret_key) < 32:
             raise ConfigError("LEDGERPORT_SECRET_KEY is too short: production needs at least 32 characters.")
+        if self.metrics_token is not None and len(self.metrics_token) < 24:
+            raise ConfigError(
+                "LEDGERPORT_METRICS_TOKEN is too short: production needs at least 24 characters."
+            )
         if self.graphiql:
             raise ConfigError(
                 "LEDGERPORT_GRAPHIQL is on in production: GraphiQL and introspection expose the whole API "

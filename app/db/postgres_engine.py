@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
-from app.db import lanes
+from app.db import lanes, timing
 
 DEFAULT_POOL_SIZE = 10
 DEFAULT_HEAVY_CONNECTIONS = 5
@@ -62,6 +63,17 @@ class AsyncpgClient(AsyncpgDBClient):
         super().__init__(**kwargs)
         self.heavy_connections = max(1, min(heavy, self.pool_maxsize - 1)) if heavy > 0 else 0
         self._heavy_slots = asyncio.Semaphore(self.heavy_connections or 1)
+
+    async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
+        """Tortoise's pool, each connection reporting its statements' times (app.db.timing)."""
+        user_init = kwargs.pop("init", None)
+
+        async def init(conn: asyncpg.Connection) -> None:
+            conn.add_query_logger(timing.asyncpg_logger)
+            if user_init is not None:
+                await user_init(conn)
+
+        return await super().create_pool(init=init, **kwargs)
 
     def acquire_connection(self):
         inner = super().acquire_connection()

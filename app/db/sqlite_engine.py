@@ -33,7 +33,7 @@ import aiosqlite
 from tortoise.backends.sqlite.client import SqliteClient as TortoiseSqliteClient
 from tortoise.backends.sqlite.client import translate_exceptions
 
-from app.db import lanes
+from app.db import lanes, timing
 
 DEFAULT_READ_CONNECTIONS = 2
 DEFAULT_HEAVY_READ_CONNECTIONS = 2
@@ -120,6 +120,7 @@ class SqliteClient(TortoiseSqliteClient):
             self.log.debug("%s: %s", query, values)
             return await conn.execute_fetchall(query.replace("\x00", "'||CHAR(0)||'"), values)
 
+    @timing.timed("sqlite")
     @translate_exceptions
     async def execute_query(self, query: str, values: list | None = None) -> tuple[int, Sequence[dict]]:
         pool = self._reader(query)
@@ -128,12 +129,21 @@ class SqliteClient(TortoiseSqliteClient):
         rows = await self._read(pool, query, values)
         return len(rows), rows
 
+    @timing.timed("sqlite")
     @translate_exceptions
     async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
         pool = self._reader(query)
         if pool is None:
             return await super().execute_query_dict(query, values)
         return list(map(dict, await self._read(pool, query, values)))
+
+    @timing.timed("sqlite")
+    async def execute_insert(self, query: str, values: list) -> int:
+        return await super().execute_insert(query, values)
+
+    @timing.timed("sqlite")
+    async def execute_many(self, query: str, values: list[list]) -> None:
+        return await super().execute_many(query, values)
 
     async def close(self) -> None:
         if self.read_pools is not None:

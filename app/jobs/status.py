@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from app.jobs import repository
 from app.models.enums import JobState
@@ -24,6 +26,26 @@ async def counts(tenants: TenantRegistry) -> dict[str, int]:
         for state, n in (await repository.counts_by_state(scope)).items():
             total[state] = total.get(state, 0) + n
     return total
+
+
+@dataclass(frozen=True)
+class TenantQueue:
+    counts: dict[str, int]
+    #: Seconds the oldest waiting job has been due (0 when none is due yet): a worker shortage shows here.
+    oldest_due_age_seconds: float
+
+
+async def by_tenant(tenants: TenantRegistry, now: datetime) -> dict[str, TenantQueue]:
+    """Counts per state and the age of the oldest due job, per tenant (``/metrics``)."""
+    out = {}
+    for tenant_file in tenants:
+        slug = tenant_file.config.slug
+        scope = await system_scope(slug, principal="metrics")
+        found = {state.value: 0 for state in JobState}
+        found.update(await repository.counts_by_state(scope))
+        due = await repository.next_due(scope)
+        out[slug] = TenantQueue(found, max(0.0, (now - due).total_seconds()) if due else 0.0)
+    return out
 
 
 def format_counts(found: dict[str, int]) -> str:

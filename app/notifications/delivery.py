@@ -13,6 +13,7 @@ from app import clock
 from app.jobs.handlers import JobContext, handler
 from app.models.enums import DeliveryState
 from app.notifications import mail, repository
+from app.observability import metrics
 
 KIND = "email.send"
 
@@ -54,6 +55,7 @@ async def deliver(
         await repository.record(
             job.scope, key, state=DeliveryState.DISABLED, smtp_reply="email is off (no SMTP host)", **common
         )
+        metrics.email_deliveries.labels("disabled").inc()
         return
     message = mail.build(settings, to, template, reply_to=reply_to, attachments=attachments, **values)
     try:
@@ -61,7 +63,9 @@ async def deliver(
     except mail.SmtpRefused as exc:
         state = DeliveryState.FAILED if job.final else DeliveryState.RETRYING
         await repository.record(job.scope, key, state=state, smtp_reply=str(exc)[:2000], **common)
+        metrics.email_deliveries.labels(state.value).inc()
         raise
     await repository.record(
         job.scope, key, state=DeliveryState.SENT, smtp_reply=reply[:2000], sent_at=clock.now(), **common
     )
+    metrics.email_deliveries.labels("sent").inc()

@@ -23,6 +23,8 @@ from app.db import lifecycle
 from app.documents import pool as pdf_pool
 from app.jobs import status as job_status
 from app.jobs.inprocess import InProcessRunner
+from app.observability import http as observed_http
+from app.observability import scrape, tracing
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
@@ -58,10 +60,12 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 class LedgerportApp(Starlette):
     """Starlette with the request id outside everything, Starlette's own 500 handler included, so the
-    last-resort answer to an unexpected error carries its request id like every other answer."""
+    last-resort answer to an unexpected error carries its request id like every other answer; and the
+    metrics and the request's span outside that, so every log line of the request (its access line
+    too) carries the trace id, and a 500 is counted as one."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestIdMiddleware(super().build_middleware_stack())
+        return observed_http.MetricsMiddleware(RequestIdMiddleware(super().build_middleware_stack()))
 
 
 def freeze_startup_heap() -> None:
@@ -127,6 +131,8 @@ def create_app(
                 with contextlib.suppress(Exception):
                     await warming
             pdf_pool.shutdown()
+            if settings.env != Environment.TEST:
+                tracing.shutdown()  # flush the spans still batched
             if manage_database:
                 await lifecycle.close_database()
 
@@ -139,6 +145,7 @@ def create_app(
     portal_graphql = PortalGraphQL(build_portal_schema(introspection=introspection), **shared)
     routes = [
         Route("/healthz", healthz),
+        Route("/metrics", scrape.metrics_endpoint),
         Route("/graphql", staff_graphql, methods=["GET", "POST"]),
         Route("/portal/graphql", portal_graphql, methods=["GET", "POST"]),
         *auth_routes.routes(),
@@ -167,4 +174,5 @@ def create_server_app() -> Starlette:
     """Entry point for uvicorn's factory mode: settings and logging from the environment."""
     settings = get_settings()
     configure_logging(settings.log_level)
+    tracing.configure()
     return create_app(settings)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.observability import tracing
 from app.request_id import request_id_var
 
 __all__ = ["JsonFormatter", "RequestIdMiddleware", "configure_logging", "request_id_var"]
@@ -24,6 +25,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
+            "trace_id": tracing.current_trace_id(),
         }
         for key in ("method", "path", "status", "duration_ms", "tenant"):
             if hasattr(record, key):

@@ -7,6 +7,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from app.observability.graphql import operation_metrics
 from app.portal.access import MAX_PAGE
 from schema.common.scalars import SCALAR_OVERRIDES
 from schema.errors import LedgerportMaskErrors
@@ -50,6 +51,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=15),
         lambda: MaxTokensLimiter(max_token_count=2000),
         guard(budget),
+        operation_metrics("portal"),
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

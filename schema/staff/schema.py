@@ -7,6 +7,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from app.observability.graphql import operation_metrics
 from app.settings import Settings
 from schema.common.scalars import SCALAR_OVERRIDES
 from schema.errors import LedgerportMaskErrors
@@ -75,6 +76,7 @@ def build_schema(settings: Settings | None = None, *, introspection: bool = True
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=4000),
         guard(budget),
+        operation_metrics("staff"),
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -1,0 +1,1 @@
+"""What an operator scrapes and traces: Prometheus metrics (``/metrics``) and OpenTelemetry spans."""
