@@ -194,9 +194,17 @@ async def test_given_a_future_effective_date_then_the_limit_changes_on_that_day_
     with clock.frozen(datetime(2026, 7, 1, 4, 30, tzinfo=UTC)):
         assert await limits.apply_due(scope_a, northwind) == 0
     with clock.frozen(datetime(2026, 7, 1, 6, 0, tzinfo=UTC)):
-        assert await credit_jobs.sweep(scope_a, northwind) == {"limits_applied": 1, "escalated": 0}
+        assert await credit_jobs.sweep(scope_a, northwind) == {
+            "limits_applied": 1,
+            "escalated": 0,
+            "holds_placed": 0,
+        }
         assert await limits.apply_due(scope_a, northwind) == 0, "applied once, however often the job runs"
-        assert await credit_jobs.sweep(scope_b, cloudly) == {"limits_applied": 0, "escalated": 0}
+        assert await credit_jobs.sweep(scope_b, cloudly) == {
+            "limits_applied": 0,
+            "escalated": 0,
+            "holds_placed": 0,
+        }
 
     assert await limit_of(scope_a, cust.id) == 2_000_000
     assert len(await credit_repository.credit_reviews(scope_a, cust.id)) == 1
@@ -249,8 +257,16 @@ async def test_given_a_request_past_its_sla_then_the_sweep_alerts_and_reminds_it
     with clock.frozen(NOW + timedelta(hours=47, minutes=59)):
         assert (await credit_jobs.sweep(scope_a, northwind))["escalated"] == 0
     with clock.frozen(NOW + timedelta(hours=48)):
-        assert await credit_jobs.sweep(scope_a, northwind) == {"limits_applied": 0, "escalated": 1}
-        assert await credit_jobs.sweep(scope_a, northwind) == {"limits_applied": 0, "escalated": 0}
+        assert await credit_jobs.sweep(scope_a, northwind) == {
+            "limits_applied": 0,
+            "escalated": 1,
+            "holds_placed": 0,
+        }
+        assert await credit_jobs.sweep(scope_a, northwind) == {
+            "limits_applied": 0,
+            "escalated": 0,
+            "holds_placed": 0,
+        }
 
     [alert] = await scoped(Alert, scope_a).filter(rule="approval_past_sla")
     assert (alert.customer_id, alert.details["approval_request"]) == (cust.id, request.id)

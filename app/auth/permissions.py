@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "writeoffs.request": frozenset(
         {StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.COLLECTIONS}
     ),
+    # Placing and releasing credit holds by hand (automatic ones follow the tenant file's rules).
+    "credit.hold": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
     # Approving and rejecting approval requests; which role approves which request is the tenant
     # file's [approvals] routing, and never one's own request (docs/credit-and-compliance.md).
     "approvals.decide": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),

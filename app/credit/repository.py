@@ -1,11 +1,16 @@
-"""Every query of credit holds; each starts from the caller's scope."""
+"""Every query of the credit domain (holds, limits and their reviews, write-off bookings); each starts from the
+caller's scope."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+
+from tortoise.expressions import Q
 
 from app.db.scoping import new_row, scoped
 from app.models import CreditHold, CreditReview, CustomerAccount, Invoice, WriteOff
+from app.models.enums import CreditHoldSource, KycStatus
 from app.scope import Scope
 
 
@@ -41,3 +46,45 @@ async def invoice_external_id(scope: Scope, invoice_id: int) -> str | None:
 
 async def write_off_by_external_id(scope: Scope, external_id: str) -> WriteOff | None:
     return await scoped(WriteOff, scope).filter(external_id=external_id).first()
+
+
+async def add_hold(scope: Scope, **values) -> CreditHold:
+    row = new_row(CreditHold, scope, **values)
+    await row.save()
+    return row
+
+
+async def hold(scope: Scope, hold_id: int) -> CreditHold | None:
+    return await scoped(CreditHold, scope).filter(id=hold_id).first()
+
+
+async def release_hold(scope: Scope, hold_id: int, **values) -> int:
+    """Release a hold that is still in force; 0 when it was released already (by someone faster)."""
+    return await scoped(CreditHold, scope).filter(id=hold_id, released_at__isnull=True).update(**values)
+
+
+async def holds_by_customer(
+    scope: Scope, customer_ids: list[int], active_only: bool
+) -> dict[int, list[CreditHold]]:
+    query = scoped(CreditHold, scope).filter(customer_id__in=customer_ids)
+    if active_only:
+        query = query.filter(released_at__isnull=True)
+    out: dict[int, list[CreditHold]] = {}
+    for row in await query.order_by("-placed_at", "-id"):
+        out.setdefault(row.customer_id, []).append(row)
+    return out
+
+
+async def held_by_source(scope: Scope, source: CreditHoldSource) -> set[int]:
+    query = scoped(CreditHold, scope).filter(released_at__isnull=True, source=source)
+    return set(await query.distinct().values_list("customer_id", flat=True))
+
+
+async def kyc_failed_or_expired(scope: Scope, today: date) -> list[dict]:
+    """Customers whose KYC was rejected or has expired, or whose next review date has passed."""
+    rows = await (
+        scoped(CustomerAccount, scope)
+        .filter(Q(kyc_status__in=[KycStatus.REJECTED, KycStatus.EXPIRED]) | Q(kyc_next_review__lt=today))
+        .values("id", "kyc_status", "kyc_next_review")
+    )
+    return rows

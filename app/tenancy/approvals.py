@@ -110,3 +110,22 @@ class ApprovalsConfig(_Strict):
         if any(t.increase_up_to is not None for t in self.write_off):
             raise ValueError("write_off tiers route by amount only (up_to), not by increase_up_to")
         return self
+
+
+class CreditHoldsConfig(_Strict):
+    """``[credit_holds]``: which rules put an account on hold by themselves, and whether the portal says so.
+
+        [credit_holds]
+        over_limit_percent = "10"    # exposure more than 10 % over the credit limit
+        kyc = true                   # KYC rejected or expired, or its review date passed
+        broken_promises = 2          # at least this many broken promises to pay
+        portal_banner = true         # the account's admin contacts see a banner while it is held
+
+    Unset rules place no hold. Automatic holds are placed by the hourly credit sweep and released by a
+    person (``releaseCreditHold``), never by the rule itself: lifting a hold is a credit decision.
+    """
+
+    over_limit_percent: Decimal | None = Field(default=None, ge=0, le=1000)
+    kyc: bool = False
+    broken_promises: int | None = Field(default=None, ge=1, le=100)
+    portal_banner: bool = False

@@ -16,6 +16,7 @@ from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.approvals import ApprovalsMutation, ApprovalsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
+from schema.staff.credit_holds import CreditHoldsMutation
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
@@ -50,6 +51,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     BankingMutation,
     JobsMutation,
     ApprovalsMutation,
+    CreditHoldsMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
