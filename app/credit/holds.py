@@ -19,8 +19,9 @@ from app.credit import repository
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inputs.text import check_text
 from app.models import CreditHold
-from app.models.enums import CreditHoldSource
+from app.models.enums import ContactRole, CreditHoldSource
 from app.scope import Scope
+from app.tenancy.config import TenantConfig
 
 
 async def held_customer_ids(scope: Scope, customer_ids: Iterable[int] | None = None) -> set[int]:
@@ -104,3 +105,13 @@ async def holds_of(
     """Customer id -> its holds, newest first (a DataLoader batch)."""
     require(scope, "credit.read")
     return await repository.holds_by_customer(scope, customer_ids, active_only)
+
+
+async def portal_banner(scope: Scope, tenant: TenantConfig, customer_id: int) -> bool:
+    """Whether the portal shows this contact the account's credit hold: only where the tenant file says
+    so (``[credit_holds] portal_banner``), only to the account's admins, never the reason (internal)."""
+    if not tenant.credit_holds.portal_banner or not scope.is_contact:
+        return False
+    if scope.contact_roles.get(customer_id) != ContactRole.ADMIN:
+        return False
+    return customer_id in await repository.held_customer_ids(scope, [customer_id])
