@@ -51,6 +51,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "writeoffs.request": frozenset(
         {StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.COLLECTIONS}
     ),
+    # Completing periodic credit reviews (a new rating; a limit change goes through the approvals).
+    "credit.review": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
     # Placing and releasing credit holds by hand (automatic ones follow the tenant file's rules).
     "credit.hold": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
     # Approving and rejecting approval requests; which role approves which request is the tenant

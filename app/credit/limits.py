@@ -22,6 +22,7 @@ from app.audit import service as audit
 from app.auth.permissions import require
 from app.credit import repository
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.inputs.dates import add_months
 from app.inputs.money import check_minor
 from app.inputs.text import check_text
 from app.models import ApprovalRequest
@@ -85,7 +86,7 @@ async def request_limit(
 
 async def _on_approved(scope: Scope, tenant: TenantConfig, row: ApprovalRequest) -> None:
     if row.effective_on is None or row.effective_on <= tenant.today():
-        await apply(scope, row)
+        await apply(scope, tenant, row)
 
 
 async def approve(scope: Scope, tenant: TenantConfig, request_id: int, note: str = "") -> ApprovalRequest:
@@ -100,7 +101,7 @@ async def withdraw(scope: Scope, request_id: int, reason: str = "") -> ApprovalR
     return await engine.withdraw(scope, request_id, KIND, reason)
 
 
-async def apply(scope: Scope, row: ApprovalRequest) -> bool:
+async def apply(scope: Scope, tenant: TenantConfig, row: ApprovalRequest) -> bool:
     """Make an approved request's limit the customer's, once; inside the caller's transaction."""
     now = clock.now()
     if await approvals_repository.mark_applied(scope, row.id, now) == 0:
@@ -110,6 +111,11 @@ async def apply(scope: Scope, row: ApprovalRequest) -> bool:
         return False
     before = customer.credit_limit
     await repository.set_credit_limit(scope, row.customer_id, row.amount)
+    # An approved limit change is a credit review: the periodic one falls due again from today.
+    months = tenant.credit_reviews.interval_months[str(customer.risk_rating)]
+    await repository.update_customer(
+        scope, row.customer_id, credit_next_review=add_months(tenant.today(), months)
+    )
     approvers = [a.approver for a in await approvals_repository.approvals_of(scope, row.id)]
     review = await repository.add_credit_review(
         scope,
@@ -144,5 +150,5 @@ async def apply_due(scope: Scope, tenant: TenantConfig) -> int:
     applied = 0
     for row in await approvals_repository.due_to_apply(scope, KIND, tenant.today()):
         async with in_transaction():
-            applied += await apply(scope, row)
+            applied += await apply(scope, tenant, row)
     return applied

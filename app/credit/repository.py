@@ -88,3 +88,17 @@ async def kyc_failed_or_expired(scope: Scope, today: date) -> list[dict]:
         .values("id", "kyc_status", "kyc_next_review")
     )
     return rows
+
+
+async def update_customer(scope: Scope, customer_id: int, **values) -> int:
+    return await scoped(CustomerAccount, scope).filter(id=customer_id).update(**values)
+
+
+async def reviews_due(
+    scope: Scope, as_of: date, offset: int, limit: int
+) -> tuple[list[CustomerAccount], int]:
+    """Customers whose periodic credit review is due on or before ``as_of``, the longest overdue first."""
+    query = scoped(CustomerAccount, scope).filter(credit_next_review__lte=as_of)
+    total = await query.count()
+    rows = await query.order_by("credit_next_review", "id").offset(offset).limit(limit)
+    return rows, total

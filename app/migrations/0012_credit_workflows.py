@@ -1,5 +1,6 @@
 """Credit and compliance workflows (docs/credit-and-compliance.md): approval requests and the approvals given
-on them (four eyes, one approval per person by a unique key).
+on them (four eyes, one approval per person by a unique key), and when a customer's periodic credit review
+falls due.
 
 After 0010 (credit holds); 0011 is left to the dunning branch.
 """
@@ -67,5 +68,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'approval_given', 'app': 'models', 'unique_together': (('request', 'approver'),), 'pk_attr': 'id'},
             bases=['TenantOwned'],
+        ),
+        ops.AddField(
+            model_name='CustomerAccount',
+            name='credit_next_review',
+            field=fields.DateField(null=True),
         ),
     ]

@@ -129,3 +129,32 @@ class CreditHoldsConfig(_Strict):
     kyc: bool = False
     broken_promises: int | None = Field(default=None, ge=1, le=100)
     portal_banner: bool = False
+
+
+class CreditReviewsConfig(_Strict):
+    """``[credit_reviews]``: how many months after a review the next one falls due, by risk rating.
+
+        [credit_reviews]
+        interval_months = { A = 24, B = 18, C = 12, D = 6, E = 3 }
+
+    Every rating needs an interval (1 to 120 months), so no customer is left without a next review.
+    """
+
+    interval_months: dict[str, int] = Field(
+        default_factory=lambda: {"A": 24, "B": 18, "C": 12, "D": 6, "E": 3}
+    )
+
+    @field_validator("interval_months")
+    @classmethod
+    def _every_rating(cls, months: dict[str, int]) -> dict[str, int]:
+        ratings = ["A", "B", "C", "D", "E"]
+        unknown = sorted(set(months) - set(ratings))
+        if unknown:
+            raise ValueError(f"unknown rating(s) {', '.join(unknown)}: ratings are A to E")
+        missing = [r for r in ratings if r not in months]
+        if missing:
+            raise ValueError(f"no interval for rating(s) {', '.join(missing)}")
+        for rating, n in months.items():
+            if not 1 <= n <= 120:
+                raise ValueError(f"the interval of rating {rating} must be 1 to 120 months, got {n}")
+        return months

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
-from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig
+from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig, CreditReviewsConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
 
@@ -183,6 +183,7 @@ class TenantConfig(_Strict):
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
     approvals: ApprovalsConfig = Field(default_factory=ApprovalsConfig)
     credit_holds: CreditHoldsConfig = Field(default_factory=CreditHoldsConfig)
+    credit_reviews: CreditReviewsConfig = Field(default_factory=CreditReviewsConfig)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""

@@ -101,6 +101,9 @@ class Customer:
     risk_rating: RiskRatingEnum
     kyc_status: KycStatusEnum
     kyc_next_review: date | None
+    credit_next_review: date | None = strawberry.field(
+        description="When the periodic credit review falls due (by rating); null: not scheduled yet."
+    )
     onboarding_status: str
     sales_owner: str
     payment_terms_days: int
@@ -279,6 +282,7 @@ def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: s
         risk_rating=RiskRatingEnum(account.risk_rating),
         kyc_status=KycStatusEnum(account.kyc_status),
         kyc_next_review=account.kyc_next_review,
+        credit_next_review=account.credit_next_review,
         onboarding_status=str(account.onboarding_status),
         sales_owner=account.sales_owner,
         payment_terms_days=account.payment_terms_days,

@@ -17,6 +17,7 @@ from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.approvals import ApprovalsMutation, ApprovalsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.credit_holds import CreditHoldsMutation
+from schema.staff.credit_reviews import CreditReviewsMutation, CreditReviewsQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
@@ -41,6 +42,7 @@ QUERY_TYPES: tuple[type, ...] = (
     BankingQuery,
     JobsQuery,
     ApprovalsQuery,
+    CreditReviewsQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -52,6 +54,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     JobsMutation,
     ApprovalsMutation,
     CreditHoldsMutation,
+    CreditReviewsMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
