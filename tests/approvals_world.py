@@ -29,3 +29,5 @@ class Staff:
         self.finance2 = person(scope, "finn", StaffRole.FINANCE)
         self.admin = person(scope, "ada", StaffRole.ADMIN)
         self.collections = person(scope, "cole", StaffRole.COLLECTIONS)
+        self.compliance = person(scope, "cleo", StaffRole.COMPLIANCE)
+        self.compliance2 = person(scope, "cato", StaffRole.COMPLIANCE)

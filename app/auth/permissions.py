@@ -53,6 +53,9 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     ),
     # Completing periodic credit reviews (a new rating; a limit change goes through the approvals).
     "credit.review": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
+    # KYC reviews: start one, tick its checklist, pass / fail / ask for information (with four eyes
+    # where the tenant file says so).
+    "kyc.review": frozenset({StaffRole.ADMIN, StaffRole.COMPLIANCE}),
     # Placing and releasing credit holds by hand (automatic ones follow the tenant file's rules).
     "credit.hold": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
     # Approving and rejecting approval requests; which role approves which request is the tenant

@@ -9,7 +9,7 @@ from datetime import date
 from tortoise.expressions import Q
 
 from app.db.scoping import new_row, scoped
-from app.models import CreditHold, CreditReview, CustomerAccount, Invoice, WriteOff
+from app.models import CreditHold, CreditReview, CustomerAccount, Invoice, KycReview, WriteOff
 from app.models.enums import CreditHoldSource, KycStatus
 from app.scope import Scope
 
@@ -102,3 +102,27 @@ async def reviews_due(
     total = await query.count()
     rows = await query.order_by("credit_next_review", "id").offset(offset).limit(limit)
     return rows, total
+
+
+async def add_kyc_review(scope: Scope, **values) -> KycReview:
+    row = new_row(KycReview, scope, **values)
+    await row.save()
+    return row
+
+
+async def kyc_review(scope: Scope, review_id: int) -> KycReview | None:
+    return await scoped(KycReview, scope).filter(id=review_id).first()
+
+
+async def open_kyc_review(scope: Scope, customer_id: int) -> KycReview | None:
+    return await (
+        scoped(KycReview, scope)
+        .filter(customer_id=customer_id, status__in=[KycStatus.IN_REVIEW, KycStatus.PENDING])
+        .exclude(started_by="")
+        .first()
+    )
+
+
+async def update_kyc_review(scope: Scope, review_id: int, expected: dict, **values) -> int:
+    """Change a review still as ``expected`` (status, proposal); 0 when someone changed it first."""
+    return await scoped(KycReview, scope).filter(id=review_id, **expected).update(**values)

@@ -1,6 +1,6 @@
 """Credit and compliance workflows (docs/credit-and-compliance.md): approval requests and the approvals given
-on them (four eyes, one approval per person by a unique key), and when a customer's periodic credit review
-falls due.
+on them (four eyes, one approval per person by a unique key), when a customer's periodic credit review falls
+due, KYC reviews started in Ledgerport (checklist, four-eyes proposal), and the compliance staff role.
 
 After 0010 (credit holds); 0011 is left to the dunning branch.
 """
@@ -8,7 +8,7 @@ After 0010 (credit holds); 0011 is left to the dunning branch.
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from app.models.enums import ApprovalKind, ApprovalState
+from app.models.enums import ApprovalKind, ApprovalState, StaffRole
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -69,9 +69,39 @@ class Migration(migrations.Migration):
             options={'table': 'approval_given', 'app': 'models', 'unique_together': (('request', 'approver'),), 'pk_attr': 'id'},
             bases=['TenantOwned'],
         ),
+        ops.AlterField(
+            model_name='ApiToken',
+            name='role',
+            field=fields.CharEnumField(description='ADMIN: admin\nFINANCE: finance\nCOLLECTIONS: collections\nCREDIT: credit\nSALES: sales\nSUPPORT: support\nVIEWER: viewer\nCOMPLIANCE: compliance', enum_type=StaffRole, max_length=16),
+        ),
         ops.AddField(
             model_name='CustomerAccount',
             name='credit_next_review',
             field=fields.DateField(null=True),
+        ),
+        ops.AddField(
+            model_name='KycReview',
+            name='checklist',
+            field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+        ),
+        ops.AddField(
+            model_name='KycReview',
+            name='proposed_by',
+            field=fields.CharField(default='', max_length=254),
+        ),
+        ops.AddField(
+            model_name='KycReview',
+            name='proposed_outcome',
+            field=fields.CharField(default='', max_length=20),
+        ),
+        ops.AddField(
+            model_name='KycReview',
+            name='started_by',
+            field=fields.CharField(default='', max_length=254),
+        ),
+        ops.AlterField(
+            model_name='Membership',
+            name='role',
+            field=fields.CharEnumField(description='ADMIN: admin\nFINANCE: finance\nCOLLECTIONS: collections\nCREDIT: credit\nSALES: sales\nSUPPORT: support\nVIEWER: viewer\nCOMPLIANCE: compliance', enum_type=StaffRole, max_length=16),
         ),
     ]

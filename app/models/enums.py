@@ -13,6 +13,8 @@ class StaffRole(StrEnum):
     SALES = "sales"
     SUPPORT = "support"
     VIEWER = "viewer"
+    # KYC reviews (docs/credit-and-compliance.md); reads like a viewer otherwise.
+    COMPLIANCE = "compliance"
 
 
 class ContactRole(StrEnum):

@@ -158,3 +158,42 @@ class CreditReviewsConfig(_Strict):
             if not 1 <= n <= 120:
                 raise ValueError(f"the interval of rating {rating} must be 1 to 120 months, got {n}")
         return months
+
+
+class KycChecklistItem(_Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=200)
+
+
+def _default_checklist() -> list[KycChecklistItem]:
+    return [
+        KycChecklistItem(key="company_identity", label="Identity of the company (register extract)"),
+        KycChecklistItem(key="beneficial_owners", label="Beneficial owners identified"),
+        KycChecklistItem(key="sanctions_screening", label="Sanctions screening: no match"),
+        KycChecklistItem(key="documents_valid", label="Documents on file and not expired"),
+    ]
+
+
+class KycConfig(_Strict):
+    """``[kyc]``: the checklist of a KYC review, whether passing or failing one needs a second person,
+    and how many months a passed review holds.
+
+        [kyc]
+        four_eyes = true
+        review_months = 12
+        [[kyc.checklist]]
+        key = "company_identity"
+        label = "Identity of the company (register extract)"
+    """
+
+    checklist: list[KycChecklistItem] = Field(default_factory=_default_checklist, min_length=1, max_length=30)
+    four_eyes: bool = False
+    review_months: int = Field(default=12, ge=1, le=120)
+
+    @field_validator("checklist")
+    @classmethod
+    def _unique_keys(cls, items: list[KycChecklistItem]) -> list[KycChecklistItem]:
+        keys = [i.key for i in items]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two checklist items have the same key")
+        return items

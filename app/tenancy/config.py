@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
-from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig, CreditReviewsConfig
+from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig, CreditReviewsConfig, KycConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
 
@@ -184,6 +184,7 @@ class TenantConfig(_Strict):
     approvals: ApprovalsConfig = Field(default_factory=ApprovalsConfig)
     credit_holds: CreditHoldsConfig = Field(default_factory=CreditHoldsConfig)
     credit_reviews: CreditReviewsConfig = Field(default_factory=CreditReviewsConfig)
+    kyc: KycConfig = Field(default_factory=KycConfig)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""

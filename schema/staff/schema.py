@@ -22,6 +22,7 @@ from schema.staff.customers import CustomersQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
+from schema.staff.kyc import KycMutation
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
@@ -55,6 +56,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     ApprovalsMutation,
     CreditHoldsMutation,
     CreditReviewsMutation,
+    KycMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
