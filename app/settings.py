@@ -65,6 +65,9 @@ class Settings:
     #: The bearer token a Prometheus scraper sends to ``/metrics``; in production ``/metrics`` is not
     #: served without one (app/observability/scrape.py).
     metrics_token: str | None = None
+    #: ``redis://host:6379/0``: where the server processes share their rate-limit counts (else the
+    #: database on PostgreSQL, memory on SQLite: app/auth/ratelimit.py).
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -92,6 +95,7 @@ class Settings:
                 "LEDGERPORT_TOKEN_CHECK_SECONDS", e.get("LEDGERPORT_TOKEN_CHECK_SECONDS"), 10
             ),
             metrics_token=e.get("LEDGERPORT_METRICS_TOKEN") or None,
+            redis_url=_redis_url(e.get("LEDGERPORT_REDIS_URL")),
         )
         settings.check()
         _check_clock(e, env)
@@ -126,6 +130,14 @@ class Settings:
                 "LEDGERPORT_GRAPHIQL is on in production: GraphiQL and introspection expose the whole API "
                 "surface; unset LEDGERPORT_GRAPHIQL or set it to false."
             )
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if not raw.startswith(("redis://", "rediss://")):
+        raise ConfigError(f"LEDGERPORT_REDIS_URL: expected redis://host:port/db or rediss://..., got {raw!r}")
+    return raw
 
 
 def _check_clock(environ, env: Environment) -> None:

@@ -23,6 +23,7 @@ from app.models.invoice import Invoice, InvoiceLine
 from app.models.job import EmailDelivery, Job
 from app.models.payment import Payment, PaymentAllocation
 from app.models.promise import PromiseInvoice, PromiseToPay
+from app.models.rate_limit import RateLimitCounter
 from app.models.staff import Membership, StaffUser
 from app.models.stripe_event import StripeEvent
 from app.models.support import SupportMessage, SupportRequest
@@ -105,6 +106,7 @@ __all__ = [
     "PaymentAllocation",
     "PromiseInvoice",
     "PromiseToPay",
+    "RateLimitCounter",
     "StaffUser",
     "StripeEvent",
     "SupportAttachment",

@@ -16,9 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from app.auth import tokens
+from app.auth import ratelimit, tokens
 from app.auth.oidc import ProviderCache
-from app.auth.ratelimit import RateLimiter
 from app.db import lifecycle
 from app.documents import pool as pdf_pool
 from app.jobs import status as job_status
@@ -138,7 +137,7 @@ def create_app(
 
     providers = ProviderCache()
     # Failed credentials per client address and endpoint (API tokens, provider JWTs, session cookies).
-    failures = RateLimiter(limit=30, window_seconds=60)
+    failures = ratelimit.shared(30, 60, name="credentials", **_limit_storage(settings))
     introspection = not settings.is_production
     shared = {"settings": settings, "tenants": tenants, "providers": providers, "failures": failures}
     staff_graphql = StaffGraphQL(build_schema(settings, introspection=introspection), **shared)
@@ -166,8 +165,12 @@ def create_app(
     app.state.tenants = tenants
     app.state.providers = providers
     # Sign-in starts and callbacks per client address and tenant.
-    app.state.signin_limiter = RateLimiter(limit=20, window_seconds=60)
+    app.state.signin_limiter = ratelimit.shared(20, 60, name="signin", **_limit_storage(settings))
     return app
+
+
+def _limit_storage(settings: Settings) -> dict:
+    return {"redis_url": settings.redis_url, "database_url": settings.database_url}
 
 
 def create_server_app() -> Starlette:

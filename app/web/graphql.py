@@ -4,7 +4,8 @@ No request reaches a schema without a credential: a missing, wrong, revoked or e
 a clear message, never a partial answer. ``/graphql`` (staff) takes bearer credentials or the staff
 session cookie; ``/portal/graphql`` (contacts) takes only the portal session cookie, and serves a
 separate schema, so a contact cannot even name a staff field. The same failed credential sent again and
-again from one address is answered with 429 (other credentials from that address are still checked).
+again from one address is answered with 429 once past its allowance (other credentials from that address
+are still checked, and a valid credential never consults the limiter).
 A body that is not a GraphQL request is a 400 with a code (``app.web.graphql_body``). The GraphiQL page itself (an HTML shell with no data, its scripts served by this server) is served
 to browsers outside production.
 """
@@ -78,16 +79,17 @@ class _AuthenticatedGraphQL(GraphQL):
         if request.method == "GET" and self.graphql_ide and "text/html" in request.headers.get("accept", ""):
             await super().__call__(scope, receive, send)
             return
-        key = (request.url.path, client_ip(request), credentials.fingerprint(request))
-        wait = await self.failures.retry_after(*key)
-        if wait:
-            await too_many(wait)(scope, receive, send)
-            return
         try:
             request.state.scope = await self.authenticate(request)
         except AuthenticationError as exc:
-            await self.failures.hit(*key)
-            await unauthorized(exc.message, exc.code)(scope, receive, send)
+            # Counted only when refused: a valid credential costs the (shared, possibly remote) limiter
+            # nothing, and the same refused one past its allowance is answered 429 instead of 401.
+            key = (request.url.path, client_ip(request), credentials.fingerprint(request))
+            wait = await self.failures.hit(*key)
+            if wait:
+                await too_many(wait)(scope, receive, send)
+            else:
+                await unauthorized(exc.message, exc.code)(scope, receive, send)
             return
         scope.setdefault("state", {})["scope"] = request.state.scope
         await self._serve(request, scope, receive, send)
