@@ -103,6 +103,19 @@ def test_the_demo_tenant_files_are_valid():
             "the last tier must have no up_to",
         ),
         (
+            "interval_months = { A = 24, B = 18, C = 12, D = 6, E = 3 }",
+            "interval_months = { A = 24, B = 18, C = 12, D = 6 }",
+            "credit_reviews.interval_months",
+            "no interval for rating(s) E",
+        ),
+        ("review_months = 24", "review_months = 0", "kyc.review_months", "greater than or equal to 1"),
+        (
+            'over_limit_percent = "10"',
+            'over_limit_percent = "-1"',
+            "credit_holds.over_limit_percent",
+            "greater than",
+        ),
+        (
             "[approvals]\nsla_hours = 48\n",
             "[approvals]\nsla_hours = 0\n",
             "approvals.sla_hours",

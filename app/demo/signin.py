@@ -23,8 +23,16 @@ from app.tenancy.service import system_scope
 
 DEMO_PROVIDER_HOST = "127.0.0.1"
 DEMO_PROVIDER_PORT = 9400
-# Credit and sales show the approvals inbox and its four eyes (app/demo/approvals.py).
-STAFF_ROLES = (StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT, StaffRole.SALES)
+# Credit and sales show the approvals inbox and its four eyes (app/demo/approvals.py), compliance the
+# KYC reviews.
+STAFF_ROLES = (
+    StaffRole.ADMIN,
+    StaffRole.FINANCE,
+    StaffRole.COLLECTIONS,
+    StaffRole.CREDIT,
+    StaffRole.SALES,
+    StaffRole.COMPLIANCE,
+)
 UNINVITED = "stranger@example.org"
 
 
