@@ -201,6 +201,34 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.ApprovalGiven] = await m.ApprovalGiven.create(
         **t, request=request, approver=f"credit-{tag}@example.com", role="credit", at=now
     )
+    run = rows[m.DunningRun] = await m.DunningRun.create(
+        **t, run_on=date(2026, 2, 1), trigger="cli", started_at=now
+    )
+    message = rows[m.DunningMessage] = await m.DunningMessage.create(
+        **t, run=run, customer=customer, sent_on=date(2026, 2, 1), policy="standard", step_index=0,
+        step_name="friendly", channel="email", template="dunning/reminder", attachment="statement", created_at=now,
+    )  # fmt: skip
+    rows[m.DunningInvoiceStep] = await m.DunningInvoiceStep.create(
+        **t, message=message, invoice=invoice, policy="standard", step_index=0
+    )
+    rows[m.DunningSkip] = await m.DunningSkip.create(**t, run=run, customer=customer, reason="paused")
+    rows[m.DunningPause] = await m.DunningPause.create(**t, customer=customer, reason="talking to them")
+    rows[m.CollectionTask] = await m.CollectionTask.create(
+        **t, customer=customer, kind="call", title="Call", due_on=date(2026, 2, 1), message=message
+    )
+    rows[m.CollectionActivity] = await m.CollectionActivity.create(
+        **t, customer=customer, kind="call", outcome="promised", promise=promise, task=rows[m.CollectionTask],
+        dispute=rows[m.Dispute], by="collector@example.com", at=now,
+    )  # fmt: skip
+    rows[m.StatementDelivery] = await m.StatementDelivery.create(
+        **t,
+        schedule="monthly",
+        as_of=date(2026, 1, 31),
+        customer=customer,
+        currency="USD",
+        state="sent",
+        created_at=now,
+    )
     # As every writer of movements does: keep the maintained settlement sums exact.
     await settlement.refresh(scope.tenant_id, whole_tenant=True)
     return rows

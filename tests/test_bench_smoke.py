@@ -105,3 +105,13 @@ def test_the_exports_bench_exports_csv_and_xlsx_and_reports_peak_memory():
     assert done.returncode == 0, done.stderr[-3000:]
     for fmt in ("csv", "xlsx"):
         assert f"| /exports/invoices.{fmt} | 300 | 200 |" in done.stdout
+
+
+def test_the_dunning_bench_loads_a_portfolio_and_times_a_run_with_its_emails_rendered():
+    done = _run(
+        "-m", "bench.dunning", "--database-url", _postgres_url(), "--customers", "40", "--invoices", "400"
+    )
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| decide (dry run) |" in done.stdout and "| render emails |" in done.stdout
+    assert "ms per customer |" in done.stdout

@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.jobs.enqueue import enqueue
 from app.jobs.executor import Executor
 from app.jobs.inprocess import InProcessRunner
@@ -37,10 +39,14 @@ async def _failed_and_waiting(scope_a, scope_b, registry) -> tuple[int, int, int
         waiting = await enqueue(scope_a, "test.record", "w", {"log": "/dev/null"})
     async with in_transaction():
         other = await enqueue(scope_b, "test.record", "b", {"log": "/dev/null"})
-    # Three tries of the failing job, with no backoff to wait out.
+    # Three tries of the failing job, each a minute after the one before: well past its backoff (a
+    # millisecond), which on a fast machine had not always passed by the next try, so that try found
+    # the job not yet due and left it retrying.
     jobs = InProcessRunner(registry, Executor(registry, Tuning(backoff_base_seconds=0.001)))
-    for _ in range(3):
-        await jobs.executor.run("northwind", failing)
+    start = clock.now()
+    for minute in range(3):
+        with clock.frozen(start + timedelta(minutes=minute)):
+            await jobs.executor.run("northwind", failing)
     return failing, waiting, other
 
 

@@ -121,6 +121,30 @@ def test_the_demo_tenant_files_are_valid():
             "approvals.sla_hours",
             "greater than or equal to 1",
         ),
+        # Dunning policies (docs/collections.md)
+        ("offset_days = 10", "offset_days = 0", "dunning.policies[0].steps", "steps must be in order"),
+        (
+            'channel = "call_task"',
+            'channel = "fax"',
+            "dunning.policies[0].steps[1].channel",
+            "Input should be",
+        ),
+        (
+            'template = "dunning/reminder"',
+            'template = "dunning/remindr"',
+            "dunning.policies[0].steps[0].template",
+            "no email template templates/email/dunning/remindr.txt",
+        ),
+        (
+            'risk_ratings = ["D", "E"]',
+            'risk_ratings = ["F"]',
+            "dunning.policies[0].risk_ratings[0]",
+            "Input should be",
+        ),
+        ('name = "standard"', 'name = "high-risk"', "dunning", "two policies are named 'high-risk'"),
+        ('name = "standard"', 'name = "off"', "dunning.policies[1].name", "reserved"),
+        ("promise_grace_days = 3", 'daily_at = "25:00"', "dunning.daily_at", "not a time of day"),
+        ('fee = "40.00"', 'fee = "-1"', "dunning.policies[0].steps[2].fee", "greater than or equal to 0"),
     ],
 )
 def test_a_broken_file_names_file_field_and_problem(tenants_dir, old, new, field, problem):

@@ -186,3 +186,16 @@ async def resolve(scope: Scope, alert_id: int, note: str | None = None) -> Alert
         live_key=None,
         dismissed=True,
     )
+
+
+async def refresh_promise_broken(scope: Scope, customer_ids: list[int], today: date) -> None:
+    """Re-evaluate the ``promise_broken`` rule for these customers right after a dunning run marked
+    their promises broken, so collectors see it now rather than at the next evaluation."""
+    require(scope, "alerts.manage")
+    tenant = await current_tenant(scope)
+    fx = await all_rates(scope, tenant.base_currency, today)
+    ctx = RuleContext(
+        today=today, base_currency=tenant.base_currency, fx=fx, customer_ids=frozenset(customer_ids)
+    )
+    rule = RULES["promise_broken"]
+    await _apply(scope, ctx, [rule.name], await rule.find(scope, ctx), {rule.name: rule.cleared})

@@ -30,6 +30,9 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "cash.apply": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS}),
     # Alerts: acknowledge and resolve.
     "alerts.manage": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS, StaffRole.CREDIT}),
+    # Collections that act (docs/collections.md): run dunning, pause and resume it, log activities,
+    # work collection tasks, record promises to pay for a customer. Everyone with ar.read sees them.
+    "collections.act": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS}),
     # API tokens, memberships, sessions.
     "tokens.manage": frozenset({StaffRole.ADMIN}),
     # Inviting customer contacts to the portal on behalf of a customer account.

@@ -21,6 +21,7 @@ from app.db.scoping import scoped
 from app.models import (
     CreditNote,
     CustomerAccount,
+    DunningMessage,
     Invoice,
     InvoiceLine,
     Payment,
@@ -242,3 +243,8 @@ async def customer_ids_by_account(scope: Scope, account_numbers: list[str]) -> d
         .values("account_number", "id")
     )
     return {r["account_number"]: r["id"] for r in rows}
+
+
+async def dunning_message(scope: Scope, message_id: int) -> DunningMessage | None:
+    """A dunning message the scope sees (its letter is a document like an invoice)."""
+    return await scoped(DunningMessage, scope).get_or_none(id=message_id)

@@ -68,6 +68,11 @@ def _tenant(scope: Scope, tenants: TenantRegistry | None) -> TenantFile:
     return (tenants or _default_registry()).require(scope.tenant_slug)
 
 
+def tenant_file(scope: Scope, tenants: TenantRegistry | None = None) -> TenantFile:
+    """The caller's tenant file (its branding and assets), from ``tenants`` or the configured folder."""
+    return _tenant(scope, tenants)
+
+
 def _check_access(scope: Scope) -> None:
     """Staff need ``ar.read``; contacts are limited by their scope's customer ids instead."""
     if not scope.is_contact:

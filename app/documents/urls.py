@@ -39,3 +39,8 @@ def statement_pdf_url(
     params = {"kind": kind, "from": period_from, "to": period_to, "asOf": as_of, "currency": currency}
     query = urlencode({k: v.isoformat() if isinstance(v, date) else v for k, v in params.items() if v})
     return f"/documents/statements/{encode_id('Customer', customer_id)}.pdf?{query}"
+
+
+def dunning_letter_url(message_id: int) -> str:
+    """The letter of a dunning message (its invoices, fee and interest), as the customer got it."""
+    return f"/documents/dunning/{encode_id('DunningMessage', message_id)}.pdf"

@@ -24,6 +24,9 @@ BUILTIN_MODULES = (
     "app.documents.month_end",
     "app.reports.delivery",
     "app.credit.jobs",
+    "app.collections.delivery",
+    "app.collections.jobs",
+    "app.collections.statements",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

@@ -21,14 +21,17 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.jobs.enqueue import enqueue
-from app.tenancy.config import ALERTS_SCHEDULE, CREDIT_SWEEP_SCHEDULE, TenantConfig
+from app.tenancy.config import ALERTS_SCHEDULE, CREDIT_SWEEP_SCHEDULE, DUNNING_SCHEDULE, TenantConfig
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
 log = logging.getLogger("ledgerport.jobs")
 # The job of each [[reports.schedules]] entry (its handler is app.reports.delivery, loaded by name).
 PACK_JOB = "reports.management_pack"
-# Every tenant's hourly credit sweep (app/credit/jobs.py): limits due today, approvals past their SLA.
+# The daily dunning run of ``[dunning] daily_at`` (its handler is app.collections.jobs).
+DUNNING_JOB = "dunning.run"
+# Each [[statement_emails]] entry (its handler is app.collections.statements).
+STATEMENTS_JOB = "statements.email"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,11 @@ def schedules_of(config: TenantConfig) -> list[Schedule]:
         *(
             Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})
             for n, s in enumerate(config.reports.schedules)
+        ),
+        *([Schedule(DUNNING_SCHEDULE, DUNNING_JOB, cron=config.dunning.cron)] if config.dunning.cron else []),
+        *(
+            Schedule(s.schedule_name, STATEMENTS_JOB, cron=s.cron, args={"index": n})
+            for n, s in enumerate(config.statement_emails)
         ),
     ]
 

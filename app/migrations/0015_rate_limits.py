@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_credit_holds')]
+    dependencies = [('models', '0011_collections')]
 
     initial = False
 

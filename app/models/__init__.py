@@ -10,12 +10,22 @@ from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
 from app.models.bank import BankLine, BankStatement, CustomerBankAccount
 from app.models.base import TenantOwned
+from app.models.collection_activity import CollectionActivity
+from app.models.collection_task import CollectionTask
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
 from app.models.credit_hold import CreditHold
 from app.models.credit_note import CreditApplication, CreditNote
 from app.models.customer import CustomerAccount
 from app.models.dispute import Dispute
+from app.models.dunning import (
+    DunningInvoiceStep,
+    DunningMessage,
+    DunningPause,
+    DunningRun,
+    DunningSkip,
+    StatementDelivery,
+)
 from app.models.fx import FxRate
 from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
@@ -70,6 +80,14 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     EmailDelivery,
     ApprovalRequest,
     ApprovalGiven,
+    DunningRun,
+    DunningMessage,
+    DunningInvoiceStep,
+    DunningSkip,
+    DunningPause,
+    CollectionTask,
+    CollectionActivity,
+    StatementDelivery,
 )
 
 __all__ = [
@@ -83,6 +101,8 @@ __all__ = [
     "AuthSession",
     "BankLine",
     "BankStatement",
+    "CollectionActivity",
+    "CollectionTask",
     "Contact",
     "ContactAccess",
     "ContactInvitation",
@@ -93,6 +113,11 @@ __all__ = [
     "CustomerAccount",
     "CustomerBankAccount",
     "Dispute",
+    "DunningInvoiceStep",
+    "DunningMessage",
+    "DunningPause",
+    "DunningRun",
+    "DunningSkip",
     "EmailDelivery",
     "FxRate",
     "IntercompanyBalance",
@@ -108,6 +133,7 @@ __all__ = [
     "PromiseToPay",
     "RateLimitCounter",
     "StaffUser",
+    "StatementDelivery",
     "StripeEvent",
     "SupportAttachment",
     "SupportMessage",

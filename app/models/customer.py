@@ -42,6 +42,8 @@ class CustomerAccount(TenantOwned, Timestamped):
     tax_id = fields.CharField(max_length=64, default="")
     # The Stripe customer on the tenant's Stripe account, created on the first card payment and reused.
     stripe_customer_id = fields.CharField(max_length=255, null=True)
+    # Its dunning policy by name (``[[dunning.policies]]``), "off" for none; "" = the first that fits.
+    dunning_policy = fields.CharField(max_length=40, default="", db_default="")
 
     customer_path: ClassVar[str | None] = "id"
 

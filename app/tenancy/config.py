@@ -21,8 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from app import clock
 from app.money import is_known_currency
 from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig, CreditReviewsConfig, KycConfig
+from app.tenancy.dunning import DunningConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
+from app.tenancy.statements import StatementEmails
 
 ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -134,6 +136,8 @@ ALERTS_SCHEDULE = "alerts"
 # Every tenant's hourly credit sweep (app/credit/jobs.py: limits due on their effective date, approvals
 # past their SLA) runs under this name.
 CREDIT_SWEEP_SCHEDULE = "credit-sweep"
+# The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.
+DUNNING_SCHEDULE = "dunning"
 
 
 class ScheduleConfig(_Strict):
@@ -185,6 +189,8 @@ class TenantConfig(_Strict):
     credit_holds: CreditHoldsConfig = Field(default_factory=CreditHoldsConfig)
     credit_reviews: CreditReviewsConfig = Field(default_factory=CreditReviewsConfig)
     kyc: KycConfig = Field(default_factory=KycConfig)
+    dunning: DunningConfig = Field(default_factory=DunningConfig)
+    statement_emails: list[StatementEmails] = Field(default_factory=list, max_length=10)
 
     def today(self) -> date:
         """Today in the tenant's time zone: business dates (and default as-of dates) are the tenant's."""
@@ -227,6 +233,14 @@ class TenantConfig(_Strict):
                 )
             if schedule.name == CREDIT_SWEEP_SCHEDULE:
                 raise ValueError(f"the name {CREDIT_SWEEP_SCHEDULE!r} is taken by the hourly credit sweep")
+            if schedule.name == DUNNING_SCHEDULE:
+                raise ValueError(
+                    f"the name {DUNNING_SCHEDULE!r} is taken by the daily dunning run (set [dunning] daily_at)"
+                )
+            if schedule.name.startswith("statements-"):
+                raise ValueError(
+                    f"names starting 'statements-' are taken by [[statement_emails]] ({schedule.name!r})"
+                )
             if schedule.name.startswith("management-pack-"):
                 raise ValueError(
                     f"names starting 'management-pack-' are taken by [[reports.schedules]] ({schedule.name!r})"
@@ -234,6 +248,15 @@ class TenantConfig(_Strict):
             if schedule.name in seen:
                 raise ValueError(f"two schedules are named {schedule.name!r}")
             seen.add(schedule.name)
+        return schedules
+
+    @field_validator("statement_emails")
+    @classmethod
+    def _statement_names(cls, schedules: list[StatementEmails]) -> list[StatementEmails]:
+        names = [s.name for s in schedules]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two statement schedules are named {name!r}")
         return schedules
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from app.documents import service
+from app.documents import dunning_letter, service
 from app.documents.urls import document_id
 from app.einvoice import service as einvoice
 from app.einvoice.data import EInvoiceIncomplete
@@ -102,6 +102,16 @@ async def statement_pdf(request: Request) -> Response:
     return await _download(request, prepare)
 
 
+async def dunning_letter_pdf(request: Request) -> Response:
+    async def prepare(scope: Scope):
+        message_id = document_id(request.path_params["id"], "DunningMessage")
+        return await dunning_letter.prepare_message_letter(
+            scope, message_id, tenants=request.app.state.tenants
+        )
+
+    return await _download(request, prepare)
+
+
 async def invoice_xml(request: Request) -> Response:
     """The invoice's e-invoice XML alone (CII for Factur-X tenants, UBL for XRechnung ones)."""
     try:
@@ -126,4 +136,5 @@ routes = [
     Route("/documents/invoices/{id}.pdf", invoice_pdf, methods=["GET"]),
     Route("/documents/invoices/{id}.xml", invoice_xml, methods=["GET"]),
     Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
+    Route("/documents/dunning/{id}.pdf", dunning_letter_pdf, methods=["GET"]),
 ]

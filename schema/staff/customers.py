@@ -16,6 +16,8 @@ from strawberry.types import Info
 
 from app.alerts import service as alert_service
 from app.alerts.repository import AlertFilter, AlertOrder
+from app.collections import status as dunning_status
+from app.collections import timeline as customer_timeline
 from app.credit import holds
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
@@ -31,6 +33,7 @@ from schema.common.dataloaders import batch_loader
 from schema.common.ids import decode_id, encode_id
 from schema.permissions import requires
 from schema.staff.alerts import AlertNode, alert_node
+from schema.staff.collection_work import TimelineEntryNode, timeline_node
 from schema.staff.credit_holds import CreditHoldNode, hold_node
 from schema.staff.customer_detail import (
     CreditReviewNode,
@@ -60,6 +63,7 @@ from schema.staff.customer_figures import (
     priority_loader,
     priority_score,
 )
+from schema.staff.dunning import DunningStatusNode, status_node
 from schema.staff.filters import CustomerFilter, KycStatusEnum, RiskRatingEnum, domain_filter
 from schema.staff.invoices import Invoice, invoice_node
 
@@ -199,6 +203,29 @@ class Customer:
     async def open_disputes(self, info: Info) -> list[DisputeNode]:
         rows = await self._related(info, "OpenDisputes", related.open_disputes).load(self._account.id)
         return [dispute_node(r) for r in rows]
+
+    @strawberry.field(
+        extensions=requires("ar.read"),
+        description="Invoices, payments, dunning messages, activities, promises and disputes, newest first.",
+    )
+    async def timeline(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[TimelineEntryNode]:
+        page = page_of(first, after, info.context.settings.max_page_size)
+        rows, total = await customer_timeline.timeline(
+            info.context.scope, self._account.id, page.offset, page.limit
+        )
+        return connection_of(rows, page, total, timeline_node)
+
+    @strawberry.field(extensions=requires("ar.read"), description="Where the customer stands in dunning.")
+    async def dunning(self, info: Info) -> DunningStatusNode:
+        ctx, as_of = info.context, self.as_of
+        loader = batch_loader(
+            info,
+            f"DunningStatusByCustomerLoader:{as_of}",
+            lambda ids: dunning_status.statuses(ctx.scope, ctx.tenant_config, ids, as_of),
+        )
+        return status_node(await loader.load(self._account.id))
 
     @strawberry.field(extensions=requires("ar.read"), description="Promises to pay, newest first.")
     async def promises_to_pay(self, info: Info) -> list[PromiseToPayNode]:

@@ -16,9 +16,11 @@ from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
 from schema.staff.approvals import ApprovalsMutation, ApprovalsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
+from schema.staff.collection_work import CollectionWorkMutation, CollectionWorkQuery
 from schema.staff.credit_holds import CreditHoldsMutation
 from schema.staff.credit_reviews import CreditReviewsMutation, CreditReviewsQuery
 from schema.staff.customers import CustomersQuery
+from schema.staff.dunning import DunningMutation, DunningQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
@@ -44,6 +46,8 @@ QUERY_TYPES: tuple[type, ...] = (
     JobsQuery,
     ApprovalsQuery,
     CreditReviewsQuery,
+    DunningQuery,
+    CollectionWorkQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -57,6 +61,8 @@ MUTATION_TYPES: tuple[type, ...] = (
     CreditHoldsMutation,
     CreditReviewsMutation,
     KycMutation,
+    DunningMutation,
+    CollectionWorkMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)

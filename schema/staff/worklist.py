@@ -3,16 +3,21 @@ the suggested next action."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
 
 from app.collections import service as collections
+from app.collections import status as dunning_status
+from app.collections import tasks
 from schema.common.connections import Connection, connection_of, page_of
+from schema.common.dataloaders import batch_loader
 from schema.permissions import requires
+from schema.staff.collection_work import CollectionTaskNode, task_node
 from schema.staff.customer_figures import PriorityScore, priority_score
 from schema.staff.customers import Customer, customer_node
+from schema.staff.dunning import DunningStatusNode, status_node
 from schema.staff.filters import CustomerFilter, domain_filter
 
 
@@ -23,6 +28,32 @@ class WorklistEntryNode:
     suggested_action: str = strawberry.field(
         description="resolve_dispute, escalate, credit_hold_review, final_notice, call or send_reminder."
     )
+    _customer_id: strawberry.Private[int]
+    _as_of: strawberry.Private[date]
+
+    @strawberry.field(extensions=requires("ar.read"), description="Its latest activity or dunning message.")
+    async def last_touch(self, info: Info) -> datetime | None:
+        scope = info.context.scope
+        loader = batch_loader(info, "LastTouchByCustomerLoader", lambda ids: tasks.last_touches(scope, ids))
+        return await loader.load(self._customer_id)
+
+    @strawberry.field(extensions=requires("ar.read"), description="Dunning's next step and its date.")
+    async def next_step(self, info: Info) -> DunningStatusNode:
+        ctx, as_of = info.context, self._as_of
+        loader = batch_loader(
+            info,
+            f"DunningStatusByCustomerLoader:{as_of}",
+            lambda ids: dunning_status.statuses(ctx.scope, ctx.tenant_config, ids, as_of),
+        )
+        return status_node(await loader.load(self._customer_id))
+
+    @strawberry.field(extensions=requires("ar.read"), description="Its open collection tasks.")
+    async def open_tasks(self, info: Info) -> list[CollectionTaskNode]:
+        scope = info.context.scope
+        loader = batch_loader(
+            info, "OpenTasksByCustomerLoader", lambda ids: tasks.open_tasks_of(scope, ids), []
+        )
+        return [task_node(t) for t in await loader.load(self._customer_id)]
 
 
 @strawberry.type
@@ -54,6 +85,8 @@ class CollectionsQuery:
                 customer=customer_node(entry.item, as_of, base),
                 priority=priority_score(entry.item.priority, base),
                 suggested_action=entry.action,
+                _customer_id=entry.item.customer.id,
+                _as_of=as_of,
             )
 
         return connection_of(entries, page, total, node)

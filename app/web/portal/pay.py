@@ -1,7 +1,8 @@
 """The pay page and the receipt: the one portal page that needs JavaScript (Stripe.js for the card).
 
 The page lists the account's open invoices (``?overdue=1`` preselects the overdue ones: "pay my overdue
-balance", offered only when something is overdue), totals the selection, and on "Pay" calls the portal's ``startPayment`` and ``confirmPayment``
+balance", offered only when something is overdue; ``?invoice=<id>&invoice=<id>`` preselects those, the
+pay link of a dunning message: an id that is not an open invoice of this account is ignored), totals the selection, and on "Pay" calls the portal's ``startPayment`` and ``confirmPayment``
 mutations with Stripe.js tokenising the card in between. An account that owes nothing (nothing open, or
 a credit balance) is told so and offered no payment at all. Stripe.js is loaded from
 ``LEDGERPORT_STRIPE_JS_URL`` (localstripe's fake in tests and the demo). The receipt shows where the money
@@ -39,15 +40,12 @@ async def pay(request: Request, session: PortalSession, form) -> Response:
         return page(
             session, "portal/not_found.html", title="Payments unavailable", message=exc.message, status=503
         )
-    rows = [
-        {
-            "invoice": i,
-            "id": ids.encode_id("Invoice", i.id),
-            "overdue": i.due_date < today,
-            "checked": (i.due_date < today) if overdue_only else False,
-        }
-        for i in invoices
-    ]
+    selected = set(request.query_params.getlist("invoice"))
+    rows = []
+    for i in invoices:
+        opaque = ids.encode_id("Invoice", i.id)
+        checked = opaque in selected or (overdue_only and i.due_date < today)
+        rows.append({"invoice": i, "id": opaque, "overdue": i.due_date < today, "checked": checked})
     return page(
         session,
         "portal/pay.html",
