@@ -51,16 +51,16 @@ class DatabaseStorage(Storage):
     async def get(self, key: str) -> int:
         rows = await fetch_all(
             "SELECT count FROM rate_limit_counter WHERE key = :key AND expires_at > :now",
-            {"key": key, "now": time.time()},
+            {"key": key, "now": time.time()},  # wall clock
         )
         return int(rows[0]["count"]) if rows else 0
 
     async def get_expiry(self, key: str) -> float:
         rows = await fetch_all(
             "SELECT expires_at FROM rate_limit_counter WHERE key = :key AND expires_at > :now",
-            {"key": key, "now": time.time()},
+            {"key": key, "now": time.time()},  # wall clock
         )
-        return float(rows[0]["expires_at"]) if rows else time.time()
+        return float(rows[0]["expires_at"]) if rows else time.time()  # wall clock
 
     async def check(self) -> bool:
         await fetch_all("SELECT 1 AS ok", {})
