@@ -186,6 +186,21 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.EmailDelivery] = await m.EmailDelivery.create(
         **t, key=f"graph-{tag}", template="new_request", recipient=f"s-{tag}@example.org", updated_at=now
     )
+    request = rows[m.ApprovalRequest] = await m.ApprovalRequest.create(
+        **t,
+        kind="credit_limit",
+        customer=customer,
+        amount=100000,
+        currency="USD",
+        requested_by=f"sales-{tag}@example.com",
+        requested_at=now,
+        approver_roles=",credit,",
+        open_roles=",credit,",
+        sla_due=now + timedelta(hours=48),
+    )
+    rows[m.ApprovalGiven] = await m.ApprovalGiven.create(
+        **t, request=request, approver=f"credit-{tag}@example.com", role="credit", at=now
+    )
     run = rows[m.DunningRun] = await m.DunningRun.create(
         **t, run_on=date(2026, 2, 1), trigger="cli", started_at=now
     )

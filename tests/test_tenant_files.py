@@ -82,6 +82,45 @@ def test_the_demo_tenant_files_are_valid():
             "'statements.weekly' is not a job that can be scheduled",
         ),
         ('name = "month-end-statements"', 'name = "alerts"', "schedules", "taken by alert evaluation"),
+        # Approval routing: every amount needs a route, and every route must be one people can complete.
+        (
+            'roles = ["credit"]',
+            'roles = ["viewer"]',
+            "approvals.credit_limit[0].roles",
+            "not a role that may",
+        ),
+        ('up_to = "250000.00"', 'up_to = "40000.00"', "approvals.credit_limit", "up_to must increase"),
+        (
+            "approvals = 2\neach_role = true\n\n[[approvals.credit_limit]]",
+            "approvals = 1\neach_role = true\n\n[[approvals.credit_limit]]",
+            "approvals.credit_limit[1]",
+            "each_role needs one approval per role",
+        ),
+        (
+            'roles = ["credit", "finance", "admin"]\napprovals = 2\n',
+            'up_to = "900000.00"\nroles = ["credit", "finance", "admin"]\napprovals = 2\n',
+            "approvals.credit_limit",
+            "the last tier must have no up_to",
+        ),
+        (
+            "interval_months = { A = 24, B = 18, C = 12, D = 6, E = 3 }",
+            "interval_months = { A = 24, B = 18, C = 12, D = 6 }",
+            "credit_reviews.interval_months",
+            "no interval for rating(s) E",
+        ),
+        ("review_months = 24", "review_months = 0", "kyc.review_months", "greater than or equal to 1"),
+        (
+            'over_limit_percent = "10"',
+            'over_limit_percent = "-1"',
+            "credit_holds.over_limit_percent",
+            "greater than",
+        ),
+        (
+            "[approvals]\nsla_hours = 48\n",
+            "[approvals]\nsla_hours = 0\n",
+            "approvals.sla_hours",
+            "greater than or equal to 1",
+        ),
         # Dunning policies (docs/collections.md)
         ("offset_days = 10", "offset_days = 0", "dunning.policies[0].steps", "steps must be in order"),
         (

@@ -234,6 +234,21 @@ async def kyc_review(scope: Scope, ctx: RuleContext) -> list[Candidate]:
     return out
 
 
+async def credit_review_overdue(scope: Scope, ctx: RuleContext) -> list[Candidate]:
+    """Periodic credit reviews past their date (docs/credit-and-compliance.md): one alert per customer,
+    closed when a review (or an approved limit change) moves the date forward."""
+    return [
+        Candidate(
+            rule="credit_review_overdue",
+            customer_id=r["customer_id"],
+            message=f"The periodic credit review was due on {r['due_on']}.",
+            amount=None,
+            due_on=r["due_on"],
+        )
+        for r in await conditions.credit_reviews_before(scope, ctx.today, ctx.customer_ids)
+    ]
+
+
 def _candidates(
     rule: str,
     rows: list[dict[str, Any]],
@@ -338,6 +353,7 @@ RULES: dict[str, Rule] = {
              "(paid, credited, written off or disputed)"),
         Rule("credit_limit_exceeded", credit_limit_exceeded, "no longer over the credit limit"),
         Rule("kyc_review", kyc_review, "KYC review done: the next review is no longer due"),
+        Rule("credit_review_overdue", credit_review_overdue, "credit review done: the next one is not due yet"),
         Rule("letter_of_credit_expiring", letter_of_credit_expiring, "no cover expiring soon any more "
              "(renewed, replaced, drawn or expired)"),
         Rule("dispute_past_sla", dispute_past_sla, "no open dispute past its SLA any more"),

@@ -50,6 +50,22 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "jobs.manage": frozenset({StaffRole.ADMIN}),
     # Outbound webhooks: endpoints and their secrets, the delivery log, redelivery (docs/webhooks.md).
     "webhooks.manage": frozenset({StaffRole.ADMIN}),
+    # Asking for a customer's credit limit to change (routed to approvers by the tenant's thresholds).
+    "credit.request": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.SALES}),
+    # Asking for part of an invoice to be written off (approved like credit limits).
+    "writeoffs.request": frozenset(
+        {StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT, StaffRole.COLLECTIONS}
+    ),
+    # Completing periodic credit reviews (a new rating; a limit change goes through the approvals).
+    "credit.review": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
+    # KYC reviews: start one, tick its checklist, pass / fail / ask for information (with four eyes
+    # where the tenant file says so).
+    "kyc.review": frozenset({StaffRole.ADMIN, StaffRole.COMPLIANCE}),
+    # Placing and releasing credit holds by hand (automatic ones follow the tenant file's rules).
+    "credit.hold": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
+    # Approving and rejecting approval requests; which role approves which request is the tenant
+    # file's [approvals] routing, and never one's own request (docs/credit-and-compliance.md).
+    "approvals.decide": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
 }
 
 #: What a contact may do on one customer account, by its role there (roles are per account).

@@ -8,8 +8,8 @@ from tortoise.expressions import F, Subquery
 from tortoise.functions import Count
 
 from app.db.scoping import new_row, scoped
-from app.models import CustomerAccount, Dispute, Invoice, PromiseInvoice, PromiseToPay
-from app.models.enums import NOT_RECEIVABLE, DisputeStatus, PromiseStatus
+from app.models import ApprovalRequest, CustomerAccount, Dispute, Invoice, PromiseInvoice, PromiseToPay
+from app.models.enums import NOT_RECEIVABLE, DisputeStatus, InvoiceStatus, PromiseStatus
 from app.scope import Scope
 
 #: Who the demo's own rows are created by.
@@ -97,3 +97,17 @@ async def add_promise(scope: Scope, invoice: Invoice, promised_date: date, note:
 
 async def fill_billing_details(scope: Scope, customer_id: int, **values: str) -> None:
     await scoped(CustomerAccount, scope).filter(id=customer_id).update(**values)
+
+
+async def has_approval_requests(scope: Scope) -> bool:
+    return await scoped(ApprovalRequest, scope).exists()
+
+
+async def largest_open_invoice(scope: Scope, customer_ids: list[int]) -> Invoice | None:
+    """The open invoice with the most still to collect among ``customer_ids`` (a write-off to ask for)."""
+    return await (
+        scoped(Invoice, scope)
+        .filter(customer_id__in=customer_ids, status=InvoiceStatus.OPEN, total__gt=F("settled"))
+        .order_by("-total", "id")
+        .first()
+    )

@@ -23,7 +23,16 @@ from app.tenancy.service import system_scope
 
 DEMO_PROVIDER_HOST = "127.0.0.1"
 DEMO_PROVIDER_PORT = 9400
-STAFF_ROLES = (StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.COLLECTIONS)
+# Credit and sales show the approvals inbox and its four eyes (app/demo/approvals.py), compliance the
+# KYC reviews.
+STAFF_ROLES = (
+    StaffRole.ADMIN,
+    StaffRole.FINANCE,
+    StaffRole.COLLECTIONS,
+    StaffRole.CREDIT,
+    StaffRole.SALES,
+    StaffRole.COMPLIANCE,
+)
 UNINVITED = "stranger@example.org"
 
 
@@ -53,7 +62,7 @@ def set_demo_secrets(registry: TenantRegistry) -> list[str]:
     return named
 
 
-def _domain(tenant) -> str:
+def demo_domain(tenant) -> str:
     staff = tenant.config.auth.staff
     return (
         staff.allowed_email_domains[0]
@@ -70,7 +79,7 @@ async def invite_demo_people(registry: TenantRegistry) -> list[DemoPerson]:
         slug = tenant.config.slug
         scope = await system_scope(slug, principal="demo")
         for role in STAFF_ROLES:
-            email = f"{role.value}@{_domain(tenant)}"
+            email = f"{role.value}@{demo_domain(tenant)}"
             if await identities.membership_by_email(scope.tenant_id, email) is None:
                 await identities.add_membership(scope.tenant_id, email, f"Demo {role.value}", role)
             people.append(DemoPerson(slug, "staff", email, role.value))

@@ -13,6 +13,7 @@ the 1,800 years left on either side.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 
@@ -63,6 +64,14 @@ def shifted(value: date, days: int) -> date:
         return value + timedelta(days=days)
     except OverflowError:
         return date.max if days > 0 else date.min
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, on the month's last day when that month is shorter
+    (31 January + 1 month = 28 or 29 February): review intervals are counted in months."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _short(text: str) -> str:

@@ -23,6 +23,7 @@ BUILTIN_MODULES = (
     "app.alerts.jobs",
     "app.documents.month_end",
     "app.reports.delivery",
+    "app.credit.jobs",
     "app.collections.delivery",
     "app.collections.jobs",
     "app.collections.statements",

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.jobs.enqueue import enqueue
-from app.tenancy.config import ALERTS_SCHEDULE, DUNNING_SCHEDULE, TenantConfig
+from app.tenancy.config import ALERTS_SCHEDULE, CREDIT_SWEEP_SCHEDULE, DUNNING_SCHEDULE, TenantConfig
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
@@ -61,6 +61,7 @@ class Schedule:
 def schedules_of(config: TenantConfig) -> list[Schedule]:
     return [
         Schedule(ALERTS_SCHEDULE, "alerts.evaluate", every_minutes=config.alerts.evaluate_every_minutes),
+        Schedule(CREDIT_SWEEP_SCHEDULE, "credit.sweep", cron="5 * * * *"),
         *(Schedule(s.name, s.job, cron=s.cron) for s in config.schedules),
         *(
             Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})

@@ -12,7 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_collections')]
+    dependencies = [('models', '0012_credit_workflows')]
 
     initial = False
 

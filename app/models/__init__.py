@@ -5,6 +5,7 @@
 
 from app.models.alert import Alert, AlertEvent
 from app.models.api_token import ApiToken
+from app.models.approval import ApprovalGiven, ApprovalRequest
 from app.models.audit import AuditEvent
 from app.models.auth_session import AuthSession
 from app.models.bank import BankLine, BankStatement, CustomerBankAccount
@@ -79,6 +80,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     BankLine,
     Job,
     EmailDelivery,
+    ApprovalRequest,
+    ApprovalGiven,
     DunningRun,
     DunningMessage,
     DunningInvoiceStep,
@@ -99,6 +102,8 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "ApiToken",
+    "ApprovalGiven",
+    "ApprovalRequest",
     "AuditEvent",
     "AuthSession",
     "BankLine",

@@ -42,6 +42,12 @@ class KycReview(TenantOwned, Timestamped):
     next_review = fields.DateField(null=True)
     reviewer = fields.CharField(max_length=254, default="")
     notes = fields.TextField(default="")
+    # A review started in Ledgerport (startKycReview): the tenant's checklist as it was then, each item
+    # with whether it was checked, who started it, and with four eyes the first reviewer's proposal.
+    checklist = fields.JSONField(default=list)
+    started_by = fields.CharField(max_length=254, default="")
+    proposed_outcome = fields.CharField(max_length=20, default="")
+    proposed_by = fields.CharField(max_length=254, default="")
 
     customer_path: ClassVar[str | None] = "customer_id"
 

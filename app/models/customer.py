@@ -25,6 +25,9 @@ class CustomerAccount(TenantOwned, Timestamped):
     risk_rating = fields.CharEnumField(RiskRating, max_length=1, default=RiskRating.C)
     kyc_status = fields.CharEnumField(KycStatus, max_length=16, default=KycStatus.NOT_STARTED)
     kyc_next_review = fields.DateField(null=True)
+    # When the periodic credit review falls due (tenant file [credit_reviews], by risk rating); set by
+    # each completed review and each approved limit change; null: not scheduled yet.
+    credit_next_review = fields.DateField(null=True)
     onboarding_status = fields.CharEnumField(
         OnboardingStatus, max_length=16, default=OnboardingStatus.APPROVED
     )

@@ -13,6 +13,8 @@ class StaffRole(StrEnum):
     SALES = "sales"
     SUPPORT = "support"
     VIEWER = "viewer"
+    # KYC reviews (docs/credit-and-compliance.md); reads like a viewer otherwise.
+    COMPLIANCE = "compliance"
 
 
 class ContactRole(StrEnum):
@@ -186,3 +188,19 @@ class DeliveryState(StrEnum):
     RETRYING = "retrying"
     FAILED = "failed"
     DISABLED = "disabled"
+
+
+class ApprovalKind(StrEnum):
+    """What an approval request asks for (docs/credit-and-compliance.md)."""
+
+    CREDIT_LIMIT = "credit_limit"
+    WRITE_OFF = "write_off"
+
+
+class ApprovalState(StrEnum):
+    """Pending until decided; every other state is final."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"

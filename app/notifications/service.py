@@ -111,3 +111,12 @@ async def invited(
         role=role,
         link=link,
     )
+
+
+async def approval_reminder(
+    scope: Scope, tenant: TenantConfig, request_id: int, to: str, **values: str
+) -> int | None:
+    """To each staff member who may decide an approval request past its SLA: once per request."""
+    return await email(
+        scope, "approval_reminder", f"approval_request:{request_id}", to, tenant=tenant.name, **values
+    )

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app import clock
 from app.money import is_known_currency
+from app.tenancy.approvals import ApprovalsConfig, CreditHoldsConfig, CreditReviewsConfig, KycConfig
 from app.tenancy.dunning import DunningConfig
 from app.tenancy.einvoicing import EInvoicingConfig
 from app.tenancy.reports import ReportsConfig
@@ -132,6 +133,9 @@ class SupportConfig(_Strict):
 SCHEDULABLE_JOBS = ("alerts.evaluate", "statements.month_end", "forecast.train")
 # Alert evaluation is scheduled from ``[alerts] evaluate_every_minutes`` under this name.
 ALERTS_SCHEDULE = "alerts"
+# Every tenant's hourly credit sweep (app/credit/jobs.py: limits due on their effective date, approvals
+# past their SLA) runs under this name.
+CREDIT_SWEEP_SCHEDULE = "credit-sweep"
 # The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.
 DUNNING_SCHEDULE = "dunning"
 
@@ -181,6 +185,10 @@ class TenantConfig(_Strict):
     e_invoicing: EInvoicingConfig | None = None
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     schedules: list[ScheduleConfig] = Field(default_factory=list, max_length=50)
+    approvals: ApprovalsConfig = Field(default_factory=ApprovalsConfig)
+    credit_holds: CreditHoldsConfig = Field(default_factory=CreditHoldsConfig)
+    credit_reviews: CreditReviewsConfig = Field(default_factory=CreditReviewsConfig)
+    kyc: KycConfig = Field(default_factory=KycConfig)
     dunning: DunningConfig = Field(default_factory=DunningConfig)
     statement_emails: list[StatementEmails] = Field(default_factory=list, max_length=10)
 
@@ -223,6 +231,8 @@ class TenantConfig(_Strict):
                     f"the name {ALERTS_SCHEDULE!r} is taken by alert evaluation "
                     "(set [alerts] evaluate_every_minutes instead)"
                 )
+            if schedule.name == CREDIT_SWEEP_SCHEDULE:
+                raise ValueError(f"the name {CREDIT_SWEEP_SCHEDULE!r} is taken by the hourly credit sweep")
             if schedule.name == DUNNING_SCHEDULE:
                 raise ValueError(
                     f"the name {DUNNING_SCHEDULE!r} is taken by the daily dunning run (set [dunning] daily_at)"

@@ -18,6 +18,7 @@ from app.alerts import service as alert_service
 from app.alerts.repository import AlertFilter, AlertOrder
 from app.collections import status as dunning_status
 from app.collections import timeline as customer_timeline
+from app.credit import holds
 from app.customers import behaviour, related, service
 from app.customers.filters import CustomerFilter as DomainFilter
 from app.customers.service import CustomerListItem, PriorityParts
@@ -33,6 +34,7 @@ from schema.common.ids import decode_id, encode_id
 from schema.permissions import requires
 from schema.staff.alerts import AlertNode, alert_node
 from schema.staff.collection_work import TimelineEntryNode, timeline_node
+from schema.staff.credit_holds import CreditHoldNode, hold_node
 from schema.staff.customer_detail import (
     CreditReviewNode,
     DisputeNode,
@@ -103,6 +105,9 @@ class Customer:
     risk_rating: RiskRatingEnum
     kyc_status: KycStatusEnum
     kyc_next_review: date | None
+    credit_next_review: date | None = strawberry.field(
+        description="When the periodic credit review falls due (by rating); null: not scheduled yet."
+    )
     onboarding_status: str
     sales_owner: str
     payment_terms_days: int
@@ -154,6 +159,28 @@ class Customer:
     async def credit_reviews(self, info: Info) -> list[CreditReviewNode]:
         rows = await self._related(info, "CreditReviews", related.credit_reviews).load(self._account.id)
         return [credit_review_node(r, info.context.tenant_config.base_currency) for r in rows]
+
+    @strawberry.field(
+        extensions=requires("credit.read"),
+        description="Credit holds in force (all of them, released too, with includeReleased), newest first.",
+    )
+    async def credit_holds(self, info: Info, include_released: bool = False) -> list[CreditHoldNode]:
+        def fetch(scope, ids):
+            return holds.holds_of(scope, ids, active_only=not include_released)
+
+        name = "CreditHoldsWithReleased" if include_released else "CreditHolds"
+        rows = await self._related(info, name, fetch).load(self._account.id)
+        return [hold_node(r) for r in rows]
+
+    @strawberry.field(
+        extensions=requires("credit.read"), description="True while any credit hold is in force."
+    )
+    async def on_credit_hold(self, info: Info) -> bool:
+        return bool(
+            await self._related(info, "CreditHolds", lambda scope, ids: holds.holds_of(scope, ids)).load(
+                self._account.id
+            )
+        )
 
     @strawberry.field(extensions=requires("credit.read"))
     async def kyc_reviews(self, info: Info) -> list[KycReviewNode]:
@@ -282,6 +309,7 @@ def customer_node(item: CustomerListItem | CustomerAccount, as_of: date, base: s
         risk_rating=RiskRatingEnum(account.risk_rating),
         kyc_status=KycStatusEnum(account.kyc_status),
         kyc_next_review=account.kyc_next_review,
+        credit_next_review=account.credit_next_review,
         onboarding_status=str(account.onboarding_status),
         sales_owner=account.sales_owner,
         payment_terms_days=account.payment_terms_days,

@@ -14,14 +14,18 @@ from schema.errors import LedgerportMaskErrors
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
+from schema.staff.approvals import ApprovalsMutation, ApprovalsQuery
 from schema.staff.banking import BankingMutation, BankingQuery
 from schema.staff.collection_work import CollectionWorkMutation, CollectionWorkQuery
+from schema.staff.credit_holds import CreditHoldsMutation
+from schema.staff.credit_reviews import CreditReviewsMutation, CreditReviewsQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.dunning import DunningMutation, DunningQuery
 from schema.staff.forecast import ForecastQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
+from schema.staff.kyc import KycMutation
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
@@ -43,6 +47,8 @@ QUERY_TYPES: tuple[type, ...] = (
     SupportQueueQuery,
     BankingQuery,
     JobsQuery,
+    ApprovalsQuery,
+    CreditReviewsQuery,
     DunningQuery,
     CollectionWorkQuery,
     WebhooksQuery,
@@ -55,6 +61,10 @@ MUTATION_TYPES: tuple[type, ...] = (
     SupportQueueMutation,
     BankingMutation,
     JobsMutation,
+    ApprovalsMutation,
+    CreditHoldsMutation,
+    CreditReviewsMutation,
+    KycMutation,
     DunningMutation,
     CollectionWorkMutation,
     WebhooksMutation,

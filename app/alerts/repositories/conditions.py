@@ -135,3 +135,13 @@ SELECT cu.id AS customer_id, cu.kyc_next_review FROM customer_account cu
 WHERE {condition} AND cu.kyc_next_review IS NOT NULL AND cu.kyc_next_review <= :before"""
     rows = await fetch_all(sql, {**params, "before": before})
     return [{"customer_id": int(r["customer_id"]), "due_on": as_date(r["kyc_next_review"])} for r in rows]
+
+
+async def credit_reviews_before(scope: Scope, before: date, customer_ids: frozenset[int] | None) -> Rows:
+    """(customer_id, credit_next_review) of customers whose periodic credit review was due before ``before``."""
+    condition, params = _where(scope, customer_ids)
+    sql = f"""
+SELECT cu.id AS customer_id, cu.credit_next_review FROM customer_account cu
+WHERE {condition} AND cu.credit_next_review IS NOT NULL AND cu.credit_next_review < :before"""
+    rows = await fetch_all(sql, {**params, "before": before})
+    return [{"customer_id": int(r["customer_id"]), "due_on": as_date(r["credit_next_review"])} for r in rows]

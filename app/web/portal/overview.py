@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from app.credit import holds
 from app.errors import NotFound
 from app.portal import figures as portal_figures
 from app.web.portal.handler import account_of, portal_page
@@ -42,4 +43,5 @@ async def overview(request: Request, session: PortalSession, form) -> Response:
         figures=figures,
         largest=largest,
         can_pay=account.role in ("admin", "payer"),
+        on_hold=await holds.portal_banner(session.scope, session.tenant.config, account.pk),
     )
