@@ -249,23 +249,31 @@ async def reject(
         problem = refusal(scope, row, await repository.approvals_of(scope, row.id))
         if problem is not None:
             raise problem
-        values = {
-            "state": ApprovalState.REJECTED,
-            "decided_at": clock.now(),
-            "decided_by": scope.principal,
-            "decision_note": reason,
-            "open_roles": roles_text([]),
-        }
-        if await repository.decide(scope, row.id, row.version, **values) == 0:
-            raise ApprovalRefused("the request was decided meanwhile", code="already_decided")
-        after = await _load(scope, row.id, kind)
-        await audit.record(
-            scope,
-            f"{kind.value}.rejected",
-            target_type="approval_request",
-            target_id=row.id,
-            details={"before": snapshot(row), "after": snapshot(after), "reason": reason},
-        )
+        return await _close(scope, row, kind, ApprovalState.REJECTED, reason, {"reason": reason})
+
+
+async def _close(
+    scope: Scope, row: ApprovalRequest, kind: ApprovalKind, state: ApprovalState, note: str, extra: dict
+) -> ApprovalRequest:
+    """End a pending request without applying it (rejected or withdrawn), in the caller's transaction:
+    one conditional update on its version (a decision made meanwhile wins) and its audit event."""
+    values = {
+        "state": state,
+        "decided_at": clock.now(),
+        "decided_by": scope.principal,
+        "decision_note": note,
+        "open_roles": roles_text([]),
+    }
+    if await repository.decide(scope, row.id, row.version, **values) == 0:
+        raise ApprovalRefused("the request was decided meanwhile", code="already_decided")
+    after = await _load(scope, row.id, kind)
+    await audit.record(
+        scope,
+        f"{kind.value}.{state.value}",
+        target_type="approval_request",
+        target_id=row.id,
+        details={"before": snapshot(row), "after": snapshot(after), **extra},
+    )
     return after
 
 
@@ -278,24 +286,7 @@ async def withdraw(scope: Scope, request_id: int, kind: ApprovalKind, reason: st
             raise ApprovalRefused(f"the request is already {row.state.value}", code="already_decided")
         if not _same(row.requested_by, scope.principal):
             raise ApprovalRefused("only the person who made a request may withdraw it", code="not_requester")
-        values = {
-            "state": ApprovalState.WITHDRAWN,
-            "decided_at": clock.now(),
-            "decided_by": scope.principal,
-            "decision_note": reason,
-            "open_roles": roles_text([]),
-        }
-        if await repository.decide(scope, row.id, row.version, **values) == 0:
-            raise ApprovalRefused("the request was decided meanwhile", code="already_decided")
-        after = await _load(scope, row.id, kind)
-        await audit.record(
-            scope,
-            f"{kind.value}.withdrawn",
-            target_type="approval_request",
-            target_id=row.id,
-            details={"before": snapshot(row), "after": snapshot(after)},
-        )
-    return after
+        return await _close(scope, row, kind, ApprovalState.WITHDRAWN, reason, {})
 
 
 async def pending_for_customer(scope: Scope, kind: ApprovalKind, customer_id: int) -> ApprovalRequest | None:
