@@ -272,3 +272,47 @@ async def test_a_customers_timeline_lists_everything_newest_first_a_page_at_a_ti
     assert entries[4]["amount"] == {"amount": "900.00"}
     other = (await gql(client, TIMELINE, viewer, {"id": encode_id("Customer", theirs.id)})).json()
     assert other["errors"][0]["extensions"]["code"] == "not_found"
+
+
+async def test_a_staff_promise_for_some_invoices_holds_those_and_dunning_goes_on_for_the_rest(
+    client, registry, scope_a, scope_b
+):
+    acme = await builders.customer(scope_a, "Acme", billing_email="ap@acme.example")
+    promised = await builders.invoice(scope_a, acme, 80000, "2026-04-01", "2026-05-01")
+    other = await builders.invoice(scope_a, acme, 30000, "2026-04-05", "2026-05-05")
+    theirs = await builders.customer(scope_b, "Theirs", currency="EUR", billing_email="ap@theirs.example")
+    await builders.invoice(scope_b, theirs, 5000, "2026-04-01", "2026-05-01", currency="EUR")
+    northwind = registry.require("northwind").config
+    with clock.frozen(NOON_IN_CHICAGO):
+        before = await dunning.run(scope_a, northwind, date(2026, 6, 30), dry_run=True)
+        body = (
+            await gql(
+                client,
+                PROMISE,
+                await make_token("northwind", StaffRole.COLLECTIONS),
+                {
+                    "input": {
+                        "customerId": encode_id("Customer", acme.id),
+                        "promisedDate": "2026-07-10",
+                        "amount": "800.00",
+                        "invoiceIds": [encode_id("Invoice", promised.id)],
+                    }
+                },
+            )
+        ).json()
+        after = await dunning.run(scope_a, northwind, date(2026, 6, 30), dry_run=True)
+        later = await dunning.run(scope_a, northwind, date(2026, 7, 20), dry_run=True)
+
+    assert body["data"]["recordPromiseToPay"]["userErrors"] == [], body
+
+    def listed(report) -> dict[int, list[int]]:
+        return {
+            o.planned.customer_id: sorted(line.invoice_id for line in o.planned.lines) for o in report.sent
+        }
+
+    assert listed(before)[acme.id] == sorted([promised.id, other.id])
+    # The promised invoice waits for its date (plus grace); the other one is still reminded of.
+    assert listed(after)[acme.id] == [other.id]
+    assert theirs.id not in listed(after), "another tenant's customers are never in this run"
+    # Past the promise date and its grace, unpaid: the promise is broken and both are dunned again.
+    assert listed(later)[acme.id] == sorted([promised.id, other.id])
