@@ -277,6 +277,7 @@ export type SettlementInput = {
 export type StaffRole =
   | 'ADMIN'
   | 'COLLECTIONS'
+  | 'COMPLIANCE'
   | 'CREDIT'
   | 'FINANCE'
   | 'SALES'
