@@ -1,7 +1,7 @@
 // What each staff role may do (docs/permissions.md): the console offers only what the role may do.
 // The API refuses anything else anyway; this only keeps buttons a role cannot use off the page.
 
-const ALL = ["admin", "finance", "collections", "credit", "sales", "support", "viewer"];
+const ALL = ["admin", "finance", "collections", "credit", "sales", "support", "viewer", "compliance"];
 const RULES: Record<string, string[]> = {
   "ingest.write": ["admin", "finance"],
   "payments.write": ["admin", "finance"],
