@@ -204,7 +204,10 @@ async def test_given_every_email_template_then_each_link_sent_opens_its_page_for
         "dispute_decided": ["Invoice INV-X1"],
         "invitation": ["You are invited to the"],
     }
-    templates = {p.stem for p in (ROOT / "templates" / "email").glob("*.txt")}
+    # The scheduled statement email goes to the account's billing address, not a contact; its one link is
+    # ``links.statements``, the statement PDF's own link, followed for carla in the statement PDF test
+    # above (and its sending in tests/test_statement_emails.py).
+    templates = {p.stem for p in (ROOT / "templates" / "email").glob("*.txt")} - {"statement"}
     assert templates == set(pages) == set(expected), "every email template is sent and its links followed"
     for template, texts in expected.items():
         for text in texts:

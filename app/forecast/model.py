@@ -23,7 +23,6 @@ from datetime import date, timedelta
 
 import joblib
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
 from app.forecast.facts import Facts, InvoiceFact
@@ -120,6 +119,10 @@ class PayDateModel:
 
     @classmethod
     def fit(cls, facts: Facts, as_of: date, exclude_customers: frozenset[int] = frozenset()) -> PayDateModel:
+        # Imported here, not at module load: scikit-learn is ~100 MB resident, and every process that
+        # only serves or exports (not trains) would carry it.
+        from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
         known, pairs, y = training_rows(facts, as_of, exclude_customers)
         if len(y) < MIN_ROWS:
             raise NotEnoughHistory(f"{len(y)} training rows, at least {MIN_ROWS} needed")

@@ -118,5 +118,5 @@ async def approval_reminder(
 ) -> int | None:
     """To each staff member who may decide an approval request past its SLA: once per request."""
     return await email(
-        scope, "approval_reminder", f"approval_request:{request_id}", to, tenant=tenant.name, **values
+        scope, "staff/approval_reminder", f"approval_request:{request_id}", to, tenant=tenant.name, **values
     )
