@@ -94,22 +94,46 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.line(f"{count:>5} test(s): {reason}")
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
-    """A freshly created and migrated database, open for the whole session of one backend."""
-    if request.param == "sqlite":
-        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'ledgerport.sqlite3'}"
-        admin_url = None
-    else:
-        base = postgres_base_url()
-        if not base:
-            require_or_skip(
-                "no PostgreSQL server answers on 127.0.0.1:5432 and TEST_DATABASE_URL is not set "
-                "(e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
-            )
-        url, admin_url = await scratch.create_database(base, "ledgerport_test")
+@pytest.fixture(scope="session")
+async def _prepared_databases(tmp_path_factory) -> AsyncIterator[dict[str, tuple[str, str | None]]]:
+    """Each backend's database, created and migrated once per test process and dropped at its end.
+
+    ``database_url`` below is torn down whenever a worker moves between a SQLite and a PostgreSQL test
+    (pytest groups a parametrised session fixture per file under ``--dist loadfile``, hundreds of times a
+    run); creating and migrating a PostgreSQL database each time cost about 20 s a switch, most of the
+    suite's time. Reopening a prepared one costs a connection."""
+    prepared: dict[str, tuple[str, str | None]] = {}
     try:
+        yield prepared
+    finally:
+        for url, admin_url in prepared.values():
+            if admin_url:
+                await scratch.drop_database(admin_url, url)
+
+
+async def _prepare(backend: str, prepared: dict, tmp_path_factory) -> str:
+    if backend not in prepared:
+        if backend == "sqlite":
+            url = f"sqlite://{tmp_path_factory.mktemp('db') / 'ledgerport.sqlite3'}"
+            admin_url = None
+        else:
+            base = postgres_base_url()
+            if not base:
+                require_or_skip(
+                    "no PostgreSQL server answers on 127.0.0.1:5432 and TEST_DATABASE_URL is not set "
+                    "(e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres)"
+                )
+            url, admin_url = await scratch.create_database(base, "ledgerport_test")
+        prepared[backend] = (url, admin_url)
         await lifecycle.apply_migrations(url)
+    return prepared[backend][0]
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def database_url(request, _prepared_databases, tmp_path_factory) -> AsyncIterator[str]:
+    """A migrated database of one backend, open while the tests of that backend run."""
+    url = await _prepare(request.param, _prepared_databases, tmp_path_factory)
+    try:
         await lifecycle.open_database(url)
         yield url
     finally:
@@ -118,8 +142,6 @@ async def database_url(request, tmp_path_factory) -> AsyncIterator[str]:
         await Tortoise._reset_apps()
         EXECUTOR_CACHE.clear()
         await lifecycle.close_database()
-        if admin_url:
-            await scratch.drop_database(admin_url, url)
 
 
 async def _empty_all_tables() -> None:

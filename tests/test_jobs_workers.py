@@ -105,10 +105,11 @@ async def test_given_the_mail_relay_down_then_started_later_then_the_message_is_
     finally:
         relay.stop()
 
-    assert len(keeper.messages) == 1
-    assert keeper.messages[0]["Subject"].startswith("New billing query from") and keeper.messages[0][
-        "To"
-    ] == ("ar-support@northwind.example")
+    # Only the support query's message counts: the worker also runs the tenants' schedules on the real
+    # calendar (a monthly management pack falls due on the 1st), whose mail reaches the same relay.
+    ours = [m for m in keeper.messages if m["To"] == "ar-support@northwind.example"]
+    assert len(ours) == 1, [(m["To"], m["Subject"]) for m in keeper.messages]
+    assert ours[0]["Subject"].startswith("New billing query from")
     sent = await deliveries.delivery(scope_a, key)
     assert sent.smtp_reply.startswith("250") and sent.attempts >= 2
 

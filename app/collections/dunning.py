@@ -36,7 +36,7 @@ from app import clock
 from app.alerts import service as alerts
 from app.audit import service as audit
 from app.auth.permissions import require
-from app.collections import repository
+from app.collections import charges, repository
 from app.collections.plan import OpenInvoice, Planned, Skip, plan_customer
 from app.collections.tasks import assignee_for
 from app.credit.holds import held_customer_ids
@@ -251,6 +251,7 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
     report.run_id = run_row.id
     collectors = await repository.collectors(scope)
     written = []
+    billing: dict[int, list[dict]] = {}
     for out in report.sent:
         planned, step = out.planned, out.planned.step
         message = await repository.add_message(
@@ -292,7 +293,17 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
                 assignee=assignee,
                 message_id=message.id,
             )
+        if tenant.dunning.invoice_charges:
+            billing[message.id] = charges.charge_invoices(
+                tenant.dunning, message_id=message.id, customer_ref=out.customer["external_id"],
+                run_on=report.run_on, step=step, lines=message.lines, totals=message.totals,
+            )  # fmt: skip
         written.append(message.id)
+    billed = await charges.bill(scope, [r for records in billing.values() for r in records])
+    for message_id, records in billing.items():
+        if records:
+            ids = [billed[r["externalId"]] for r in records]
+            await repository.set_message_charges(scope, message_id, ids)
     report.sent = [
         Outgoing(o.planned, o.customer, o.recipient, o.pay_link, mid)
         for o, mid in zip(report.sent, written, strict=True)

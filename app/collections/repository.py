@@ -71,6 +71,7 @@ async def customers(scope: Scope, ids: Iterable[int]) -> dict[int, dict[str, Any
             .filter(id__in=wanted[start : start + ID_CHUNK])
             .values(
                 "id",
+                "external_id",
                 "legal_name",
                 "account_number",
                 "segment",
@@ -145,6 +146,10 @@ async def add_message(scope: Scope, **values: Any) -> DunningMessage:
 
 async def set_message_job(scope: Scope, message_id: int, job_id: int | None) -> None:
     await scoped(DunningMessage, scope).filter(id=message_id).update(job_id=job_id)
+
+
+async def set_message_charges(scope: Scope, message_id: int, invoice_ids: list[int]) -> None:
+    await scoped(DunningMessage, scope).filter(id=message_id).update(charge_invoice_ids=invoice_ids)
 
 
 async def add_steps(scope: Scope, message_id: int, policy: str, steps: list[tuple[int, int]]) -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.auth.permissions import require
+from app.collections import letters
+from app.documents import pages, repository
 from app.documents import render as renderer
-from app.documents import repository
 from app.documents.formatting import Formatter
 from app.documents.service import Document, PreparedDocument, render, safe_filename, tenant_file
 from app.documents.views import Party, party_of
@@ -108,6 +109,23 @@ async def prepare_message_letter(
         scope, message.customer_id, dated=message.sent_on, step=message.step_name, rate=rate,
         lines=message.lines, totals=message.totals, pay_link=message.pay_link, tenants=tenants,
     )  # fmt: skip
+
+
+async def print_file(
+    scope: Scope, ids: list[int] | None, *, tenants: TenantRegistry | None = None
+) -> Document:
+    """The print queue's letters (or the ``ids`` named) as one PDF, oldest first, each its own pages.
+    Staff only: for a contact this file does not exist."""
+    if scope.is_contact:
+        raise NotFound("no such document")
+    messages = await letters.for_print(scope, ids)
+    if not messages:
+        raise NotFound("no letters are waiting to be printed")
+    rendered = [await render(await prepare_message_letter(scope, m.id, tenants=tenants)) for m in messages]
+    first, last = messages[0].sent_on.isoformat(), messages[-1].sent_on.isoformat()
+    content = pages.join([d.content for d in rendered])
+    etag = renderer.fingerprint(TEMPLATE, [d.etag for d in rendered])
+    return Document(content, f"dunning-letters-{first}-{last}-{len(messages)}.pdf", etag)
 
 
 async def _prepared_letter(

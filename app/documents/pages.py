@@ -29,3 +29,13 @@ def join_numbered(sections: list[bytes], page_numbers: Callable[[int], bytes]) -
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def join(documents: list[bytes]) -> bytes:
+    """Whole documents one after another, each keeping its own page numbers (a batch of letters to print)."""
+    writer = PdfWriter()
+    for content in documents:
+        writer.append(PdfReader(io.BytesIO(content)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -41,6 +41,12 @@ def statement_pdf_url(
     return f"/documents/statements/{encode_id('Customer', customer_id)}.pdf?{query}"
 
 
+def dunning_letters_url(message_ids: list[int] | None) -> str:
+    """The print file of these dunning letters (None: the oldest queued)."""
+    query = urlencode([("id", encode_id("DunningMessage", i)) for i in message_ids or []])
+    return "/documents/dunning-letters.pdf" + (f"?{query}" if query else "")
+
+
 def dunning_letter_url(message_id: int) -> str:
     """The letter of a dunning message (its invoices, fee and interest), as the customer got it."""
     return f"/documents/dunning/{encode_id('DunningMessage', message_id)}.pdf"

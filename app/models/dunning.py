@@ -53,6 +53,11 @@ class DunningMessage(TenantOwned):
     totals = fields.JSONField(default=list)
     job_id = fields.IntField(null=True)
     created_at = fields.DatetimeField()
+    # A letter step's print queue (app/collections/letters.py): queued until staff mark it printed.
+    printed_at = fields.DatetimeField(null=True)
+    printed_by = fields.CharField(max_length=254, default="")
+    # The invoices billing its fee and interest when the tenant invoices charges (app/collections/charges.py).
+    charge_invoice_ids = fields.JSONField(default=list)
 
     customer_path: ClassVar[str | None] = "customer_id"
 

@@ -3,6 +3,9 @@
     [dunning]
     daily_at = "08:00"          # the daily run, in the tenant's time zone (unset: only the CLI runs it)
     promise_grace_days = 3      # an open promise pauses dunning until its date plus this many days
+    invoice_charges = false     # bill each message's fee and interest as an invoice (app/collections/charges.py)
+    charges_due_days = 14       # ... due this many days after the run
+    charges_number_prefix = "DUN-"  # ... numbered this prefix + the message's id
 
     [[dunning.policies]]
     name = "standard"
@@ -113,6 +116,9 @@ class DunningConfig(_Strict):
     daily_at: str | None = None
     promise_grace_days: int = Field(default=3, ge=0, le=60)
     policies: list[DunningPolicy] = Field(default_factory=list, max_length=50)
+    invoice_charges: bool = False
+    charges_due_days: int = Field(default=14, ge=0, le=365)
+    charges_number_prefix: str = Field(default="DUN-", pattern=r"^[A-Za-z0-9][A-Za-z0-9/_-]{0,19}$")
 
     @field_validator("daily_at")
     @classmethod
@@ -127,6 +133,16 @@ class DunningConfig(_Strict):
         for name in names:
             if names.count(name) > 1:
                 raise ValueError(f"two policies are named {name!r}")
+        if self.invoice_charges:
+            # Interest runs from the due date; billed at two steps, the same days would be billed twice.
+            for policy in self.policies:
+                charging = [s.name for s in policy.steps if s.interest_rate > 0]
+                if len(charging) > 1:
+                    raise ValueError(
+                        f"policy {policy.name!r}: with invoice_charges only one step may charge interest "
+                        f"(interest runs from the due date, so {', '.join(charging)} would bill the same "
+                        "days twice)"
+                    )
         return self
 
     @property

@@ -112,6 +112,29 @@ async def dunning_letter_pdf(request: Request) -> Response:
     return await _download(request, prepare)
 
 
+async def dunning_letters_pdf(request: Request) -> Response:
+    """The print file of dunning letters: ``?id=...`` repeated names them, else the oldest queued."""
+    try:
+        scope = await caller_scope(request)
+    except AuthenticationError as exc:
+        return unauthorized(exc.message, exc.code)
+    try:
+        raw = request.query_params.getlist("id")
+        ids = [document_id(i, "DunningMessage") for i in raw] if raw else None
+        document = await dunning_letter.print_file(scope, ids, tenants=request.app.state.tenants)
+    except (NotFound, ValidationFailed, PermissionDenied) as exc:
+        return _refusal(exc)
+    return _attachment(document.content, "application/pdf", document.filename)
+
+
+def _attachment(content: bytes, media_type: str, name: str) -> Response:
+    headers = {
+        "Cache-Control": CACHE_CONTROL,
+        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+    }
+    return Response(content, media_type=media_type, headers=headers)
+
+
 async def invoice_xml(request: Request) -> Response:
     """The invoice's e-invoice XML alone (CII for Factur-X tenants, UBL for XRechnung ones)."""
     try:
@@ -124,12 +147,7 @@ async def invoice_xml(request: Request) -> Response:
         document = await einvoice.invoice_xml(scope, config, invoice_id)
     except (NotFound, ValidationFailed, PermissionDenied) as exc:
         return _refusal(exc)
-    name = document.filename
-    headers = {
-        "Cache-Control": CACHE_CONTROL,
-        "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
-    }
-    return Response(document.content, media_type="application/xml", headers=headers)
+    return _attachment(document.content, "application/xml", document.filename)
 
 
 routes = [
@@ -137,4 +155,5 @@ routes = [
     Route("/documents/invoices/{id}.xml", invoice_xml, methods=["GET"]),
     Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
     Route("/documents/dunning/{id}.pdf", dunning_letter_pdf, methods=["GET"]),
+    Route("/documents/dunning-letters.pdf", dunning_letters_pdf, methods=["GET"]),
 ]

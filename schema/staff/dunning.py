@@ -56,6 +56,14 @@ class DunningMessageNode:
     pdf_url: str | None = strawberry.field(description="Its attachment: the statement or the letter.")
     lines: list[DunningLine]
     totals: list[DunningTotal]
+    printed_at: datetime | None = strawberry.field(
+        default=None, description="A letter: when staff marked it printed (null: in the print queue)."
+    )
+    printed_by: str | None = None
+    charge_invoice_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="The invoices billing its fee and interest (when the tenant invoices charges).",
+    )
 
 
 @strawberry.type(description="A customer a run did not dun, and why.")
@@ -85,6 +93,9 @@ def message_node(m: DunningMessage) -> DunningMessageNode:
         pdf_url=message_pdf_url(m.id, m.customer_id, m.attachment, m.sent_on),
         lines=[_line(li) for li in m.lines],
         totals=[_total(t) for t in m.totals],
+        printed_at=m.printed_at,
+        printed_by=m.printed_by or None,
+        charge_invoice_ids=[strawberry.ID(encode_id("Invoice", i)) for i in m.charge_invoice_ids],
     )
 
 

@@ -21,6 +21,7 @@ from schema.staff.credit_holds import CreditHoldsMutation
 from schema.staff.credit_reviews import CreditReviewsMutation, CreditReviewsQuery
 from schema.staff.customers import CustomersQuery
 from schema.staff.dunning import DunningMutation, DunningQuery
+from schema.staff.dunning_letters import DunningLettersMutation, DunningLettersQuery
 from schema.staff.forecast import ForecastQuery
 from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
@@ -50,6 +51,7 @@ QUERY_TYPES: tuple[type, ...] = (
     ApprovalsQuery,
     CreditReviewsQuery,
     DunningQuery,
+    DunningLettersQuery,
     CollectionWorkQuery,
     WebhooksQuery,
 )
@@ -66,6 +68,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     CreditReviewsMutation,
     KycMutation,
     DunningMutation,
+    DunningLettersMutation,
     CollectionWorkMutation,
     WebhooksMutation,
 )
