@@ -5,7 +5,6 @@ object's version; tenant B's endpoint hears none of tenant A's events; a refused
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -23,30 +22,13 @@ from app.payments.allocation import AllocationPlan
 from app.payments.service import PaymentRequest
 from app.portal import details, promises
 from app.support import service as support
-from app.webhooks import catalogue, service
 from tests import builders
 from tests import payments_data as data
 from tests.ingest_batches import worked_example
 from tests.portal_data import contact_scope, world
+from tests.webhook_world import emitted, listen, types
 
-ALL = sorted(catalogue.EVENT_TYPES)
-NOWHERE = "http://127.0.0.1:9/hooks"  # never called: these tests do not run the delivery jobs
 ON = int(datetime(2026, 6, 1, 17, tzinfo=UTC).timestamp())
-
-
-async def listen(*scopes) -> None:
-    for scope in scopes:
-        await service.create(scope, NOWHERE, ALL)
-
-
-async def emitted(scope) -> list[tuple[str, dict]]:
-    """(type, data) of every event sent to the tenant's endpoints, oldest first."""
-    rows, _ = await service.deliveries(scope, service.DeliveryFilter(), 0, 100)
-    return [(r.event.type, json.loads(r.event.body)["data"]) for r in reversed(rows)]
-
-
-def types(events) -> list[str]:
-    return [t for t, _ in events]
 
 
 def stripe_event(event_id: str, kind: str, obj: dict) -> dict:

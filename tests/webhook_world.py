@@ -3,6 +3,7 @@ schedule with the clock moved to each try's time."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -12,7 +13,26 @@ from app.jobs.executor import Executor
 from app.jobs.inprocess import InProcessRunner
 from app.jobs.tuning import Tuning
 from app.scope import Scope
-from app.webhooks import events, repository
+from app.webhooks import catalogue, events, repository, service
+
+ALL = sorted(catalogue.EVENT_TYPES)
+NOWHERE = "http://127.0.0.1:9/hooks"  # never called: these tests do not run the delivery jobs
+
+
+async def listen(*scopes) -> None:
+    for scope in scopes:
+        await service.create(scope, NOWHERE, ALL)
+
+
+async def emitted(scope) -> list[tuple[str, dict]]:
+    """(type, data) of every event sent to the tenant's endpoints, oldest first."""
+    rows, _ = await service.deliveries(scope, service.DeliveryFilter(), 0, 100)
+    return [(r.event.type, json.loads(r.event.body)["data"]) for r in reversed(rows)]
+
+
+def types(events) -> list[str]:
+    return [t for t, _ in events]
+
 
 QUICK = Tuning(lease_seconds=5, backoff_base_seconds=10, backoff_cap_seconds=60)
 

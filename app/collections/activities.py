@@ -23,6 +23,8 @@ from app.inputs.text import check_text
 from app.models import CollectionActivity, PromiseToPay
 from app.models.enums import PromiseStatus
 from app.scope import Scope
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 KINDS = ("call", "email", "meeting", "note")
 
@@ -36,7 +38,8 @@ class PromiseInput:
 
 
 async def _promise(scope: Scope, customer_id: int, wanted: PromiseInput, today: date) -> PromiseToPay:
-    """Validate and write a promise (inside the caller's transaction)."""
+    """Validate and write a promise, and its ``promise.created`` webhook event (inside the caller's
+    transaction, like the portal's: receivers hear of a promise whichever side recorded it)."""
     currency = await repository.customer_currency(scope, customer_id)
     if currency is None:
         raise NotFound("customer not found", field="customerId")
@@ -46,7 +49,7 @@ async def _promise(scope: Scope, customer_id: int, wanted: PromiseInput, today: 
     ids = sorted(set(wanted.invoice_ids))
     if len(await repository.open_invoice_ids(scope, customer_id, ids)) != len(ids):
         raise NotFound("invoice not found among the customer's open invoices", field="invoiceIds")
-    return await repository.add_promise(
+    promise = await repository.add_promise(
         scope,
         ids,
         customer_id=customer_id,
@@ -57,6 +60,8 @@ async def _promise(scope: Scope, customer_id: int, wanted: PromiseInput, today: 
         note=check_text(wanted.note, "note", 2000, multiline=True),
         created_by=scope.principal,
     )
+    await emit(scope, "promise.created", payloads.promise(promise, ids))
+    return promise
 
 
 async def record_promise(scope: Scope, customer_id: int, wanted: PromiseInput, today: date) -> PromiseToPay:

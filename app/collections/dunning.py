@@ -42,11 +42,14 @@ from app.collections.tasks import assignee_for
 from app.credit.holds import held_customer_ids
 from app.ids import encode_id
 from app.jobs.enqueue import enqueue
+from app.models import PromiseToPay
 from app.models.enums import PromiseStatus
 from app.portal import links
 from app.scope import Scope
 from app.tenancy.config import TenantConfig
 from app.tenancy.dunning import OFF
+from app.webhooks import payloads
+from app.webhooks.events import emit
 
 SEND_JOB = "dunning.send"
 
@@ -71,6 +74,8 @@ class RunReport:
     skipped: list[Skip] = field(default_factory=list)
     promises_broken: list[int] = field(default_factory=list)
     promises_kept: list[int] = field(default_factory=list)
+    #: The broken promises with the invoices each covered, for their ``promise.broken`` webhook event.
+    broken_detail: list[tuple[PromiseToPay, list[int]]] = field(default_factory=list)
 
 
 def pay_link(tenant: TenantConfig, customer_id: int, invoice_ids: list[int]) -> str:
@@ -89,6 +94,7 @@ class Holds:
     customer_promise: dict[int, str] = field(default_factory=dict)
     invoice_promise: set[int] = field(default_factory=set)
     broken: list[tuple[int, int]] = field(default_factory=list)  # (promise id, customer id)
+    broken_detail: list[tuple[PromiseToPay, list[int]]] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
 
 
@@ -120,6 +126,7 @@ async def holds_on(
         ]
         if still_owed:
             holds.broken.append((promise.id, promise.customer_id))
+            holds.broken_detail.append((promise, invoice_ids))
         else:
             holds.kept.append(promise.id)
     return holds
@@ -232,6 +239,7 @@ async def run(
                 )
             )
     report.promises_broken = [pid for pid, _ in holds.broken]
+    report.broken_detail = holds.broken_detail
     report.promises_kept = holds.kept
     if dry_run:
         return report
@@ -246,6 +254,9 @@ async def _write(scope: Scope, tenant: TenantConfig, report: RunReport, trigger:
     """Store the run and everything it decided, and queue its emails, in the caller's transaction."""
     now = clock.now()
     await repository.mark_promises(scope, report.promises_broken, PromiseStatus.BROKEN)
+    for promise, invoice_ids in report.broken_detail:
+        promise.status = PromiseStatus.BROKEN
+        await emit(scope, "promise.broken", payloads.promise(promise, invoice_ids))
     await repository.mark_promises(scope, report.promises_kept, PromiseStatus.KEPT)
     run_row = await repository.add_run(scope, report.run_on, trigger, now)
     report.run_id = run_row.id

@@ -7,22 +7,15 @@ a retry of the same day finds every step it sent already recorded and sends noth
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from app.collections import dunning
 from app.jobs.handlers import JobContext, handler
+from app.jobs.schedules import local_date
 
 KIND = "dunning.run"
-
-
-def run_date(period: str, timezone: str):
-    """The tenant's date on which the period began."""
-    return datetime.fromisoformat(period).astimezone(ZoneInfo(timezone)).date()
 
 
 @handler(KIND, queue="default", max_attempts=3)
 async def daily_dunning_run(job: JobContext) -> None:
     await dunning.run(
-        job.scope, job.tenant, run_date(job.args["period"], job.tenant.timezone), trigger="schedule"
+        job.scope, job.tenant, local_date(job.args["period"], job.tenant.timezone), trigger="schedule"
     )

@@ -29,6 +29,7 @@ BUILTIN_MODULES = (
     "app.collections.statements",
     "app.forecast.jobs",
     "app.webhooks.delivery",
+    "app.webhooks.overdue",
 )
 MODULES_VAR = "LEDGERPORT_JOB_MODULES"
 

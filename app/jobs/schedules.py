@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,13 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.jobs.enqueue import enqueue
-from app.tenancy.config import ALERTS_SCHEDULE, CREDIT_SWEEP_SCHEDULE, DUNNING_SCHEDULE, TenantConfig
+from app.tenancy.config import (
+    ALERTS_SCHEDULE,
+    CREDIT_SWEEP_SCHEDULE,
+    DUNNING_SCHEDULE,
+    OVERDUE_SCHEDULE,
+    TenantConfig,
+)
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
 
@@ -32,6 +38,8 @@ PACK_JOB = "reports.management_pack"
 DUNNING_JOB = "dunning.run"
 # Each [[statement_emails]] entry (its handler is app.collections.statements).
 STATEMENTS_JOB = "statements.email"
+# The invoices that fell overdue, announced to webhook endpoints daily (app/webhooks/overdue.py).
+OVERDUE_JOB = "webhooks.overdue"
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,16 @@ class Schedule:
         return f"{self.name}@{period.isoformat()}"
 
 
+def local_date(period: str, timezone: str) -> date:
+    """The tenant's date on which a schedule's period (a job's ``period`` argument) began."""
+    return datetime.fromisoformat(period).astimezone(ZoneInfo(timezone)).date()
+
+
 def schedules_of(config: TenantConfig) -> list[Schedule]:
     return [
         Schedule(ALERTS_SCHEDULE, "alerts.evaluate", every_minutes=config.alerts.evaluate_every_minutes),
         Schedule(CREDIT_SWEEP_SCHEDULE, "credit.sweep", cron="5 * * * *"),
+        Schedule(OVERDUE_SCHEDULE, OVERDUE_JOB, cron="10 0 * * *"),
         *(Schedule(s.name, s.job, cron=s.cron) for s in config.schedules),
         *(
             Schedule(f"management-pack-{n + 1}", PACK_JOB, cron=s.cron, args={"index": n})

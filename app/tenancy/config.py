@@ -138,6 +138,8 @@ ALERTS_SCHEDULE = "alerts"
 CREDIT_SWEEP_SCHEDULE = "credit-sweep"
 # The daily dunning run is scheduled from ``[dunning] daily_at`` under this name.
 DUNNING_SCHEDULE = "dunning"
+# Every tenant's daily ``invoice.overdue`` webhook events (app/webhooks/overdue.py), just after midnight.
+OVERDUE_SCHEDULE = "invoice-overdue"
 
 
 class ScheduleConfig(_Strict):

@@ -6,18 +6,22 @@ delivery job works in its tenant's system scope like every job.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from tortoise.expressions import F
 
 from app.db.scoping import new_row, scoped
 from app.models import (
     CreditNote,
     Invoice,
+    Job,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
+from app.models.enums import InvoiceStatus, JobState
 from app.models.webhook import EndpointState, WebhookDeliveryState
 from app.scope import Scope
 
@@ -151,3 +155,25 @@ async def invoices(scope: Scope, ids: list[int]) -> list[Invoice]:
 
 async def credit_notes(scope: Scope, ids: list[int]) -> list[CreditNote]:
     return list(await scoped(CreditNote, scope).filter(id__in=ids).order_by("id")) if ids else []
+
+
+async def wants(scope: Scope, event_type: str) -> bool:
+    """Whether any enabled endpoint of the tenant subscribes to ``event_type`` (a cheap check before a
+    job looks for what to announce)."""
+    return any(event_type in (e.events or []) for e in await enabled_endpoints(scope))
+
+
+async def fallen_overdue(scope: Scope, after: date, through: date) -> list[Invoice]:
+    """Open invoices, with something still owed, due after ``after`` and on or before ``through``: those
+    that became overdue in between (an invoice is overdue the day after its due date)."""
+    return list(
+        await scoped(Invoice, scope)
+        .filter(status=InvoiceStatus.OPEN, due_date__gt=after, due_date__lte=through, total__gt=F("settled"))
+        .order_by("due_date", "id")
+    )
+
+
+async def last_finished_period(scope: Scope, kind: str) -> str | None:
+    """The ``period`` of the latest job of ``kind`` that succeeded (periods only move forward)."""
+    row = await scoped(Job, scope).filter(kind=kind, state=JobState.SUCCEEDED).order_by("-id").first()
+    return row.args.get("period") if row is not None else None
