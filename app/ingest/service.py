@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.auth.permissions import require
+from app.db.statistics import refresh_after_bulk_write
 from app.errors import Conflict, ValidationFailed
 from app.fx import service as fx
 from app.ingest import import_events, rates, records, repository, validation
@@ -111,8 +112,21 @@ async def _import(scope: Scope, batch: Batch, progress: Progress | None) -> Impo
             await import_events.emit_for(scope, result.as_dict(), result.touched)
     except (IntegrityError, IntegrityConstraintViolationError) as exc:
         raise Conflict(f"another import changed the same records; try again ({exc})") from None
+    await refresh_after_bulk_write(_written_tables(result), result.rows_written)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _written_tables(result: ImportResult) -> list[str]:
+    """The tables a batch wrote: its record types' tables and their nested lists'. Settlement sums and
+    movements of payments live in the tables of their record types too."""
+    names = []
+    for record_type, counts in result.counts.items():
+        if counts.created or counts.updated:
+            names.append(TABLES[record_type].name)
+            if record_type in CHILDREN:
+                names.append(CHILDREN[record_type].name)
+    return names
 
 
 async def _load_stored(scope: Scope, parsed: records.Parsed) -> Stored:
