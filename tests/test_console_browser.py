@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from app.auth import sessions
 from app.models.enums import StaffRole
 from app.tenancy.service import system_scope
@@ -35,6 +33,7 @@ from tests.test_pages_self_contained import watch_foreign_requests
 PAGES = [
     ("customers", "Customers", "Customers"),
     ("worklist", "Worklist", "Collection worklist"),
+    ("dunning", "Dunning", "Dunning"),
     ("alerts", "Alerts", "Alerts"),
     ("support", "Support", "Support queue"),
     ("disputes", "Disputes", "Disputes"),
@@ -52,7 +51,6 @@ async def heading(page) -> str:
     return (await page.inner_text("main h1")).strip()
 
 
-@pytest.mark.engine("sqlite")
 async def test_an_admin_walks_every_page_drills_down_and_acts_on_an_alert_a_request_and_a_dispute(
     live_server, console_page, providers, auth_registry
 ):
@@ -146,7 +144,6 @@ async def test_an_admin_walks_every_page_drills_down_and_acts_on_an_alert_a_requ
     assert foreign == [], "\n".join(foreign)
 
 
-@pytest.mark.engine("sqlite")
 async def test_a_viewer_is_offered_no_action_and_cloudly_sees_only_cloudly_in_its_own_formats(
     live_server, page, chromium, providers, auth_registry
 ):
@@ -183,7 +180,6 @@ async def test_a_viewer_is_offered_no_action_and_cloudly_sees_only_cloudly_in_it
         await context.close()
 
 
-@pytest.mark.engine("sqlite")
 async def test_an_expired_session_signs_in_again_and_returns_to_the_same_page(
     live_server, page, providers, auth_registry
 ):
@@ -206,7 +202,6 @@ async def test_an_expired_session_signs_in_again_and_returns_to_the_same_page(
     assert await heading(page) == "Alerts"
 
 
-@pytest.mark.engine("sqlite")
 async def test_a_refusal_shows_the_apis_message_beside_the_control_and_a_network_failure_offers_retry(
     live_server, page, providers, auth_registry
 ):

@@ -290,43 +290,6 @@ async def add_promise(scope: Scope, invoice_ids: list[int], **values: Any) -> Pr
     return promise
 
 
-async def task(scope: Scope, task_id: int) -> CollectionTask | None:
-    return await scoped(CollectionTask, scope).get_or_none(id=task_id)
-
-
-async def update_task(scope: Scope, task_id: int, only_open: bool, **values: Any) -> int:
-    query = scoped(CollectionTask, scope).filter(id=task_id)
-    if only_open:
-        query = query.filter(state="open")
-    return await query.update(**values)
-
-
-async def task_page(
-    scope: Scope, *, assignee: str | None, due_by: date | None, state: str | None, offset: int, limit: int
-) -> tuple[list[CollectionTask], int]:
-    query = scoped(CollectionTask, scope)
-    if assignee is not None:
-        query = query.filter(assignee=assignee)
-    if due_by is not None:
-        query = query.filter(due_on__lte=due_by)
-    if state is not None:
-        query = query.filter(state=state)
-    return list(await query.order_by("due_on", "id").offset(offset).limit(limit)), await query.count()
-
-
-async def is_collector(scope: Scope, email: str) -> bool:
-    """Whether ``email`` is a member of the tenant (any role may be assigned a task)."""
-    return await scoped(Membership, scope).filter(user__email=email.lower()).exists()
-
-
-async def open_tasks_by_customer(scope: Scope, customer_ids: list[int]) -> list[CollectionTask]:
-    return list(
-        await scoped(CollectionTask, scope)
-        .filter(customer_id__in=customer_ids, state="open")
-        .order_by("due_on", "id")
-    )
-
-
 async def last_messages(scope: Scope, customer_ids: list[int]) -> dict[int, DunningMessage]:
     """The latest dunning message of each customer."""
     rows = (

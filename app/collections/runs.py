@@ -50,3 +50,9 @@ async def pauses_of(scope: Scope, customer_ids: list[int]) -> dict[int, list[Dun
     for pause in await repository.pauses_of_customers(scope, customer_ids):
         out.setdefault(pause.customer_id, []).append(pause)
     return out
+
+
+async def customer_names(scope: Scope, customer_ids: list[int]) -> dict[int, str]:
+    """The legal names of the customers a page of messages is about (one query a page)."""
+    require(scope, "ar.read")
+    return {cid: row["legal_name"] for cid, row in (await repository.customers(scope, customer_ids)).items()}

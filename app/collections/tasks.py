@@ -16,6 +16,7 @@ from app import clock
 from app.audit import service as audit
 from app.auth.permissions import require
 from app.collections import repository
+from app.collections.repositories import tasks as task_queries
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inputs.emails import parse_email
 from app.inputs.text import check_text
@@ -30,6 +31,7 @@ class TaskFilter:
     assignee: str | None = None
     due_by: date | None = None
     state: str | None = None
+    customer_id: int | None = None
 
 
 def assignee_for(collectors: list[str], customer_id: int) -> str:
@@ -43,35 +45,33 @@ async def page(scope: Scope, wanted: TaskFilter, offset: int, limit: int) -> tup
         raise ValidationFailed(
             f"state must be one of {', '.join(STATES)}", field="state", code="invalid_choice"
         )
-    return await repository.task_page(
-        scope, assignee=wanted.assignee, due_by=wanted.due_by, state=wanted.state, offset=offset, limit=limit
-    )
+    return await task_queries.task_page(scope, wanted, offset=offset, limit=limit)
 
 
 async def assign(scope: Scope, task_id: int, assignee: str) -> CollectionTask:
     """Give an open task to a member of the tenant."""
     require(scope, "collections.act")
     email = parse_email(assignee, "assignee")
-    if await repository.task(scope, task_id) is None:
+    if await task_queries.task(scope, task_id) is None:
         raise NotFound("task not found", field="id")
-    if not await repository.is_collector(scope, email):
+    if not await task_queries.is_collector(scope, email):
         raise NotFound("no such member of the tenant", field="assignee")
     async with in_transaction():
-        if not await repository.update_task(scope, task_id, True, assignee=email):
+        if not await task_queries.update_task(scope, task_id, True, assignee=email):
             raise Conflict("the task is done already", field="id")
         await audit.record(
             scope, "task.assign", target_type="CollectionTask", target_id=task_id, details={"to": email}
         )
-    return await repository.task(scope, task_id)
+    return await task_queries.task(scope, task_id)
 
 
 async def complete(scope: Scope, task_id: int, outcome: str) -> CollectionTask:
     require(scope, "collections.act")
     outcome = check_text(outcome, "outcome", 2000, multiline=True)
-    if await repository.task(scope, task_id) is None:
+    if await task_queries.task(scope, task_id) is None:
         raise NotFound("task not found", field="id")
     async with in_transaction():
-        changed = await repository.update_task(
+        changed = await task_queries.update_task(
             scope,
             task_id,
             True,
@@ -83,14 +83,14 @@ async def complete(scope: Scope, task_id: int, outcome: str) -> CollectionTask:
         if not changed:
             raise Conflict("the task is done already", field="id")
         await audit.record(scope, "task.complete", target_type="CollectionTask", target_id=task_id)
-    return await repository.task(scope, task_id)
+    return await task_queries.task(scope, task_id)
 
 
 async def open_tasks_of(scope: Scope, customer_ids: list[int]) -> dict[int, list[CollectionTask]]:
     """The open tasks of these customers, earliest due first (the worklist shows them)."""
     require(scope, "ar.read")
     out: dict[int, list[CollectionTask]] = {}
-    for task in await repository.open_tasks_by_customer(scope, customer_ids):
+    for task in await task_queries.open_tasks_by_customer(scope, customer_ids):
         out.setdefault(task.customer_id, []).append(task)
     return out
 

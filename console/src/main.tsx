@@ -13,6 +13,7 @@ import { Overview } from "./pages/overview";
 import { Customers } from "./pages/customers";
 import { Customer360 } from "./pages/customer";
 import { Worklist } from "./pages/worklist";
+import { Dunning } from "./pages/dunning";
 import { Alerts } from "./pages/alerts";
 import { Support } from "./pages/support";
 import { Disputes } from "./pages/disputes";
@@ -32,6 +33,7 @@ const PAGES: PageDef[] = [
   { path: "/console/", title: "Overview", view: Overview },
   { path: "/console/customers", title: "Customers", view: Customers },
   { path: "/console/worklist", title: "Worklist", view: Worklist },
+  { path: "/console/dunning", title: "Dunning", view: Dunning },
   { path: "/console/alerts", title: "Alerts", view: Alerts },
   { path: "/console/support", title: "Support", view: Support },
   { path: "/console/disputes", title: "Disputes", view: Disputes },

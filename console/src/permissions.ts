@@ -6,6 +6,7 @@ const RULES: Record<string, string[]> = {
   "ingest.write": ["admin", "finance"],
   "payments.write": ["admin", "finance"],
   "alerts.manage": ["admin", "finance", "collections", "credit"],
+  "collections.act": ["admin", "finance", "collections"],
   "members.manage": ["admin"],
   "sessions.manage": ["admin"],
   "support.manage": ["admin", "finance", "collections", "support"],

@@ -81,6 +81,7 @@ class CollectionTaskFilter:
     assignee: str | None = None
     due_by: date | None = strawberry.field(default=None, description="Due on or before this day.")
     state: str | None = strawberry.field(default=None, description="open or done.")
+    customer_id: strawberry.ID | None = strawberry.field(default=None, description="Only this customer's.")
 
 
 @strawberry.input
@@ -158,7 +159,10 @@ class CollectionWorkQuery:
         ctx = info.context
         page = page_of(first, after, ctx.settings.max_page_size)
         f = filter or CollectionTaskFilter()
-        wanted = tasks.TaskFilter(assignee=f.assignee, due_by=f.due_by, state=f.state)
+        customer_id = decode_id("Customer", f.customer_id) if f.customer_id else None
+        wanted = tasks.TaskFilter(
+            assignee=f.assignee, due_by=f.due_by, state=f.state, customer_id=customer_id
+        )
         rows, total = await tasks.page(ctx.scope, wanted, page.offset, page.limit)
         return connection_of(rows, page, total, task_node)
 

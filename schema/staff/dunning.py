@@ -64,6 +64,15 @@ class DunningMessageNode:
         default_factory=list,
         description="The invoices billing its fee and interest (when the tenant invoices charges).",
     )
+    _customer: strawberry.Private[int] = 0
+
+    @strawberry.field(extensions=requires("ar.read"), description="The customer's legal name.")
+    async def customer_name(self, info: Info) -> str:
+        scope = info.context.scope
+        loader = batch_loader(
+            info, "DunningCustomerNameLoader", lambda ids: runs.customer_names(scope, ids), ""
+        )
+        return await loader.load(self._customer)
 
 
 @strawberry.type(description="A customer a run did not dun, and why.")
@@ -96,6 +105,7 @@ def message_node(m: DunningMessage) -> DunningMessageNode:
         printed_at=m.printed_at,
         printed_by=m.printed_by or None,
         charge_invoice_ids=[strawberry.ID(encode_id("Invoice", i)) for i in m.charge_invoice_ids],
+        _customer=m.customer_id,
     )
 
 
@@ -185,6 +195,7 @@ def _preview(report: dunning.RunReport) -> DunningPreview:
                 attachment=p.step.attachment if p.step.channel == "email" else p.step.channel,
                 pay_link=out.pay_link,
                 pdf_url=None,
+                _customer=p.customer_id,
                 lines=[
                     DunningLine(
                         invoice_id=strawberry.ID(encode_id("Invoice", li.invoice_id)),

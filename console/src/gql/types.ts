@@ -30,6 +30,16 @@ export type AllocationPlanEnum =
   | 'AS_SELECTED'
   | 'OLDEST_FIRST';
 
+export type ApprovalKind =
+  | 'CREDIT_LIMIT'
+  | 'WRITE_OFF';
+
+export type ApprovalState =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'WITHDRAWN';
+
 /** A dimension to break receivables down by. */
 export type ArDimension =
   | 'COUNTRY'
@@ -44,6 +54,12 @@ export type ContactInput = {
   name?: string | null | undefined;
   role?: string | null | undefined;
 };
+
+export type CreditHoldSource =
+  | 'BROKEN_PROMISE'
+  | 'KYC'
+  | 'MANUAL'
+  | 'OVER_LIMIT';
 
 export type CreditNoteInput = {
   amount?: string | null | undefined;
@@ -355,7 +371,7 @@ export type CustomerQueryVariables = Exact<{
 }>;
 
 
-export type CustomerQuery = { customer: { id: string, accountNumber: string, name: string, region: string, segment: string, country: string, currency: string, riskRating: RiskRating, kycStatus: KycStatus, kycNextReview: string | null, onboardingStatus: string, salesOwner: string, paymentTermsDays: number, asOf: string, statementPdfUrl: string, balances: { utilisation: number | null, overLimit: boolean, totalOpen: { amount: string, currencyCode: string }, overdue: { amount: string, currencyCode: string }, unapplied: { amount: string, currencyCode: string }, netBalance: { amount: string, currencyCode: string }, creditLimit: { amount: string, currencyCode: string } | null, cover: { amount: string, currencyCode: string }, exposure: { amount: string, currencyCode: string }, aging: { buckets: Array<{ label: string, count: number, amount: { amount: string, currencyCode: string } }> } }, priority: { score: number, riskWeight: number, overLimit: boolean, brokenPromise: boolean, oldestDaysPastDue: number, weightedOverdue: { amount: string, currencyCode: string }, disputed: { amount: string, currencyCode: string } } | null, creditReviews: Array<{ id: string, status: string, rating: string | null, approver: string, decidedAt: string | null, note: string, approvedLimit: { amount: string, currencyCode: string } | null }>, kycReviews: Array<{ id: string, status: string, reviewedOn: string | null, nextReview: string | null, reviewer: string }>, lettersOfCredit: Array<{ id: string, kind: string, reference: string, issuingBank: string, expiryDate: string, status: string, amount: { amount: string, currencyCode: string } }>, intercompanyBalances: Array<{ id: string, counterpartyEntity: string, direction: string, asOf: string, amount: { amount: string, currencyCode: string } }>, openDisputes: Array<{ id: string, kind: string, status: string, reasonCode: string, openedOn: string, amount: { amount: string, currencyCode: string } }>, promisesToPay: Array<{ id: string, promisedDate: string, status: string, amount: { amount: string, currencyCode: string } }>, paymentBehaviour: { settledCount: number, averageDaysToPay: number | null, averageDaysLate: number | null, onTimeRate: number | null, daysToPayChange: number | null }, profitability: { marginRate: number | null, growth: number | null, revenue: { amount: string, currencyCode: string }, grossMargin: { amount: string, currencyCode: string } | null }, invoices: { totalCount: number, edges: Array<{ node: { id: string, number: string, status: string, dueDate: string, daysPastDue: number, pdfUrl: string, total: { amount: string, currencyCode: string }, openAmount: { amount: string, currencyCode: string } } }> }, payments: { edges: Array<{ node: { id: string, receivedDate: string, method: string, reference: string, status: string, amount: { amount: string, currencyCode: string } } }> }, alerts: { edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string } }> } } };
+export type CustomerQuery = { customer: { id: string, accountNumber: string, name: string, region: string, segment: string, country: string, currency: string, riskRating: RiskRating, kycStatus: KycStatus, kycNextReview: string | null, onboardingStatus: string, salesOwner: string, paymentTermsDays: number, asOf: string, statementPdfUrl: string, onCreditHold: boolean, balances: { utilisation: number | null, overLimit: boolean, totalOpen: { amount: string, currencyCode: string }, overdue: { amount: string, currencyCode: string }, unapplied: { amount: string, currencyCode: string }, netBalance: { amount: string, currencyCode: string }, creditLimit: { amount: string, currencyCode: string } | null, cover: { amount: string, currencyCode: string }, exposure: { amount: string, currencyCode: string }, aging: { buckets: Array<{ label: string, count: number, amount: { amount: string, currencyCode: string } }> } }, priority: { score: number, riskWeight: number, overLimit: boolean, brokenPromise: boolean, oldestDaysPastDue: number, weightedOverdue: { amount: string, currencyCode: string }, disputed: { amount: string, currencyCode: string } } | null, creditReviews: Array<{ id: string, status: string, rating: string | null, approver: string, decidedAt: string | null, note: string, approvedLimit: { amount: string, currencyCode: string } | null }>, kycReviews: Array<{ id: string, status: string, reviewedOn: string | null, nextReview: string | null, reviewer: string }>, lettersOfCredit: Array<{ id: string, kind: string, reference: string, issuingBank: string, expiryDate: string, status: string, amount: { amount: string, currencyCode: string } }>, intercompanyBalances: Array<{ id: string, counterpartyEntity: string, direction: string, asOf: string, amount: { amount: string, currencyCode: string } }>, openDisputes: Array<{ id: string, kind: string, status: string, reasonCode: string, openedOn: string, amount: { amount: string, currencyCode: string } }>, promisesToPay: Array<{ id: string, promisedDate: string, status: string, amount: { amount: string, currencyCode: string } }>, paymentBehaviour: { settledCount: number, averageDaysToPay: number | null, averageDaysLate: number | null, onTimeRate: number | null, daysToPayChange: number | null }, profitability: { marginRate: number | null, growth: number | null, revenue: { amount: string, currencyCode: string }, grossMargin: { amount: string, currencyCode: string } | null }, invoices: { totalCount: number, edges: Array<{ node: { id: string, number: string, status: string, dueDate: string, daysPastDue: number, pdfUrl: string, total: { amount: string, currencyCode: string }, openAmount: { amount: string, currencyCode: string } } }> }, payments: { edges: Array<{ node: { id: string, receivedDate: string, method: string, reference: string, status: string, amount: { amount: string, currencyCode: string } } }> }, alerts: { edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string } }> }, dunning: { policy: string | null, step: string | null, nextStep: string | null, nextStepOn: string | null, paused: boolean, pausedUntil: string | null, reason: string }, creditHolds: Array<{ id: string, source: CreditHoldSource, reason: string, placedBy: string, placedAt: string }>, timeline: { totalCount: number, edges: Array<{ node: { kind: string, objectId: string, on: string, at: string | null, title: string, detail: string, pdfUrl: string | null, amount: { amount: string, currencyCode: string } | null } }> } }, collectionTasks: { totalCount: number, edges: Array<{ node: { id: string, kind: string, title: string, dueOn: string, assignee: string | null } }> }, approvalRequests: { totalCount: number, edges: Array<{ node: { id: string, kind: ApprovalKind, state: ApprovalState, reason: string, requestedBy: string, requestedAt: string, waitingForRoles: Array<string>, pastSla: boolean, amount: { amount: string, currencyCode: string } } }> } };
 
 export type CustomersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -380,6 +396,14 @@ export type DisputesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type DisputesQuery = { openDisputes: Array<{ id: string, customerId: string, invoiceNumber: string | null, amount: string, currencyCode: string, reasonCode: string, status: string, openedOn: string, slaDue: string | null }> };
 
+export type DunningQueryVariables = Exact<{
+  printed: boolean;
+  after?: string | null | undefined;
+}>;
+
+
+export type DunningQuery = { dunningLettersPdfUrl: string, dunningLetters: { totalCount: number, pageInfo: { endCursor: string | null, hasNextPage: boolean }, edges: Array<{ node: { id: string, customerId: string, customerName: string, step: string, pdfUrl: string | null, printedAt: string | null, printedBy: string | null, lines: Array<{ number: string }>, totals: Array<{ amount: { amount: string, currencyCode: string } }> } }> }, dunningRuns: { edges: Array<{ node: { id: string, runOn: string, trigger: string, startedAt: string, sentCount: number, skippedCount: number } }> } };
+
 export type ImportBatchMutationVariables = Exact<{
   input: ImportBatchInput;
 }>;
@@ -393,6 +417,13 @@ export type InviteStaffMutationVariables = Exact<{
 
 
 export type InviteStaffMutation = { inviteStaff: { member: { id: string, email: string, role: StaffRole, linked: boolean } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type MarkLettersPrintedMutationVariables = Exact<{
+  ids: Array<string> | string;
+}>;
+
+
+export type MarkLettersPrintedMutation = { markDunningLettersPrinted: { letters: Array<{ id: string, printedAt: string | null, printedBy: string | null }>, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type NoteSupportRequestMutationVariables = Exact<{
   id: string;

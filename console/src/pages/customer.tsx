@@ -11,6 +11,7 @@ import { may } from "../permissions";
 import { useViewer } from "../session";
 
 type C = CustomerQuery["customer"];
+type Work = Pick<CustomerQuery, "collectionTasks" | "approvalRequests">;
 
 function Facts({ items }: { items: [string, preact.ComponentChildren][] }) {
   return (
@@ -87,7 +88,57 @@ function RecordPayment({ customer, done }: { customer: C; done: () => void }) {
   );
 }
 
-function Body({ c, reload }: { c: C; reload: () => void }) {
+function Collections({ c, work }: { c: C; work: Work }) {
+  const d = c.dunning;
+  return (
+    <div class="columns">
+      <section aria-labelledby="dun">
+        <h2 id="dun">Dunning and credit hold</h2>
+        <Facts
+          items={[
+            ["Policy", d.policy ?? "none"],
+            ["Last step", d.step ?? "–"],
+            ["Next step", d.nextStep ? `${d.nextStep} on ${day(d.nextStepOn)}` : "–"],
+            ["Paused", d.paused ? `yes${d.pausedUntil ? ` until ${day(d.pausedUntil)}` : ""}: ${d.reason}` : "no"],
+            ["Credit hold", c.onCreditHold ? c.creditHolds.map((h) => `${label(h.source)}: ${h.reason} (${h.placedBy}, ${moment(h.placedAt)})`).join("; ") : "none"],
+          ]}
+        />
+        <DataTable
+          caption={`Open collection tasks (${work.collectionTasks.totalCount})`}
+          head={["Due", "Task", "Kind", "Assignee"]}
+          rows={work.collectionTasks.edges.map(({ node: t }) => [day(t.dueOn), t.title, label(t.kind), t.assignee ?? "unassigned"])}
+        />
+        <DataTable
+          caption={`Credit and write-off requests (${work.approvalRequests.totalCount})`}
+          head={["Requested", "Kind", "State", "Amount", "Waiting for", "Reason"]}
+          rows={work.approvalRequests.edges.map(({ node: r }) => [
+            `${moment(r.requestedAt)} by ${r.requestedBy}`,
+            label(r.kind),
+            `${label(r.state)}${r.pastSla ? " (past SLA)" : ""}`,
+            money(r.amount),
+            r.waitingForRoles.join(", ") || "–",
+            r.reason,
+          ])}
+        />
+      </section>
+      <section aria-labelledby="tl">
+        <h2 id="tl">Timeline ({c.timeline.totalCount})</h2>
+        <DataTable
+          caption="Latest first: invoices, payments, reminders, activities, promises, disputes"
+          head={["Date", "What", "Detail", "Amount"]}
+          rows={c.timeline.edges.map(({ node: e }) => [
+            day(e.on),
+            e.pdfUrl ? <a href={e.pdfUrl}>{e.title}</a> : e.title,
+            e.detail,
+            e.amount ? money(e.amount) : "–",
+          ])}
+        />
+      </section>
+    </div>
+  );
+}
+
+function Body({ c, work, reload }: { c: C; work: Work; reload: () => void }) {
   const viewer = useViewer();
   const b = c.balances;
   const p = c.priority;
@@ -150,6 +201,7 @@ function Body({ c, reload }: { c: C; reload: () => void }) {
           rows={c.invoices.edges.map(({ node: i }) => [<a href={i.pdfUrl}>{i.number}</a>, label(i.status), day(i.dueDate), String(i.daysPastDue), money(i.total), money(i.openAmount)])}
         />
       </section>
+      <Collections c={c} work={work} />
       <div class="columns">
         <section aria-labelledby="disp">
           <h2 id="disp">Disputes and promises</h2>
@@ -186,7 +238,7 @@ export function Customer360({ id }: { id: string }) {
       <Header title={state.data ? state.data.customer.name : "Customer"}>
         <AsOf />
       </Header>
-      <Frame state={state}>{(data) => <Body c={data.customer} reload={state.reload} />}</Frame>
+      <Frame state={state}>{(data) => <Body c={data.customer} work={data} reload={state.reload} />}</Frame>
     </>
   );
 }
