@@ -55,6 +55,9 @@ class Payment(TenantOwned, Timestamped):
             ("tenant_id", "received_date"),
             ("tenant_id", "last_applied_on"),
             ("customer_id", "last_applied_on"),
+            # A page of payments sums its refunds by the refunded payment (there was no index: a scan
+            # of the tenant's 155,549 payments took 306 ms of the demo's 388 ms payments page).
+            ("tenant_id", "refund_of_id"),
         )
 
 
@@ -69,4 +72,11 @@ class PaymentAllocation(TenantOwned):
 
     class Meta:
         table = "payment_allocation"
-        indexes = (("invoice_id", "date"), ("payment_id",), ("tenant_id", "date"))
+        # (tenant_id, payment_id): a page of payments loads their allocations by payment; SQLite, without
+        # statistics, preferred the (tenant_id, date) index for ``tenant_id = ? AND payment_id IN (...)``.
+        indexes = (
+            ("invoice_id", "date"),
+            ("payment_id",),
+            ("tenant_id", "date"),
+            ("tenant_id", "payment_id"),
+        )
