@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 
 from app.db.sql import dialect
 
@@ -28,6 +29,11 @@ async def refresh_after_bulk_write(tables: Iterable[str], rows_written: int) -> 
     names = sorted(set(tables))
     if rows_written < BULK_ROWS or not names or dialect() != "postgres":
         return False
+    conn = connections.get("default")
+    if isinstance(conn, TransactionalDBClient):
+        # The write is part of a larger transaction (a dunning run billing its charges): its rows are not
+        # committed yet, and ANALYZE would hold its lock until that transaction ends. Autovacuum follows.
+        return False
     quoted = ", ".join(f'"{name}"' for name in names)
-    await connections.get("default").execute_script(f"ANALYZE {quoted}")
+    await conn.execute_script(f"ANALYZE {quoted}")
     return True
