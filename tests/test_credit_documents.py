@@ -173,13 +173,16 @@ async def test_limit_request_attachments_are_stored_and_read_by_the_roles_that_a
     with clock.frozen(NOW):
         too_many = [statements] * (registry.require("northwind").config.support.attachment_max_files + 1)
         refused = await gql(client, REQUEST, sales, {"input": {**payload, "attachments": too_many}})
-        assert refused.json()["data"]["requestCreditLimit"]["userErrors"][0]["field"] == ["attachments"], refused.json()
+        assert refused.json()["data"]["requestCreditLimit"]["userErrors"][0]["field"] == ["attachments"], (
+            refused.json()
+        )
         assert await CreditDocument.all().count() == 0
-        answer = await gql(client, REQUEST, sales, {"input": {**payload, "attachments": [statements]}})
+        temporary = {**payload, "validUntil": "2026-08-31", "attachments": [statements]}
+        answer = await gql(client, REQUEST, sales, {"input": temporary})
     body = answer.json()["data"]["requestCreditLimit"]
     assert body["userErrors"] == []
     [doc] = body["request"]["attachments"]
-    assert doc["filename"] == "accounts 2025.pdf"
+    assert (doc["filename"], body["request"]["validUntil"]) == ("accounts 2025.pdf", "2026-08-31")
     assert (await client.get(doc["url"], headers={"Authorization": f"Bearer {credit}"})).content == PDF
     assert (await client.get(doc["url"], headers={"Authorization": f"Bearer {support}"})).status_code == 403
     assert (await client.get(doc["url"], headers={"Authorization": f"Bearer {other}"})).status_code == 404
