@@ -138,12 +138,15 @@ async def update_kyc_review(scope: Scope, review_id: int, expected: dict, **valu
     return await scoped(KycReview, scope).filter(id=review_id, **expected).update(**values)
 
 
-async def kyc_due_unsignalled(scope: Scope, horizon: date) -> list[dict]:
-    """Customers whose KYC review date is on or before ``horizon`` and not yet signalled for that date."""
+async def kyc_due_unsignalled(scope: Scope, horizon: date, limit: int = 500) -> list[dict]:
+    """Customers whose KYC review date is on or before ``horizon`` and not yet signalled for that date,
+    the earliest first, at most ``limit`` per sweep (the next hour takes the rest)."""
     return await (
         scoped(CustomerAccount, scope)
         .filter(kyc_next_review__lte=horizon)
         .filter(Q(kyc_due_signalled_on__isnull=True) | ~Q(kyc_due_signalled_on=F("kyc_next_review")))
+        .order_by("kyc_next_review", "id")
+        .limit(limit)
         .values("id", "kyc_status", "kyc_next_review")
     )
 
