@@ -201,6 +201,14 @@ async def build_customer_graph(scope: Scope, tag: str) -> dict[type, object]:
     rows[m.ApprovalGiven] = await m.ApprovalGiven.create(
         **t, request=request, approver=f"credit-{tag}@example.com", role="credit", at=now
     )
+    rows[m.CreditDocument] = await m.CreditDocument.create(
+        **t, customer=customer, kyc_review=rows[m.KycReview], checklist_key="company_identity",
+        filename=f"extract-{tag}.pdf", content_type="application/pdf", size=3, content=b"pdf",
+        uploaded_by=f"cleo-{tag}@example.com",
+    )  # fmt: skip
+    rows[m.OnboardingApplication] = await m.OnboardingApplication.create(
+        **t, customer=customer, source="staff", step_since=now, created_by=f"sales-{tag}@example.com"
+    )
     run = rows[m.DunningRun] = await m.DunningRun.create(
         **t, run_on=date(2026, 2, 1), trigger="cli", started_at=now
     )

@@ -196,14 +196,18 @@ async def test_given_a_future_effective_date_then_the_limit_changes_on_that_day_
     with clock.frozen(datetime(2026, 7, 1, 6, 0, tzinfo=UTC)):
         assert await credit_jobs.sweep(scope_a, northwind) == {
             "limits_applied": 1,
+            "limits_reverted": 0,
             "escalated": 0,
             "holds_placed": 0,
+            "kyc_due_signalled": 0,
         }
         assert await limits.apply_due(scope_a, northwind) == 0, "applied once, however often the job runs"
         assert await credit_jobs.sweep(scope_b, cloudly) == {
             "limits_applied": 0,
+            "limits_reverted": 0,
             "escalated": 0,
             "holds_placed": 0,
+            "kyc_due_signalled": 0,
         }
 
     assert await limit_of(scope_a, cust.id) == 2_000_000
@@ -259,13 +263,17 @@ async def test_given_a_request_past_its_sla_then_the_sweep_alerts_and_reminds_it
     with clock.frozen(NOW + timedelta(hours=48)):
         assert await credit_jobs.sweep(scope_a, northwind) == {
             "limits_applied": 0,
+            "limits_reverted": 0,
             "escalated": 1,
             "holds_placed": 0,
+            "kyc_due_signalled": 0,
         }
         assert await credit_jobs.sweep(scope_a, northwind) == {
             "limits_applied": 0,
+            "limits_reverted": 0,
             "escalated": 0,
             "holds_placed": 0,
+            "kyc_due_signalled": 0,
         }
 
     [alert] = await scoped(Alert, scope_a).filter(rule="approval_past_sla")

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from app import clock
 from app.approvals import engine
+from app.credit import onboarding
 from app.demo.approvals import waiting_requests
+from app.demo.onboarding import waiting_applications
 from app.demo.signin import demo_domain, invite_demo_people
 from app.ingest.seeder import seed_tenant
 from app.models.enums import ApprovalKind, StaffRole
@@ -45,3 +47,27 @@ async def test_the_demo_requests_wait_in_the_credit_and_finance_inboxes_and_a_re
         finance_inbox, _ = await engine.inbox(finance, 0, 50)
         assert ApprovalKind.WRITE_OFF in {r.kind for r in finance_inbox}
     assert demo_domain(registry.require("northwind")) == "northwind.example"
+
+
+async def test_the_demo_leaves_applications_at_each_early_step_and_a_temporary_limit_waiting_once(
+    registry, scope_a, scope_b
+):
+    with clock.frozen(MOMENT):
+        opened = await waiting_applications(registry, demo_domain)
+        again = await waiting_applications(registry, demo_domain)
+        pipelines = {}
+        for scope in (scope_a, scope_b):
+            config = registry.require(scope.tenant_slug).config
+            pipelines[scope.tenant_slug] = await onboarding.pipeline(scope, config, None, None, 0, 50)
+
+    assert (opened, again) == (6, 0)
+    for scope in (scope_a, scope_b):
+        found = pipelines[scope.tenant_slug]
+        assert {k: n for k, n in found.counts.items() if n} == {
+            "application": 1,
+            "kyc": 1,
+            "credit_decision": 1,
+        }
+        inbox, _ = await engine.inbox(person(scope, "credit", StaffRole.CREDIT), 0, 50)
+        [waiting] = [r for r in inbox if r.kind == ApprovalKind.CREDIT_LIMIT]
+        assert waiting.valid_until is not None

@@ -10,7 +10,8 @@ The rules, enforced here for every kind:
 - the requester never approves or rejects their own request (``self_approval``);
 - one person gives at most one of the approvals (``already_approved``; a unique key backs it);
 - only the routed roles decide (``not_allowed_for_role``); with ``each_role``, the last approvals
-  belong to the roles that have not approved yet;
+  belong to the roles that have not approved yet (``threshold_requires_more_approvals`` for a routed
+  role whose share is given);
 - a decision is final (``already_decided``): approving, rejecting and withdrawing are conditional
   UPDATEs on the version the decider read, so two approvers racing on the last approval produce one
   decision, whichever engine runs underneath.
@@ -82,6 +83,7 @@ class NewRequest:
     payload: dict[str, Any] = field(default_factory=dict)
     invoice_id: int | None = None
     effective_on: date | None = None
+    valid_until: date | None = None
 
 
 def snapshot(row: ApprovalRequest) -> dict[str, Any]:
@@ -120,6 +122,7 @@ async def open_request(scope: Scope, tenant: TenantConfig, new: NewRequest) -> A
         each_role=new.route.each_role,
         sla_due=now + timedelta(hours=tenant.approvals.sla_hours),
         effective_on=new.effective_on,
+        valid_until=new.valid_until,
     )
     await audit.record(
         scope,
@@ -148,6 +151,15 @@ def refusal(scope: Scope, row: ApprovalRequest, approvals) -> ApprovalRefused | 
         )
     role = scope.role.value if scope.role else ""
     allowed = roles_of(row.open_roles)
+    if role not in allowed and role in roles_of(row.approver_roles):
+        # The tier names this role, but with ``each_role`` its share is given: the approvals still
+        # needed are reserved for the other roles the threshold requires.
+        needed = row.required_approvals - row.approvals_given
+        return ApprovalRefused(
+            f"this threshold needs {needed} more approval(s) from {', '.join(allowed)}: "
+            f"the {role} role's approval is given already",
+            code="threshold_requires_more_approvals",
+        )
     if role not in allowed:
         return ApprovalRefused(
             f"the {role or scope.kind.value} role may not decide this request; it needs: {', '.join(allowed)}",

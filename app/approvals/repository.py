@@ -68,6 +68,29 @@ async def mark_applied(scope: Scope, request_id: int, at: datetime) -> int:
     )
 
 
+async def merge_payload(scope: Scope, request_id: int, payload: dict) -> int:
+    return await scoped(ApprovalRequest, scope).filter(id=request_id).update(payload=payload)
+
+
+async def mark_reverted(scope: Scope, request_id: int, at: datetime) -> int:
+    """Record that a temporary limit ended; 0 when it already had (a job ran twice)."""
+    return (
+        await scoped(ApprovalRequest, scope)
+        .filter(id=request_id, applied_at__isnull=False, reverted_at__isnull=True, valid_until__isnull=False)
+        .update(reverted_at=at, version=F("version") + 1)
+    )
+
+
+async def temporary_ended(scope: Scope, kind: ApprovalKind, today, limit: int = 500) -> list[ApprovalRequest]:
+    """Applied temporary requests whose last day is before ``today``, not reverted yet."""
+    return await (
+        scoped(ApprovalRequest, scope)
+        .filter(kind=kind, applied_at__isnull=False, reverted_at__isnull=True, valid_until__lt=today)
+        .order_by("valid_until", "id")
+        .limit(limit)
+    )
+
+
 async def mark_escalated(scope: Scope, request_id: int, at: datetime) -> int:
     return (
         await scoped(ApprovalRequest, scope)

@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     # KYC reviews: start one, tick its checklist, pass / fail / ask for information (with four eyes
     # where the tenant file says so).
     "kyc.review": frozenset({StaffRole.ADMIN, StaffRole.COMPLIANCE}),
+    "onboarding.apply": frozenset({StaffRole.ADMIN, StaffRole.CREDIT, StaffRole.SALES}),
     # Placing and releasing credit holds by hand (automatic ones follow the tenant file's rules).
     "credit.hold": frozenset({StaffRole.ADMIN, StaffRole.FINANCE, StaffRole.CREDIT}),
     # Approving and rejecting approval requests; which role approves which request is the tenant

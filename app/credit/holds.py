@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from app import clock
 from app.audit import service as audit
 from app.auth.permissions import require
-from app.credit import repository
+from app.credit import events, repository
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inputs.text import check_text
 from app.models import CreditHold
@@ -70,6 +70,7 @@ async def place(
             target_id=customer_id,
             details={"hold": row.id, "before": None, "after": _hold_view(row)},
         )
+        await events.hold_placed(scope, row)
     return row
 
 
@@ -96,6 +97,7 @@ async def release(scope: Scope, hold_id: int, reason: str) -> CreditHold:
             target_id=after.customer_id,
             details={"hold": hold_id, "before": _hold_view(before), "after": _hold_view(after)},
         )
+        await events.hold_released(scope, after)
     return after
 
 

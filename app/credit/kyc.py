@@ -14,12 +14,13 @@ the state it read, so two officers confirming at once decide once.
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.auth.permissions import require
-from app.credit import holds, repository
+from app.credit import documents, events, holds, onboarding, repository
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.inputs.dates import add_months
 from app.inputs.text import check_text
@@ -54,10 +55,14 @@ async def start(scope: Scope, tenant: TenantConfig, customer_id: int) -> KycRevi
             scope,
             customer_id=customer_id,
             status=KycStatus.IN_REVIEW,
-            checklist=[{"key": i.key, "label": i.label, "done": False} for i in tenant.kyc.checklist],
+            checklist=[
+                {"key": i.key, "label": i.label, "done": False, "expires": i.expires}
+                for i in tenant.kyc.checklist
+            ],
             started_by=scope.principal,
         )
         await repository.update_customer(scope, customer_id, kyc_status=KycStatus.IN_REVIEW)
+        await onboarding.on_kyc_started(scope, customer_id)
         await audit.record(
             scope,
             "kyc_review.started",
@@ -97,10 +102,14 @@ async def complete(
             )
         done = set(checked) | {i["key"] for i in row.checklist if i.get("done")}
         checklist = [{**i, "done": i["key"] in done} for i in row.checklist]
-        if outcome == "pass" and not all(i["done"] for i in checklist):
-            missing = [i["label"] for i in checklist if not i["done"]]
+        missing = []
+        if outcome == "pass":
+            missing = [
+                i["label"] for i in await documents.incomplete_items(scope, row, checklist, tenant.today())
+            ]
+        if missing:
             raise ValidationFailed(
-                f"a review passes only with every item checked; open: {'; '.join(missing)}",
+                f"a review passes only with every item checked (and its documents valid); open: {'; '.join(missing)}",
                 field="checked",
                 code="checklist_incomplete",
             )
@@ -141,6 +150,8 @@ async def complete(
             await repository.update_customer(
                 scope, row.customer_id, kyc_status=after.status, kyc_next_review=after.next_review
             )
+            await events.kyc_completed(scope, after)
+            await onboarding.on_kyc_decided(scope, row.customer_id, passed=after.status == KycStatus.APPROVED)
             if after.status == KycStatus.REJECTED and tenant.credit_holds.kyc:
                 await _hold(scope, row.customer_id, review_id)
         await audit.record(
@@ -170,3 +181,20 @@ async def get(scope: Scope, review_id: int) -> KycReview:
     if row is None:
         raise NotFound("KYC review not found", field="reviewId")
     return row
+
+
+async def signal_due(scope: Scope, tenant: TenantConfig) -> int:
+    """``kyc.review_due`` for each customer whose KYC review date is within ``alerts.kyc_due_days``
+    (or passed), once per date: the marker is set conditionally in the event's transaction."""
+    today = tenant.today()
+    horizon = today + timedelta(days=tenant.alerts.kyc_due_days)
+    sent = 0
+    for row in await repository.kyc_due_unsignalled(scope, horizon):
+        async with in_transaction():
+            if await repository.mark_kyc_due_signalled(scope, row["id"], row["kyc_next_review"]) == 0:
+                continue
+            await events.kyc_review_due(
+                scope, row["id"], str(row["kyc_status"]), row["kyc_next_review"], today
+            )
+            sent += 1
+    return sent

@@ -8,7 +8,15 @@ from tortoise.expressions import F, Subquery
 from tortoise.functions import Count
 
 from app.db.scoping import new_row, scoped
-from app.models import ApprovalRequest, CustomerAccount, Dispute, Invoice, PromiseInvoice, PromiseToPay
+from app.models import (
+    ApprovalRequest,
+    CustomerAccount,
+    Dispute,
+    Invoice,
+    OnboardingApplication,
+    PromiseInvoice,
+    PromiseToPay,
+)
 from app.models.enums import NOT_RECEIVABLE, DisputeStatus, InvoiceStatus, PromiseStatus
 from app.scope import Scope
 
@@ -101,6 +109,10 @@ async def fill_billing_details(scope: Scope, customer_id: int, **values: str) ->
 
 async def has_approval_requests(scope: Scope) -> bool:
     return await scoped(ApprovalRequest, scope).exists()
+
+
+async def has_onboarding_applications(scope: Scope) -> bool:
+    return await scoped(OnboardingApplication, scope).exists()
 
 
 async def largest_open_invoice(scope: Scope, customer_ids: list[int]) -> Invoice | None:

@@ -101,12 +101,14 @@ def run_demo(
 
     from app.demo.approvals import waiting_requests
     from app.demo.data import prepare_demo
+    from app.demo.onboarding import waiting_applications
     from app.demo.signin import demo_domain, invite_demo_people, set_demo_secrets
 
     asyncio.run(lifecycle.apply_migrations(settings.database_url))
     info = run_with_db(settings, lambda: prepare_demo(registry, scale=scale))
     people = run_with_db(settings, lambda: invite_demo_people(registry))
     run_with_db(settings, lambda: waiting_requests(registry, demo_domain))
+    run_with_db(settings, lambda: waiting_applications(registry, demo_domain))
     set_demo_secrets(registry)
     set_portal_origin(port)
     base = f"http://{host}:{port}"

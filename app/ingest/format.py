@@ -49,6 +49,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "salesOwner",
         "kycStatus",
         "kycNextReview",
+        "onboardingStatus",
         "contacts",
     ),
     "invoices": (

@@ -24,6 +24,7 @@ from app.models.enums import (
     IntercompanyDirection,
     InvoiceStatus,
     KycStatus,
+    OnboardingStatus,
     PaymentMethod,
     RiskRating,
 )
@@ -98,6 +99,8 @@ def _customer(r: RecordReader, base: str) -> Record | None:
         "sales_owner": r.text("salesOwner", max_length=254),
         "kyc_status": r.choice("kycStatus", KycStatus, KycStatus.NOT_STARTED),
         "kyc_next_review": r.day("kycNextReview", required=False),
+        # Not a column: an account created not approved opens an onboarding application (app/credit/onboarding.py).
+        "onboarding_status": r.choice("onboardingStatus", OnboardingStatus, OnboardingStatus.APPROVED),
         "contacts": contacts,
     }
     if record["credit_limit"] is not None and record["credit_limit"] < 0:

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from app.audit import service as audit
 from app.auth.permissions import require
+from app.credit import onboarding
 from app.db.statistics import refresh_after_bulk_write
 from app.errors import Conflict, ValidationFailed
 from app.fx import service as fx
@@ -110,6 +111,7 @@ async def _import(scope: Scope, batch: Batch, progress: Progress | None) -> Impo
                 details={t: vars(c) for t, c in result.counts.items() if c.total},
             )
             await import_events.emit_for(scope, result.as_dict(), result.touched)
+            await onboarding.open_for_imported(scope, _applying(parsed, resolved, result.touched))
     except (IntegrityError, IntegrityConstraintViolationError) as exc:
         raise Conflict(f"another import changed the same records; try again ({exc})") from None
     await refresh_after_bulk_write(_written_tables(result), result.rows_written)
@@ -321,6 +323,14 @@ async def _refresh_settlements(
         credit_note_ids=parents["creditNotes"],
         conn=conn,
     )
+
+
+def _applying(parsed, resolved: Resolved, touched) -> list[int]:
+    """Ids of the customers this batch created with an ``onboardingStatus`` other than approved: each
+    opens an onboarding application. (On later imports the field is ignored: the pipeline moves them.)"""
+    wanted = {r["external_id"] for r in parsed.of("customers") if r["onboarding_status"] != "approved"}
+    created = set(touched.get("customers", ([], []))[0])
+    return [row.id for row in resolved.rows.get("customers", []) if row.key in wanted and row.id in created]
 
 
 def _contacts_plan(resolved: Resolved, stored: Stored, new_ids: dict[str, dict[Any, int]]) -> list[tuple]:

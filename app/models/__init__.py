@@ -14,6 +14,7 @@ from app.models.collection_activity import CollectionActivity
 from app.models.collection_task import CollectionTask
 from app.models.contact import Contact, ContactAccess
 from app.models.credit import CreditReview, KycReview
+from app.models.credit_document import CreditDocument
 from app.models.credit_hold import CreditHold
 from app.models.credit_note import CreditApplication, CreditNote
 from app.models.customer import CustomerAccount
@@ -32,6 +33,7 @@ from app.models.intercompany import IntercompanyBalance
 from app.models.invitation import ContactInvitation
 from app.models.invoice import Invoice, InvoiceLine
 from app.models.job import EmailDelivery, Job
+from app.models.onboarding import OnboardingApplication
 from app.models.payment import Payment, PaymentAllocation
 from app.models.promise import PromiseInvoice, PromiseToPay
 from app.models.rate_limit import RateLimitCounter
@@ -95,6 +97,8 @@ TENANT_OWNED: tuple[type[TenantOwned], ...] = (
     WebhookEvent,
     WebhookDelivery,
     WebhookAttempt,
+    CreditDocument,
+    OnboardingApplication,
 )
 
 __all__ = [
@@ -114,6 +118,7 @@ __all__ = [
     "ContactAccess",
     "ContactInvitation",
     "CreditApplication",
+    "CreditDocument",
     "CreditHold",
     "CreditNote",
     "CreditReview",
@@ -134,6 +139,7 @@ __all__ = [
     "KycReview",
     "LetterOfCredit",
     "Membership",
+    "OnboardingApplication",
     "Payment",
     "PaymentAllocation",
     "PromiseInvoice",

@@ -54,6 +54,9 @@ class ApprovalRequest(TenantOwned, Timestamped):
     # Credit limits: the day the new limit takes effect (None: on approval), and when it did.
     effective_on = fields.DateField(null=True)
     applied_at = fields.DatetimeField(null=True)
+    # A temporary limit: after this day (the tenant's date) the limit goes back to the one before, once.
+    valid_until = fields.DateField(null=True)
+    reverted_at = fields.DatetimeField(null=True)
 
     customer_path: ClassVar[str | None] = "customer_id"
 

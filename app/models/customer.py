@@ -25,6 +25,8 @@ class CustomerAccount(TenantOwned, Timestamped):
     risk_rating = fields.CharEnumField(RiskRating, max_length=1, default=RiskRating.C)
     kyc_status = fields.CharEnumField(KycStatus, max_length=16, default=KycStatus.NOT_STARTED)
     kyc_next_review = fields.DateField(null=True)
+    # The KYC review date ``kyc.review_due`` was last sent for (the sweep sends it once per date).
+    kyc_due_signalled_on = fields.DateField(null=True)
     # When the periodic credit review falls due (tenant file [credit_reviews], by risk rating); set by
     # each completed review and each approved limit change; null: not scheduled yet.
     credit_next_review = fields.DateField(null=True)

@@ -48,6 +48,17 @@ class OnboardingStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class OnboardingStep(StrEnum):
+    """Where a new account's onboarding waits (docs/credit-and-compliance.md); active and rejected end it."""
+
+    APPLICATION = "application"
+    KYC = "kyc"
+    CREDIT_DECISION = "credit_decision"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+
+
 class InvoiceStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"

@@ -161,8 +161,12 @@ class CreditReviewsConfig(_Strict):
 
 
 class KycChecklistItem(_Strict):
+    """One item of the checklist; ``expires = true``: it needs an uploaded document with an expiry date
+    (a passport, a register extract), and it is incomplete again once every such document has expired."""
+
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: str = Field(min_length=1, max_length=200)
+    expires: bool = False
 
 
 def _default_checklist() -> list[KycChecklistItem]:

@@ -1,4 +1,5 @@
-"""Document downloads: invoice and statement PDFs with ETag, 304 and a file name.
+"""Document downloads: invoice and statement PDFs with ETag, 304 and a file name; the files staff attach
+to KYC reviews and credit limit requests (``/documents/credit/{id}``, staff only, by role).
 
 Who may download is the caller's scope: staff by API token, provider JWT or staff session, contacts by
 their portal session (401 like /graphql without any). The documents service limits a contact scope to its
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from app.credit import documents as credit_documents
 from app.documents import dunning_letter, service
 from app.documents.urls import document_id
 from app.einvoice import service as einvoice
@@ -150,10 +152,26 @@ async def invoice_xml(request: Request) -> Response:
     return _attachment(document.content, "application/xml", document.filename)
 
 
+async def credit_document(request: Request) -> Response:
+    """A KYC or credit limit document as uploaded (its stored type, ``nosniff``: never rendered as a page)."""
+    try:
+        scope = await caller_scope(request)
+    except AuthenticationError as exc:
+        return unauthorized(exc.message, exc.code)
+    try:
+        row = await credit_documents.download(scope, document_id(request.path_params["id"], "CreditDocument"))
+    except (NotFound, ValidationFailed, PermissionDenied) as exc:
+        return _refusal(exc)
+    response = _attachment(bytes(row.content), row.content_type, row.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 routes = [
     Route("/documents/invoices/{id}.pdf", invoice_pdf, methods=["GET"]),
     Route("/documents/invoices/{id}.xml", invoice_xml, methods=["GET"]),
     Route("/documents/statements/{id}.pdf", statement_pdf, methods=["GET"]),
     Route("/documents/dunning/{id}.pdf", dunning_letter_pdf, methods=["GET"]),
     Route("/documents/dunning-letters.pdf", dunning_letters_pdf, methods=["GET"]),
+    Route("/documents/credit/{id}", credit_document, methods=["GET"]),
 ]

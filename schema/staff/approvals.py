@@ -26,6 +26,7 @@ from schema.common.ids import decode_id, encode_id
 from schema.common.money import Money
 from schema.errors import UserError, user_errors_from
 from schema.permissions import requires
+from schema.staff.credit_documents import CreditDocumentNode, FileUploadInput, decode_file, request_documents
 
 ApprovalKindEnum = strawberry.enum(ApprovalKind, name="ApprovalKind")
 ApprovalStateEnum = strawberry.enum(ApprovalState, name="ApprovalState")
@@ -66,6 +67,15 @@ class ApprovalRequestNode:
     decision_note: str | None
     effective_on: date | None = strawberry.field(description="Credit limits: when the new limit applies.")
     applied_at: datetime | None
+    valid_until: date | None = strawberry.field(
+        description="A temporary limit's last day; after it the limit before comes back (the hourly sweep)."
+    )
+    reverted_at: datetime | None = strawberry.field(description="When the temporary limit ended.")
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="The papers attached to the request (roles that ask for or decide limits).")
+    async def attachments(self, info: Info) -> list[CreditDocumentNode]:
+        return await request_documents(info, self.pk)
 
 
 def request_node(row: ApprovalRequest) -> ApprovalRequestNode:
@@ -97,6 +107,9 @@ def request_node(row: ApprovalRequest) -> ApprovalRequestNode:
         decision_note=row.decision_note or None,
         effective_on=row.effective_on,
         applied_at=row.applied_at,
+        valid_until=row.valid_until,
+        reverted_at=row.reverted_at,
+        pk=row.id,
     )
 
 
@@ -123,6 +136,12 @@ class RequestCreditLimitInput:
     reason: str
     effective_on: date | None = strawberry.field(
         default=None, description="When the new limit applies once approved; default: on approval."
+    )
+    valid_until: date | None = strawberry.field(
+        default=None, description="A temporary limit: its last day (the tenant's date); default: open-ended."
+    )
+    attachments: list[FileUploadInput] | None = strawberry.field(
+        default=None, description="Papers behind the request; the tenant's attachment limits apply."
     )
 
 
@@ -240,7 +259,14 @@ class ApprovalsMutation:
             customer_id = decode_id("Customer", input.customer_id)
             limit = parse_amount(input.limit, base, "limit")
             return await limits.request_limit(
-                ctx.scope, tenant, customer_id, limit, input.reason, input.effective_on
+                ctx.scope,
+                tenant,
+                customer_id,
+                limit,
+                input.reason,
+                input.effective_on,
+                input.valid_until,
+                [decode_file(f) for f in input.attachments or []],
             )
 
         return await _answer(act, ctx.scope, "customerId")

@@ -27,6 +27,7 @@ from schema.staff.ingest import IngestMutation
 from schema.staff.invoices import InvoicesQuery
 from schema.staff.jobs import JobsMutation, JobsQuery
 from schema.staff.kyc import KycMutation
+from schema.staff.onboarding import OnboardingMutation, OnboardingQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
@@ -54,6 +55,7 @@ QUERY_TYPES: tuple[type, ...] = (
     DunningLettersQuery,
     CollectionWorkQuery,
     WebhooksQuery,
+    OnboardingQuery,
 )
 MUTATION_TYPES: tuple[type, ...] = (
     IngestMutation,
@@ -71,6 +73,7 @@ MUTATION_TYPES: tuple[type, ...] = (
     DunningLettersMutation,
     CollectionWorkMutation,
     WebhooksMutation,
+    OnboardingMutation,
 )
 
 Query = merge_types("Query", QUERY_TYPES)
