@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test console system lint fmt sdl migrations bench clean
+.PHONY: demo test bench-check console system lint fmt sdl migrations bench clean
 
 # Chromium, fonts (incl. CJK), Pango, poppler, zbar, npm: see scripts/system-packages.sh.
 system:
@@ -48,6 +48,11 @@ demo: system $(STAMP) node_modules/.installed $(CONSOLE)
 TEST_WORKERS ?= auto
 test: system $(STAMP) node_modules/.installed $(CONSOLE)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The benchmark scripts the default suite leaves out (each runs end to end at a toy size, 20-60 s): run
+# before changing one of them or what it drives (the job engine, the forecast, the mixed load).
+bench-check: system $(STAMP) node_modules/.installed $(CONSOLE)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m slow $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,6 +3,10 @@
 bench/dashboard.py COPYs rows straight into the tables, so a new NOT NULL column broke it silently once
 (``payment.allocation_plan``); this runs it on both engines, and bench/ingest.py, end to end at a toy
 size. Each dashboard run also checks that its hand-written SQL gives the API's figures.
+
+The slowest (20-60 s each: the jobs, forecast, mixed-load and overhead benches, the demo-sized SQLite
+dashboard) are marked ``slow`` and run by ``make bench-check``, not by ``make test``: together they were
+165 s of a 15-minute suite on two cores.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import postgres_base_url, require_or_skip
 
@@ -44,6 +50,7 @@ def test_the_dashboard_bench_loads_rebuilds_the_sums_and_prints_every_query():
     assert "maintained settlement sums checked by a whole-tenant refresh in" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_dashboard_bench_seeds_the_demo_on_sqlite_and_prints_every_query_beside_its_sql(tmp_path):
     done = _run(
         "-m", "bench.dashboard", "--engine", "sqlite", "--customers", "30", "--runs", "1",
@@ -69,6 +76,7 @@ def test_the_ingest_bench_imports_and_compares_with_copy():
     assert "COPY" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_mixed_load_bench_prints_every_kind_alone_and_mixed(tmp_path):
     done = _run(
         "-m", "bench.mixed", "--engine", "sqlite", "--customers", "30", "--clients", "4",
@@ -81,6 +89,7 @@ def test_the_mixed_load_bench_prints_every_kind_alone_and_mixed(tmp_path):
     assert "Load average" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_overhead_bench_prints_the_ratio_to_a_bare_strawberry_app():
     done = _run("-m", "bench.overhead", "--connections", "2", "--rounds", "1", "--seconds", "1")
 
@@ -88,6 +97,7 @@ def test_the_overhead_bench_prints_the_ratio_to_a_bare_strawberry_app():
     assert "| mean |" in done.stdout and "Load average" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_jobs_bench_runs_no_op_jobs_through_a_worker_and_the_bare_engine():
     done = _run("-m", "bench.jobs", "--jobs", "40", "--workers", "1", "--url", _postgres_url())
 
@@ -117,6 +127,7 @@ def test_the_dunning_bench_loads_a_portfolio_and_times_a_run_with_its_emails_ren
     assert "ms per customer |" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_forecast_bench_trains_and_forecasts_beside_the_baseline():
     done = _run(
         "-m", "bench.forecast", "--database-url", _postgres_url(), "--customers", "40", "--invoices", "4000",
