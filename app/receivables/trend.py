@@ -51,9 +51,11 @@ async def ar_trend(
             f"months must be between 1 and {MAX_MONTHS}", field="months", code="out_of_range"
         )
     out = []
-    for point in month_ends(as_of, months):
+    points = month_ends(as_of, months)
+    for point, figures in zip(
+        points, await service.month_end_figures(scope, config, points, flt), strict=True
+    ):
         period = point.day  # the month so far: all its days at a month end, up to as-of for the last
-        figures = await service.ar_summary(scope, config, as_of=point, period_days=period, flt=flt)
         received = await repository.collections(scope, flt, point - timedelta(days=period), point)
         fx = await converter(scope, config.base_currency, {r["currency"] for r in received}, point)
         out.append(TrendPoint(figures, sum(fx.convert(r["amount"], r["currency"]) for r in received)))
