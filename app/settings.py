@@ -44,6 +44,18 @@ def _int(name: str, raw: str | None, default: int) -> int:
         raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
 
 
+def _seconds(name: str, raw: str | None, default: float) -> float:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a number of seconds, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name}: expected a number of seconds, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the process needs to know about its environment."""
@@ -68,6 +80,12 @@ class Settings:
     #: ``redis://host:6379/0``: where the server processes share their rate-limit counts (else the
     #: database on PostgreSQL, memory on SQLite: app/auth/ratelimit.py).
     redis_url: str | None = None
+    #: A PostgreSQL streaming replica for the dashboard aggregates, exports and reports (app/db/replica.py).
+    database_replica_url: str | None = None
+    #: A replica further behind than this is skipped: those reads go to the primary.
+    replica_max_lag_seconds: float = 5.0
+    #: How often a process measures the replica's lag (at most; 0 measures before every marked read).
+    replica_lag_check_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -96,6 +114,13 @@ class Settings:
             ),
             metrics_token=e.get("LEDGERPORT_METRICS_TOKEN") or None,
             redis_url=_redis_url(e.get("LEDGERPORT_REDIS_URL")),
+            database_replica_url=e.get("LEDGERPORT_DATABASE_REPLICA_URL") or None,
+            replica_max_lag_seconds=_seconds(
+                "LEDGERPORT_REPLICA_MAX_LAG_SECONDS", e.get("LEDGERPORT_REPLICA_MAX_LAG_SECONDS"), 5.0
+            ),
+            replica_lag_check_seconds=_seconds(
+                "LEDGERPORT_REPLICA_LAG_CHECK_SECONDS", e.get("LEDGERPORT_REPLICA_LAG_CHECK_SECONDS"), 1.0
+            ),
         )
         settings.check()
         _check_clock(e, env)
@@ -112,6 +137,13 @@ class Settings:
 
     def check(self) -> None:
         """Refuse settings that would be unsafe in production, saying which and why."""
+        if self.database_replica_url and not self.database_url.startswith(("postgres", "asyncpg")):
+            raise ConfigError(
+                "LEDGERPORT_DATABASE_REPLICA_URL is set but LEDGERPORT_DATABASE_URL is not PostgreSQL: "
+                "read replicas are PostgreSQL streaming replicas of the primary."
+            )
+        if self.database_replica_url and not self.database_replica_url.startswith(("postgres", "asyncpg")):
+            raise ConfigError("LEDGERPORT_DATABASE_REPLICA_URL: expected a postgres:// URL")
         if not self.is_production:
             return
         if not self.secret_key:

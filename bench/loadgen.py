@@ -31,36 +31,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def spawn(factory: str, env: dict[str, str], log: Path, port: int) -> subprocess.Popen:
+    """``uvicorn --factory factory`` on ``port`` (returns at once; ``wait_listening`` waits for it)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--no-access-log", "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out,
+        )  # fmt: skip
+
+
+def wait_listening(proc: subprocess.Popen, port: int, what: str, log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}: see {log}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not listen within {timeout:.0f} s: see {log}") from None
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def server(factory: str, env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
     """``uvicorn --factory factory`` on a free loopback port; yields (host, port) once it listens.
     Blocking on purpose: it runs before and after the measured load, never during it."""
     port = free_port()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
-             "--port", str(port), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out,
-        )  # fmt: skip
+    proc = spawn(factory, env, log, port)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{factory} exited with {proc.returncode}: see {log}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{factory} did not listen within 120 s: see {log}") from None
-                time.sleep(0.2)
+        wait_listening(proc, port, factory, log)
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 class Connection:
@@ -76,11 +90,17 @@ class Connection:
         return cls(reader, writer, f"{host}:{port}")
 
     async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        return await self.request("POST", path, body, headers)
+
+    async def request(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        sized = (
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body is not None else ""
+        )
         self.writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
-            + body
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{sized}{head}\r\n".encode() + (body or b"")
         )
         status_line = await self.reader.readline()
         length = 0
@@ -102,6 +122,8 @@ class Kind:
     body: Callable[[int], dict]
     headers: dict[str, str] = field(default_factory=dict)
     path: str = "/graphql"
+    #: ``GET`` sends no body (``body`` gives the path's query string then, or ``{}``).
+    method: str = "POST"
 
 
 @dataclass
@@ -109,6 +131,10 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
+    #: Answers with a 5xx status (counted in ``errors`` too).
+    server_errors: int = 0
+    #: Requests whose connection broke before the answer (a killed server): not in ``latencies_ms``.
+    dropped: int = 0
 
     def p(self, q: float) -> float:
         if not self.latencies_ms:
@@ -130,21 +156,60 @@ async def closed_loops(
 ) -> tuple[dict[str, Result], float]:
     """``clients`` closed loops of each kind for ``seconds``; returns results per kind and the elapsed time.
     A request still running at the end is waited for and counted (its latency is real)."""
+    return await spread_loops(lambda: [address], mix, seconds, survive_drops=False)
+
+
+DROPPED = (ConnectionError, asyncio.IncompleteReadError, OSError, IndexError, ValueError)
+
+
+async def spread_loops(
+    addresses: Callable[[], list[tuple[str, int]]],
+    mix: list[tuple[Kind, int]],
+    seconds: float,
+    *,
+    survive_drops: bool = True,
+) -> tuple[dict[str, Result], float]:
+    """Closed loops spread over several servers (client ``i`` starts on server ``i mod n``, as a load
+    balancer would spread connections). With ``survive_drops``, a connection that breaks (its server
+    was killed) counts the request as dropped, and the client reconnects to the next server that
+    ``addresses()`` lists, as a load balancer retries a new connection elsewhere."""
     results = {kind.name: Result() for kind, _ in mix}
     deadline = time.perf_counter() + seconds
 
+    async def connect(start: int) -> tuple[Connection, int]:
+        attempt = start
+        while True:
+            live = addresses()
+            try:
+                return await Connection.open(*live[attempt % len(live)]), attempt
+            except OSError:
+                if not survive_drops or time.perf_counter() > deadline + 30:
+                    raise
+                attempt += 1
+                await asyncio.sleep(0.05)
+
     async def client(kind: Kind, number: int) -> None:
-        conn = await Connection.open(*address)
+        conn, at = await connect(number)
         result, n = results[kind.name], number
         try:
             while time.perf_counter() < deadline:
-                body = json.dumps(kind.body(n)).encode()
+                made = kind.body(n)
+                body = None if kind.method == "GET" else json.dumps(made).encode()
                 n += 1000
                 t0 = time.perf_counter()
-                status, payload = await conn.post(kind.path, body, kind.headers)
+                try:
+                    status, payload = await conn.request(kind.method, kind.path, body, kind.headers)
+                except DROPPED:
+                    if not survive_drops:
+                        raise
+                    result.dropped += 1
+                    conn.close()
+                    conn, at = await connect(at + 1)
+                    continue
                 result.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 if not ok(status, payload):
                     result.errors += 1
+                    result.server_errors += status >= 500
                     result.first_error = result.first_error or f"{status} {payload[:300]!r}"
         finally:
             conn.close()

@@ -96,7 +96,7 @@ async def test_revoked_token_is_401(client, scope_a):
 async def test_expired_token_is_401(client, scope_a):
     token = await make_token("northwind", name="short", expires_in_days=1)
     stored = await token_service.list_tokens(scope_a)
-    await token_repository.touch(stored[0].id, datetime.now(UTC))
+    await token_repository.touch(stored[0].tenant_id, stored[0].id, datetime.now(UTC))
     # Move the expiry into the past, as if a day had gone by.
     stored[0].expires_at = datetime.now(UTC) - timedelta(seconds=1)
     await stored[0].save(update_fields=["expires_at"])

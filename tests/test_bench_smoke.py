@@ -146,3 +146,16 @@ def test_the_synthetic_backtest_prints_the_model_beside_both_baselines():
     for predictor in ("**model**", "paid on due date", "due + average days late"):
         assert f"| {predictor} |" in done.stdout
     assert "holdout customers" in done.stdout
+
+
+def test_the_load_bench_runs_two_processes_kills_one_and_loses_no_payment():
+    done = _run(
+        "-m", "bench.load", "--database-url", _postgres_url(), "--servers", "2", "--workers", "1",
+        "--clients", "8", "--seconds", "4", "--kill-every", "1.5", "--customers", "20", "--months", "2",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    for name in ("1 process", "2 processes", "2 processes, SIGKILL"):
+        assert f"| {name} | op |" in done.stdout
+    assert done.stdout.count("**0 lost, 0 doubled**") == 3
+    assert "SIGKILLs of server 0" in done.stdout

@@ -173,7 +173,7 @@ async def authenticate(secret: str) -> Scope:
         raise AuthenticationError("This API token has been revoked", code="token_revoked")
     _refuse_if_expired(token.expires_at, now)
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        await repository.touch(token.id, now)
+        await repository.touch(token.tenant_id, token.id, now)
     scope = Scope(
         tenant_id=token.tenant_id,
         tenant_slug=token.tenant.slug,

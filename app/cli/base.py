@@ -46,7 +46,7 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
     """Open the database, run ``work``, close it; turn expected errors into messages."""
 
     async def main() -> Any:
-        await lifecycle.open_database(settings.database_url)
+        await lifecycle.open_database(settings.database_url, settings=settings)
         try:
             return await work()
         finally:

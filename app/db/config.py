@@ -13,7 +13,7 @@ MIGRATIONS_MODULE = "app.migrations"
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """Tortoise config for one database URL (``sqlite://path`` or ``postgres://...``)."""
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE],
@@ -31,7 +31,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 ENGINES = {"postgres": "app.db.postgres_engine", "sqlite": "app.db.sqlite_engine"}
 
 
-def _connection(url: str) -> dict[str, Any]:
+def connection_config(url: str) -> dict[str, Any]:
     """The default connection, on our engines. On PostgreSQL, JIT compilation is switched off for our
     sessions: the dashboard's aggregate queries look expensive to the planner (correlated sub-selects),
     and compiling them took up to 1.8 s of a 2 s customers page while saving almost nothing

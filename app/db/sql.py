@@ -15,6 +15,8 @@ from typing import Any
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from app.db import replica
+
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 
@@ -52,8 +54,9 @@ def dialect() -> str:
 
 
 async def fetch_all(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of a repository's query as dicts."""
-    conn = connections.get("default")
+    """Rows of a repository's query as dicts: from the read replica inside a read marked for it
+    (app/db/replica.py), else from the primary or the current transaction."""
+    conn = await replica.read_client()
     text, values = compile_params(sql, params, conn.capabilities.dialect)
     return list(await conn.execute_query_dict(text, values))
 

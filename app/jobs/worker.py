@@ -78,7 +78,7 @@ async def serve(
     loop = asyncio.get_running_loop()
     # A connection per job slot (and two for ticks and counts): the default pool of five made a worker
     # with ``--concurrency 16`` wait for connections, not for work.
-    await lifecycle.open_database(settings.database_url, pool_size=concurrency + 2)
+    await lifecycle.open_database(settings.database_url, pool_size=concurrency + 2, settings=settings)
     connection: asyncpg.Connection | None = None
     try:
         await sync_tenants(tenants)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -55,6 +55,23 @@ email_deliveries = Counter(
     "ledgerport_email_deliveries",
     "Email delivery attempts by outcome: sent, retrying, failed (after the last attempt), disabled (no SMTP).",
     ["outcome"],
+    registry=REGISTRY,
+)
+replica_reads = Counter(
+    "ledgerport_replica_reads",
+    "Marked reads (dashboard aggregates, exports, reports) served by the read replica.",
+    registry=REGISTRY,
+)
+replica_primary_reads = Counter(
+    "ledgerport_replica_primary_reads",
+    "Marked reads sent to the primary instead of the replica, by reason: lag (beyond the bound), unavailable.",
+    ["reason"],
+    registry=REGISTRY,
+)
+replica_lag = Gauge(
+    "ledgerport_replica_lag_seconds",
+    "The read replica's replay lag as last measured by this process.",
+    multiprocess_mode="mostrecent",
     registry=REGISTRY,
 )
 

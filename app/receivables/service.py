@@ -17,6 +17,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.lanes import heavy_reads
+from app.db.replica import replica_ok
 from app.errors import ValidationFailed
 from app.fx.service import Converter, all_rates, converter
 from app.receivables import ratios, repository
@@ -207,6 +208,7 @@ async def _collect(
     return raws, buckets, fx
 
 
+@replica_ok
 @heavy_reads
 async def ar_summary(
     scope: Scope,
@@ -272,6 +274,7 @@ async def month_end_figures(
     return out
 
 
+@replica_ok
 @heavy_reads
 async def ar_breakdown(
     scope: Scope,

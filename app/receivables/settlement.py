@@ -76,7 +76,9 @@ class _Summary:
 
 
 _SUCCEEDED_ALLOCATIONS = _Source(
-    "payment_allocation x JOIN payment p ON p.id = x.payment_id", "invoice_id", " AND p.status = 'succeeded'"
+    "payment_allocation x JOIN payment p ON p.id = x.payment_id AND p.tenant_id = x.tenant_id",
+    "invoice_id",
+    " AND p.status = 'succeeded'",
 )
 _INVOICE = _Summary(
     "invoice",

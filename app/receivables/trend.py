@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from app.auth.permissions import require
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.lanes import heavy_reads
+from app.db.replica import replica_ok
 from app.errors import ValidationFailed
 from app.fx.service import converter
 from app.receivables import repository, service
@@ -41,6 +42,7 @@ def month_ends(as_of: date, months: int) -> list[date]:
     return points[::-1]
 
 
+@replica_ok
 @heavy_reads
 async def ar_trend(
     scope: Scope, config: TenantConfig, *, as_of: date, months: int = 12, flt: CustomerFilter = NO_FILTER

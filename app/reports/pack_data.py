@@ -23,6 +23,7 @@ from decimal import Decimal
 from app.auth.permissions import require
 from app.collections.service import next_action
 from app.customers import service as customers
+from app.db.replica import replica_ok
 from app.disputes import service as disputes
 from app.disputes.service import DisputeGroup
 from app.receivables import service as receivables
@@ -171,6 +172,7 @@ async def _over_limit(scope: Scope, config: TenantConfig, as_of: date) -> list[E
     return rows
 
 
+@replica_ok
 async def gather(scope: Scope, config: TenantConfig, as_of: date) -> PackData:
     """Every figure of the pack, from the API's services (see the module docstring)."""
     require(scope, "ar.read")

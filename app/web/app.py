@@ -92,7 +92,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette):
         if manage_database:
-            await lifecycle.open_database(settings.database_url)
+            await lifecycle.open_database(settings.database_url, settings=settings)
         await sync_tenants(tenants)
         # On SQLite the jobs (emails, scheduled alert evaluation, statements) run in this process; on
         # PostgreSQL `ledgerport worker` processes run them. Tests run jobs explicitly instead of racing

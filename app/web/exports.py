@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from app.db import replica
 from app.documents.urls import document_id
 from app.errors import AuthenticationError, LedgerportError, NotFound, ValidationFailed
 from app.inputs.choices import choice
@@ -120,7 +121,7 @@ def _staff_only(serve):
 def _export(table: Table, fmt: str):
     async def serve(request: Request, scope, config) -> Response:
         query = query_of(request, config)
-        rows = table.rows(scope, config, query)
+        rows = replica.stream(table.rows(scope, config, query))
         first = await anext(rows, [])  # read before the response starts: errors are still a 4xx
         columns = table.columns(config)
         filename = f"{table.name}-{scope.tenant_slug}-{query.as_of.isoformat()}.{fmt}"
