@@ -4,8 +4,8 @@ bench/dashboard.py COPYs rows straight into the tables, so a new NOT NULL column
 (``payment.allocation_plan``); this runs it on both engines, and bench/ingest.py, end to end at a toy
 size. Each dashboard run also checks that its hand-written SQL gives the API's figures.
 
-The slowest (20-60 s each: the jobs, forecast, mixed-load and overhead benches, the demo-sized SQLite
-dashboard) are marked ``slow`` and run by ``make bench-check``, not by ``make test``: together they were
+The slowest (20-60 s each: the jobs, forecast, mixed-load, overhead and load benches, the demo-sized
+SQLite dashboard) are marked ``slow`` and run by ``make bench-check``, not by ``make test``: together they were
 165 s of a 15-minute suite on two cores.
 """
 
@@ -148,6 +148,7 @@ def test_the_synthetic_backtest_prints_the_model_beside_both_baselines():
     assert "holdout customers" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_load_bench_runs_two_processes_kills_one_and_loses_no_payment():
     done = _run(
         "-m", "bench.load", "--database-url", _postgres_url(), "--servers", "2", "--workers", "1",
