@@ -206,7 +206,7 @@ def test_every_command_that_runs_a_batch_prints_each_problem_of_a_refused_one(mo
     from app.cli.base import run_with_db
     from app.settings import Settings
 
-    async def nothing(*_args) -> None:
+    async def nothing(*_args, **_kwargs) -> None:
         return None
 
     monkeypatch.setattr(base.lifecycle, "open_database", nothing)
