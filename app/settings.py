@@ -68,6 +68,11 @@ class Settings:
     #: ``redis://host:6379/0``: where the server processes share their rate-limit counts (else the
     #: database on PostgreSQL, memory on SQLite: app/auth/ratelimit.py).
     redis_url: str | None = None
+    #: Real-time subscriptions (docs/realtime.md, docs/limits.md): events queued for one subscription
+    #: before it is dropped as too slow; subscriptions per WebSocket; WebSockets per principal and process.
+    realtime_queue_size: int = 100
+    realtime_subscriptions_per_connection: int = 20
+    realtime_connections_per_principal: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -96,6 +101,13 @@ class Settings:
             ),
             metrics_token=e.get("LEDGERPORT_METRICS_TOKEN") or None,
             redis_url=_redis_url(e.get("LEDGERPORT_REDIS_URL")),
+            realtime_queue_size=_int("LEDGERPORT_REALTIME_QUEUE", e.get("LEDGERPORT_REALTIME_QUEUE"), 100),
+            realtime_subscriptions_per_connection=_int(
+                "LEDGERPORT_REALTIME_SUBSCRIPTIONS", e.get("LEDGERPORT_REALTIME_SUBSCRIPTIONS"), 20
+            ),
+            realtime_connections_per_principal=_int(
+                "LEDGERPORT_REALTIME_CONNECTIONS", e.get("LEDGERPORT_REALTIME_CONNECTIONS"), 10
+            ),
         )
         settings.check()
         _check_clock(e, env)
