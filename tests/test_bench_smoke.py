@@ -135,3 +135,13 @@ def test_the_synthetic_backtest_prints_the_model_beside_both_baselines():
     for predictor in ("**model**", "paid on due date", "due + average days late"):
         assert f"| {predictor} |" in done.stdout
     assert "holdout customers" in done.stdout
+
+
+def test_the_realtime_bench_fans_out_through_the_schema_beside_its_baseline():
+    done = _run(
+        "-m", "bench.realtime", "--subscribers", "20", "--events", "40", "--paced-events", "10", "--rate", "200",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| baseline: a bounded asyncio.Queue per subscriber |" in done.stdout
+    assert "| subscriptions: hub + scope filter + Strawberry |" in done.stdout

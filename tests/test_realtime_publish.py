@@ -11,7 +11,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from app.db.after_commit import NotInTransaction, on_commit
-from app.models.enums import ContactRole
+from app.models.enums import ContactRole, StaffRole
 from app.realtime import events as topics
 from app.realtime.events import Event
 from app.realtime.hub import HUB, SLOW_SUBSCRIBER
@@ -142,6 +142,34 @@ async def test_a_contact_hears_only_its_own_account_among_1000_random_events(
     finally:
         await running.stop()
         await staff_b.stop()
+
+
+async def test_a_sales_rep_who_sees_own_customers_only_hears_only_of_those(db, scope_a, settings, registry):
+    mine, theirs = await data.customer(scope_a, "mine"), await data.customer(scope_a, "theirs")
+    await _own(mine, "rep@northwind.example")
+    await _own(theirs, "other@northwind.example")
+    rep = Scope(
+        scope_a.tenant_id, scope_a.tenant_slug, PrincipalKind.STAFF, "rep@northwind.example",
+        role=StaffRole.SALES, principal_id=7, sales_owner="rep@northwind.example",
+    )  # fmt: skip
+    running = await Running(
+        STAFF, "subscription { customerChanged { customerId } }", context(rep, settings, registry)
+    ).start()
+    try:
+        for customer in (theirs, mine, theirs):
+            publish(Event(scope_a.tenant_id, topics.CUSTOMER, "payment.succeeded", customer.id, {}))
+        await _until(lambda: running.results)
+        await running.settle(0.3)
+        assert [r.data["customerChanged"]["customerId"] for r in running.results] == [
+            encode_id("Customer", mine.id)
+        ]
+    finally:
+        await running.stop()
+
+
+async def _own(customer, owner: str) -> None:
+    customer.sales_owner = owner
+    await customer.save(update_fields=["sales_owner"])
 
 
 async def test_another_account_is_not_found_at_subscription(db, scope_a, settings, registry):

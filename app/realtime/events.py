@@ -11,7 +11,6 @@ as the API writes it).
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,23 +48,18 @@ class Event:
     type: str
     customer_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    #: ``time.time()`` at publication: the bench's fan-out latency, and nothing else.
-    published_at: float = 0.0
 
     def to_wire(self) -> str:
         body = {"t": self.tenant_id, "p": self.topic, "y": self.type, "c": self.customer_id}
-        wire = json.dumps({**body, "d": self.data, "at": self.published_at}, separators=(",", ":"))
+        wire = json.dumps({**body, "d": self.data}, separators=(",", ":"))
         if len(wire.encode()) > MAX_WIRE_BYTES:
-            wire = json.dumps({**body, "d": {}, "at": self.published_at}, separators=(",", ":"))
+            wire = json.dumps({**body, "d": {}}, separators=(",", ":"))
         return wire
 
     @classmethod
     def from_wire(cls, wire: str | bytes) -> Event:
         raw = json.loads(wire)
-        return cls(raw["t"], raw["p"], raw["y"], raw.get("c"), raw.get("d") or {}, raw.get("at") or 0.0)
-
-    def stamped(self) -> Event:
-        return Event(self.tenant_id, self.topic, self.type, self.customer_id, self.data, time.time())
+        return cls(raw["t"], raw["p"], raw["y"], raw.get("c"), raw.get("d") or {})
 
 
 def customer_key(data: dict[str, Any]) -> int | None:

@@ -19,11 +19,10 @@ def publish(*events: Event) -> None:
     """Send committed events to every process's subscribers (never awaits the network)."""
     transport = transports.current()
     for event in events:
-        stamped = event.stamped()
         if transport is None:
-            HUB.deliver(stamped)
+            HUB.deliver(event)
         else:
-            transport.send(stamped)
+            transport.send(event)
 
 
 def publish_after_commit(*events: Event) -> None:
