@@ -220,3 +220,67 @@ async def _until(condition, seconds: float = 5.0) -> None:
 
 
 _ = date
+
+
+SUPPORT = "subscription { supportRequestUpdated { requestId customerId status change } }"
+CHANGED = "subscription { customerChanged { customerId reason } }"
+
+
+async def test_the_support_queue_and_balances_are_heard_by_their_tenants_staff_only(
+    db, scope_a, scope_b, settings, registry
+):
+    from app.support import service as support
+    from tests.portal_data import contact_scope, world
+
+    w = await world()
+    northwind = registry.require("northwind").config
+    carla = await contact_scope("carla@xenon.example")
+    queue_a = await Running(STAFF, SUPPORT, context(scope_a, settings, registry)).start()
+    queue_b = await Running(STAFF, SUPPORT, context(scope_b, settings, registry)).start()
+    balances = await Running(STAFF, CHANGED, context(scope_a, settings, registry)).start()
+    try:
+        request = await support.create(carla, northwind, w.x.id, "Freight", "Why freight?")
+        await support.staff_reply(scope_a, northwind, request.id, "Per clause 4.")
+        await support.contact_reply(carla, northwind, request.id, "Thanks")
+        await support.set_resolved(scope_a, northwind, request.id, True)
+        await record_payment(scope_a, w.x.id, 100)
+        await _until(lambda: len(queue_a.results) >= 4 and balances.results)
+        await queue_a.settle(0.3)
+        changes = [r.data["supportRequestUpdated"] for r in queue_a.results]
+        assert [(c["change"], c["status"]) for c in changes] == [
+            ("support.request_created", "OPEN"),
+            ("support.request_answered", "WAITING_ON_CUSTOMER"),
+            ("support.request_updated", "OPEN"),
+            ("support.request_updated", "RESOLVED"),
+        ]
+        assert {c["requestId"] for c in changes} == {encode_id("SupportRequest", request.id)}
+        assert queue_b.results == [], "tenant B hears nothing of tenant A's queue"
+        assert {r.data["customerChanged"]["reason"] for r in balances.results} >= {"payment.succeeded"}
+        assert {r.data["customerChanged"]["customerId"] for r in balances.results} == {
+            encode_id("Customer", w.x.id)
+        }
+    finally:
+        for running in (queue_a, queue_b, balances):
+            await running.stop()
+
+
+async def test_an_import_announces_each_customer_it_changed_once_after_commit(
+    db, scope_a, scope_b, settings, registry
+):
+    from app.ingest.service import import_batch
+    from tests.ingest_batches import worked_example
+
+    balances = await Running(STAFF, CHANGED, context(scope_a, settings, registry)).start()
+    other = await Running(STAFF, CHANGED, context(scope_b, settings, registry)).start()
+    try:
+        await import_batch(scope_a, worked_example())
+        await _until(lambda: balances.results)
+        await balances.settle(0.3)
+        reasons = [r.data["customerChanged"]["reason"] for r in balances.results]
+        assert reasons and set(reasons) == {"import.completed"}
+        ids = [r.data["customerChanged"]["customerId"] for r in balances.results]
+        assert len(ids) == len(set(ids)), "one event per customer, however many of its records changed"
+        assert other.results == []
+    finally:
+        await balances.stop()
+        await other.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.db.after_commit import on_commit
+from app.db.after_commit import in_transaction_now, on_commit
 from app.realtime import transports
 from app.realtime.events import Event, from_domain
 from app.realtime.hub import HUB
@@ -35,3 +35,13 @@ def record(tenant_id: int, event_type: str, datas: list[dict[str, Any]]) -> None
     """The real-time side of ``emit``: what the reported change implies, after commit."""
     events = [e for data in datas for e in from_domain(tenant_id, event_type, data)]
     publish_after_commit(*events)
+
+
+def publish_when_committed(tenant_id: int, event_type: str, data: dict[str, Any]) -> None:
+    """For a change written without a transaction of its own (committed statement by statement): now,
+    or after the caller's transaction when there is one."""
+    events = from_domain(tenant_id, event_type, data)
+    if in_transaction_now():
+        publish_after_commit(*events)
+    else:
+        publish(*events)

@@ -82,14 +82,19 @@ class AlertRaisedFilter:
     customer_id: strawberry.ID | None = None
 
 
-@strawberry.type(description="A support request was created or answered.")
+@strawberry.type(
+    description="A support request was created, answered, replied to, assigned, resolved or reopened."
+)
 class SupportRequestUpdated:
     request_id: strawberry.ID
     customer_id: strawberry.ID
     invoice_id: strawberry.ID | None
     subject: str
     status: SupportStatus
-    change: str = strawberry.field(description="`support.request_created` or `support.request_answered`.")
+    change: str = strawberry.field(
+        description="`support.request_created`, `support.request_answered`, or `support.request_updated` "
+        "(a contact's reply, assigned, resolved, reopened)."
+    )
 
 
 @strawberry.input
