@@ -86,6 +86,11 @@ class Settings:
     replica_max_lag_seconds: float = 5.0
     #: How often a process measures the replica's lag (at most; 0 measures before every marked read).
     replica_lag_check_seconds: float = 1.0
+    #: Real-time subscriptions (docs/realtime.md, docs/limits.md): events queued for one subscription
+    #: before it is dropped as too slow; subscriptions per WebSocket; WebSockets per principal and process.
+    realtime_queue_size: int = 100
+    realtime_subscriptions_per_connection: int = 20
+    realtime_connections_per_principal: int = 10
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -120,6 +125,13 @@ class Settings:
             ),
             replica_lag_check_seconds=_seconds(
                 "LEDGERPORT_REPLICA_LAG_CHECK_SECONDS", e.get("LEDGERPORT_REPLICA_LAG_CHECK_SECONDS"), 1.0
+            ),
+            realtime_queue_size=_int("LEDGERPORT_REALTIME_QUEUE", e.get("LEDGERPORT_REALTIME_QUEUE"), 100),
+            realtime_subscriptions_per_connection=_int(
+                "LEDGERPORT_REALTIME_SUBSCRIPTIONS", e.get("LEDGERPORT_REALTIME_SUBSCRIPTIONS"), 20
+            ),
+            realtime_connections_per_principal=_int(
+                "LEDGERPORT_REALTIME_CONNECTIONS", e.get("LEDGERPORT_REALTIME_CONNECTIONS"), 10
             ),
         )
         settings.check()

@@ -25,6 +25,8 @@ class Context:
     tenants: TenantRegistry
     # DataLoaders live here for one request only, created on first use by ``loader``.
     loaders: dict[str, Any] = field(default_factory=dict)
+    #: A WebSocket's ``connection_init`` payload (credentials for subscriptions: app.web.realtime).
+    connection_params: dict[str, Any] | None = None
 
     @property
     def origin(self) -> Origin:

@@ -160,3 +160,13 @@ def test_the_load_bench_runs_two_processes_kills_one_and_loses_no_payment():
         assert f"| {name} | op |" in done.stdout
     assert done.stdout.count("**0 lost, 0 doubled**") == 3
     assert "SIGKILLs of server 0" in done.stdout
+
+
+def test_the_realtime_bench_fans_out_through_the_schema_beside_its_baseline():
+    done = _run(
+        "-m", "bench.realtime", "--subscribers", "20", "--events", "40", "--paced-events", "10", "--rate", "200",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| baseline: a bounded asyncio.Queue per subscriber |" in done.stdout
+    assert "| subscriptions: hub + scope filter + Strawberry |" in done.stdout

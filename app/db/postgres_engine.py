@@ -23,9 +23,14 @@ import asyncio
 from typing import Any
 
 import asyncpg
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
+from tortoise.backends.base.client import (
+    NestedTransactionContext,
+    TransactionContext,
+    TransactionContextPooled,
+)
 
-from app.db import lanes, timing
+from app.db import after_commit, lanes, timing
 
 DEFAULT_POOL_SIZE = 10
 DEFAULT_HEAVY_CONNECTIONS = 5
@@ -78,6 +83,19 @@ class AsyncpgClient(AsyncpgDBClient):
     def acquire_connection(self):
         inner = super().acquire_connection()
         return _Capped(self._heavy_slots, inner) if self.heavy_connections and lanes.is_heavy() else inner
+
+    def _in_transaction(self) -> TransactionContext:
+        # Every transaction carries after-commit callbacks (app.db.after_commit).
+        return after_commit.OuterTransaction(
+            TransactionContextPooled(_TransactionWrapper(self), self._pool_init_lock)
+        )
+
+
+class _TransactionWrapper(TransactionWrapper):
+    """Tortoise's asyncpg transaction, whose savepoints pass their after-commit callbacks up."""
+
+    def _in_transaction(self) -> TransactionContext:
+        return after_commit.NestedTransaction(NestedTransactionContext(_TransactionWrapper(self)), self)
 
 
 client_class = AsyncpgClient

@@ -30,10 +30,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import aiosqlite
+from tortoise.backends.base.client import NestedTransactionContext, TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient as TortoiseSqliteClient
-from tortoise.backends.sqlite.client import translate_exceptions
+from tortoise.backends.sqlite.client import (
+    SqliteTransactionContext,
+    SqliteTransactionWrapper,
+    translate_exceptions,
+)
 
-from app.db import lanes, timing
+from app.db import after_commit, lanes, timing
 
 DEFAULT_READ_CONNECTIONS = 2
 DEFAULT_HEAVY_READ_CONNECTIONS = 2
@@ -145,11 +150,22 @@ class SqliteClient(TortoiseSqliteClient):
     async def execute_many(self, query: str, values: list[list]) -> None:
         return await super().execute_many(query, values)
 
+    def _in_transaction(self) -> TransactionContext:
+        # Every transaction carries after-commit callbacks (app.db.after_commit).
+        return after_commit.OuterTransaction(SqliteTransactionContext(_TransactionWrapper(self), self._lock))
+
     async def close(self) -> None:
         if self.read_pools is not None:
             for pool in self.read_pools.values():
                 await pool.close()
         await super().close()
+
+
+class _TransactionWrapper(SqliteTransactionWrapper):
+    """Tortoise's transaction on SQLite, whose savepoints pass their after-commit callbacks up."""
+
+    def _in_transaction(self) -> TransactionContext:
+        return after_commit.NestedTransaction(NestedTransactionContext(_TransactionWrapper(self)), self)
 
 
 client_class = SqliteClient

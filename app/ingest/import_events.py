@@ -10,6 +10,9 @@ flood of events that would delay every other delivery for hours.
 
 from __future__ import annotations
 
+from app.realtime import repository as realtime_reads
+from app.realtime.events import customers_changed
+from app.realtime.publish import publish_after_commit
 from app.scope import Scope
 from app.webhooks import payloads
 from app.webhooks import repository as webhook_reads
@@ -18,9 +21,21 @@ from app.webhooks.events import emit, emit_many, subscribed
 MAX_EVENTS_PER_TYPE = 1000
 
 
+async def announce(scope: Scope, touched: dict[str, tuple[list[int], list[int]]]) -> None:
+    """Tell real-time subscribers, after the commit, which customers' balances the import changed:
+    one event per customer, whatever the number of records (app.realtime)."""
+    customers: set[int] = set()
+    for record_type, model in realtime_reads.OWNED.items():
+        created, updated = touched.get(record_type, ([], []))
+        if created or updated:
+            customers |= await realtime_reads.customers_of(scope, model, [*created, *updated])
+    publish_after_commit(*customers_changed(scope.tenant_id, customers, "import.completed"))
+
+
 async def emit_for(
     scope: Scope, counts: dict[str, dict[str, int]], touched: dict[str, tuple[list[int], list[int]]]
 ) -> None:
+    await announce(scope, touched)
     wanted = await subscribed(
         scope, "invoice.created", "invoice.updated", "credit_note.created", "import.completed"
     )

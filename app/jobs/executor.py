@@ -24,6 +24,8 @@ from app.jobs import engine, handlers, repository, retry
 from app.jobs.handlers import JobContext
 from app.jobs.tuning import Tuning
 from app.models.enums import JobState
+from app.realtime.events import job_finished
+from app.realtime.publish import publish
 from app.scope import Scope
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import system_scope
@@ -109,6 +111,7 @@ class Executor:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await repository.succeed(scope, job.id, self.worker, clock.now())
+        publish(job_finished(scope.tenant_id, job.id, job.kind, JobState.SUCCEEDED.value))
         return Outcome(JobState.SUCCEEDED)
 
     async def _not_claimed(self, scope, job_id: int) -> Outcome:
@@ -129,9 +132,10 @@ class Executor:
 
     async def _failed(self, scope, job, error: str) -> None:
         log.error("job %s (%s) failed after %d tries: %s", job.id, job.kind, job.attempts, error)
-        await repository.finish(
+        if await repository.finish(
             scope, job.id, self.worker, state=JobState.FAILED, last_error=error, finished_at=clock.now()
-        )
+        ):
+            publish(job_finished(scope.tenant_id, job.id, job.kind, JobState.FAILED.value))
 
     async def _retrying(self, scope, job, error: str, wait: timedelta) -> None:
         async with in_transaction():

@@ -25,6 +25,7 @@ from app.db import lifecycle
 from app.jobs import engine, handlers, schedules, status
 from app.jobs.executor import Executor
 from app.jobs.inprocess import InProcessRunner
+from app.realtime import transports as realtime_transports
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
@@ -81,6 +82,8 @@ async def serve(
     await lifecycle.open_database(settings.database_url, pool_size=concurrency + 2, settings=settings)
     connection: asyncpg.Connection | None = None
     try:
+        # Jobs' events (a payment matched from a bank file, a job's end) reach every server's subscribers.
+        await realtime_transports.start(settings.database_url, settings.redis_url)
         await sync_tenants(tenants)
         executor = Executor(tenants)
         tuning = executor.tuning
@@ -124,4 +127,5 @@ async def serve(
     finally:
         if connection is not None:
             await connection.close()
+        await realtime_transports.stop()
         await lifecycle.close_database()

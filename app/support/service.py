@@ -25,6 +25,7 @@ from app.models.enums import MessageAuthor, SupportStatus
 from app.notifications import service as notify
 from app.portal import links
 from app.portal.problems import raise_problems, rule_code
+from app.realtime.publish import publish_when_committed
 from app.scope import Scope
 from app.support import repository
 from app.tenancy.config import TenantConfig
@@ -224,6 +225,7 @@ async def contact_reply(
     await audit.record(
         scope, "support.replied", target_type="support_request", target_id=request_id, origin=origin
     )
+    _updated(scope, await _visible(scope, request_id))
     return message
 
 
@@ -331,7 +333,7 @@ async def assign(scope: Scope, request_id: int, membership_id: int | None, origi
         details={"assignee": membership_id},
         origin=origin,
     )
-    return await _visible(scope, request_id)
+    return _updated(scope, await _visible(scope, request_id))
 
 
 async def set_resolved(
@@ -354,4 +356,10 @@ async def set_resolved(
         )
     action = "support.resolved" if resolved else "support.reopened"
     await audit.record(scope, action, target_type="support_request", target_id=request_id, origin=origin)
-    return await _visible(scope, request_id)
+    return _updated(scope, await _visible(scope, request_id))
+
+
+def _updated(scope: Scope, request: SupportRequest) -> SupportRequest:
+    """Tell staff subscribed to the queue (``supportRequestUpdated``); no webhook type for it."""
+    publish_when_committed(scope.tenant_id, "support.request_updated", payloads.support_request(request))
+    return request

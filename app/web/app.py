@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp
 
 from app.auth import ratelimit, tokens
@@ -24,6 +24,7 @@ from app.jobs import status as job_status
 from app.jobs.inprocess import InProcessRunner
 from app.observability import http as observed_http
 from app.observability import scrape, tracing
+from app.realtime import transports as realtime_transports
 from app.settings import Environment, Settings, get_settings
 from app.tenancy.registry import TenantRegistry
 from app.tenancy.service import sync_tenants
@@ -94,6 +95,8 @@ def create_app(
         if manage_database:
             await lifecycle.open_database(settings.database_url, settings=settings)
         await sync_tenants(tenants)
+        # Subscriptions hear the events of every process (PostgreSQL NOTIFY or Redis; app.realtime).
+        await realtime_transports.start(settings.database_url, settings.redis_url)
         # On SQLite the jobs (emails, scheduled alert evaluation, statements) run in this process; on
         # PostgreSQL `ledgerport worker` processes run them. Tests run jobs explicitly instead of racing
         # a background task.
@@ -129,6 +132,7 @@ def create_app(
             if warming is not None:
                 with contextlib.suppress(Exception):
                     await warming
+            await realtime_transports.stop()
             pdf_pool.shutdown()
             if settings.env != Environment.TEST:
                 tracing.shutdown()  # flush the spans still batched
@@ -147,6 +151,8 @@ def create_app(
         Route("/metrics", scrape.metrics_endpoint),
         Route("/graphql", staff_graphql, methods=["GET", "POST"]),
         Route("/portal/graphql", portal_graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", staff_graphql),
+        WebSocketRoute("/portal/graphql", portal_graphql),
         *auth_routes.routes(),
         *documents.routes,
         *stripe_webhooks.routes,

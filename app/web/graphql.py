@@ -12,19 +12,29 @@ to browsers outside production.
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketState
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from app.auth.oidc import ProviderCache
 from app.auth.ratelimit import RateLimiter
 from app.errors import AuthenticationError
+from app.realtime.hub import HUB, TOO_MANY_CONNECTIONS
 from app.settings import Settings
 from app.tenancy.registry import TenantRegistry
 from app.web import assets, credentials, graphql_body
+from app.web import realtime as ws_credentials
 from app.web.errors import error_response, http_error_response
 from schema.context import Context
 
@@ -46,7 +56,34 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+#: Close codes of a refused ``connection_init`` (docs/realtime.md); Strawberry's own is 4403 for all.
+UNAUTHENTICATED = 4401
+RATE_LIMITED = 4429
+
+
+class _ClosingAdapter(ASGIWebSocketAdapter):
+    """Strawberry's WebSocket adapter, closing with our code when we refused ``connection_init`` for a
+    reason of ours, and quiet about a socket already closed (a slow subscriber we dropped)."""
+
+    async def close(self, code: int, reason: str) -> None:
+        code, reason = self.ws.scope.get("state", {}).get("close_with", (code, reason))
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            return
+        with contextlib.suppress(RuntimeError):
+            await self.ws.close(code=code, reason=reason)
+
+    async def send_json(self, message) -> None:
+        if self.ws.application_state == WebSocketState.DISCONNECTED:
+            raise WebSocketDisconnected()
+        try:
+            await super().send_json(message)
+        except RuntimeError as exc:  # closed by us between the check and the send
+            raise WebSocketDisconnected() from exc
+
+
 class _AuthenticatedGraphQL(GraphQL):
+    websocket_adapter_class = _ClosingAdapter
+
     def __init__(
         self,
         schema,
@@ -57,7 +94,12 @@ class _AuthenticatedGraphQL(GraphQL):
         failures: RateLimiter,
     ) -> None:
         super().__init__(
-            schema, graphql_ide="graphiql" if settings.graphiql else None, allow_queries_via_get=False
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.realtime_subscriptions_per_connection,
+            connection_init_wait_timeout=timedelta(seconds=10),
         )
         self.settings = settings
         self.tenants = tenants
@@ -67,12 +109,49 @@ class _AuthenticatedGraphQL(GraphQL):
     async def authenticate(self, request: Request):
         raise NotImplementedError
 
+    async def authenticate_socket(self, websocket: WebSocket, params: dict):
+        raise NotImplementedError
+
+    async def on_ws_connect(self, context: Context):
+        """``connection_init``: the credential checked as for a query, then the per-principal limit."""
+        websocket: WebSocket = context.request
+        state = websocket.scope.setdefault("state", {})
+        params = context.connection_params or {}
+        try:
+            scope = await self.authenticate_socket(websocket, params)
+        except AuthenticationError as exc:
+            key = (websocket.url.path, client_ip(websocket), ws_credentials.fingerprint(websocket, params))
+            wait = await self.failures.hit(*key)
+            state["close_with"] = (
+                (RATE_LIMITED, f"Too many failed attempts; try again in {wait} s")
+                if wait
+                else (UNAUTHENTICATED, f"{exc.code}: {exc.message}"[:120])
+            )
+            raise ConnectionRejectionError({"code": exc.code}) from None
+        principal = ws_credentials.principal_key(scope)
+        if not HUB.open_connection(principal, self.settings.realtime_connections_per_principal):
+            limit = self.settings.realtime_connections_per_principal
+            state["close_with"] = (TOO_MANY_CONNECTIONS, f"too_many_connections: at most {limit} at once")
+            raise ConnectionRejectionError({"code": "too_many_connections"})
+        state["realtime_principal"] = principal
+        context.scope = scope
+        return UNSET
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page, whose scripts this server serves (app.web.assets), not Strawberry's CDN one."""
         return assets.graphiql_page()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # no subscriptions
+        if scope["type"] == "websocket":  # subscriptions: authenticated at connection_init
+            state = scope.setdefault("state", {})
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                principal = state.pop("realtime_principal", None)
+                if principal is not None:
+                    HUB.close_connection(principal)
+            return
+        if scope["type"] != "http":
             await JSONResponse({"error": "not supported"}, status_code=400)(scope, receive, send)
             return
         request = Request(scope, receive)
@@ -110,6 +189,10 @@ class _AuthenticatedGraphQL(GraphQL):
         return graphql_body.parse(await request_adapter.get_body(), request_adapter.content_type)
 
     async def get_context(self, request: Request, response: Response) -> Context:
+        if isinstance(request, WebSocket):  # the scope is set by on_ws_connect
+            return Context(
+                request=request, response=None, scope=None, settings=self.settings, tenants=self.tenants
+            )
         return Context(
             request=request,
             response=response,
@@ -124,8 +207,16 @@ class StaffGraphQL(_AuthenticatedGraphQL):
     async def authenticate(self, request: Request):
         return await credentials.staff_scope(request, self.settings, self.tenants, self.providers)
 
+    async def authenticate_socket(self, websocket: WebSocket, params: dict):
+        return await ws_credentials.staff_scope(
+            websocket, params, self.settings, self.tenants, self.providers
+        )
+
 
 class PortalGraphQL(_AuthenticatedGraphQL):
+    async def authenticate_socket(self, websocket: WebSocket, params: dict):
+        return await ws_credentials.portal_scope(websocket, params, self.settings, self.tenants)
+
     async def authenticate(self, request: Request):
         if credentials.has_session_cookie(request, "portal"):
             return await credentials.cookie_scope(request, self.settings, self.tenants, "portal")

@@ -19,6 +19,7 @@ from tortoise.backends.base.client import TransactionalDBClient
 
 from app import clock
 from app.jobs.enqueue import enqueue
+from app.realtime import publish as realtime
 from app.scope import Scope
 from app.webhooks import catalogue, repository
 
@@ -67,6 +68,8 @@ async def emit_many(scope: Scope, event_type: str, datas: list[dict[str, Any]]) 
         raise KeyError(f"unknown webhook event type {event_type!r}: add it to app.webhooks.catalogue")
     if not isinstance(connections.get("default"), TransactionalDBClient):
         raise NotInTransaction(f"emit({event_type!r}) must run inside the transaction of the change")
+    # Subscribers hear of it after the commit, whether or not an endpoint wants it (app.realtime).
+    realtime.record(scope.tenant_id, event_type, datas)
     system = system_scope_of(scope)
     wanting = [e for e in await repository.enabled_endpoints(system) if event_type in (e.events or [])]
     if not wanting or not datas:

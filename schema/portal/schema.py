@@ -17,6 +17,7 @@ from schema.portal.invitations import InvitationMutation
 from schema.portal.me import MeQuery
 from schema.portal.mutations import AccountMutation
 from schema.portal.payments import ConfirmPaymentMutation, PaymentMutation
+from schema.portal.realtime import PortalSubscription
 from schema.portal.support import SupportMutation, SupportQuery
 
 QUERY_TYPES: tuple[type, ...] = (MeQuery, AccountQuery, SupportQuery)
@@ -56,5 +57,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES
+        query=Query,
+        mutation=Mutation,
+        subscription=PortalSubscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
     )

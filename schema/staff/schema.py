@@ -29,6 +29,7 @@ from schema.staff.jobs import JobsMutation, JobsQuery
 from schema.staff.kyc import KycMutation
 from schema.staff.onboarding import OnboardingMutation, OnboardingQuery
 from schema.staff.payments import PaymentsMutation, PaymentsQuery
+from schema.staff.realtime import StaffSubscription
 from schema.staff.receivables import ReceivablesQuery, TrendQuery
 from schema.staff.support import SupportQueueMutation, SupportQueueQuery
 from schema.staff.viewer import ViewerQuery
@@ -105,5 +106,9 @@ def build_schema(settings: Settings | None = None, *, introspection: bool = True
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=extensions, scalar_overrides=SCALAR_OVERRIDES
+        query=Query,
+        mutation=Mutation,
+        subscription=StaffSubscription,
+        extensions=extensions,
+        scalar_overrides=SCALAR_OVERRIDES,
     )
