@@ -53,6 +53,13 @@ def dialect() -> str:
     return connections.get("default").capabilities.dialect
 
 
+def days_between(later: str, earlier: str) -> str:
+    """SQL for whole days from ``earlier`` to ``later`` (two date columns), on either backend."""
+    if dialect() == "postgres":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
 async def fetch_all(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of a repository's query as dicts: from the read replica inside a read marked for it
     (app/db/replica.py), else from the primary or the current transaction."""

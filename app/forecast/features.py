@@ -6,9 +6,11 @@ after the split are predicted from what was known at the split). Lateness is day
 due, negative when early). Missing history is NaN, which the gradient-boosted trees route on their own,
 so a new customer is not mistaken for a punctual one.
 
-Every feature is the invoice's or its customer's own: a prediction gathers the facts of the customers it
-predicts for (a page of invoices, a filtered forecast), so a portfolio-wide figure would be computed over
-other invoices at prediction than in training. The model is per tenant; the portfolio is its intercept.
+The portfolio's features (how late the whole tenant's invoices settled in the 90 days to the history
+day) come from the tenant-wide settlement series in the facts (``Facts.portfolio``), never from the
+invoices a prediction happens to gather (a page of invoices, a filtered forecast): computed over those,
+they would differ between training and prediction. They carry what moves every customer at once (a
+season, a slowing economy), which no one customer's history shows as early.
 """
 
 from __future__ import annotations
@@ -56,7 +58,11 @@ FEATURES = (
     "promises_90d",
     "rating",
     "utilisation",
+    "portfolio_late_mean",
+    "portfolio_share_late",
 )
+#: The portfolio features' window: settlements in the last this many days to the history day.
+PORTFOLIO_WINDOW = 90
 NAN = math.nan
 
 
@@ -101,6 +107,7 @@ class Featurizer:
         for f in facts.invoices:
             by_customer[f.customer_id].append(f)
         self._customers = {k: self._index(v) for k, v in by_customer.items()}
+        self._portfolio = facts.portfolio_series()
 
     @staticmethod
     def _index(invoices: list[InvoiceFact]) -> _Customer:
@@ -174,6 +181,7 @@ class Featurizer:
                 history[11] = float(others.sum())
                 history[12] = float(h - c.open_due[others].min())
         promises = sum(1 for p in customer.promises_made if 0 <= h - p.toordinal() <= 90)
+        settled, late_days, late_count = self._portfolio.window(h, PORTFOLIO_WINDOW)
         return [
             *row,
             *history[:11],
@@ -182,6 +190,8 @@ class Featurizer:
             float(promises),
             float(customer.rating),
             NAN if customer.utilisation is None else float(customer.utilisation),
+            late_days / settled if settled else NAN,
+            late_count / settled if settled else NAN,
         ]
 
     def matrix(self, rows: list[tuple[InvoiceFact, date, date]]) -> np.ndarray:

@@ -116,6 +116,8 @@ class PayDateModel:
         self.importances = importances
         self.as_of = as_of
         self.rows = rows
+        #: The feature columns it was fitted on: a model stored before the features changed is stale.
+        self.features = FEATURES
 
     @classmethod
     def fit(cls, facts: Facts, as_of: date, exclude_customers: frozenset[int] = frozenset()) -> PayDateModel:
@@ -214,6 +216,10 @@ class PayDateModel:
     def loads(data: bytes) -> PayDateModel:
         """Load a model this service stored itself (the bytes never come from outside the database)."""
         return joblib.load(io.BytesIO(data))
+
+    def is_current(self) -> bool:
+        """Fitted on today's feature columns (models stored before a change of features predate it)."""
+        return getattr(self, "features", None) == FEATURES
 
 
 def _class_at_least(labels: np.ndarray, proba: np.ndarray, age_days: float) -> int:

@@ -3,7 +3,7 @@ it may see).
 
 The facts are gathered as of a day in SQL: an invoice is settled as of D when its maintained settled sum
 reaches its total and the last settlement is dated on or before D (``app.receivables.settlement`` keeps
-both exact); a written-off invoice never counts as paid (a write-off is the opposite of a payment).
+both exact); an invoice written off, wholly or in part, never counts as paid (a write-off is the opposite of a payment).
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ from typing import Any
 from app.customers.filters import NO_FILTER, CustomerFilter
 from app.customers.repository import customer_condition
 from app.db.scoping import new_row, scoped
-from app.db.sql import as_date, as_int, fetch_all
-from app.forecast.facts import CustomerFact, InvoiceFact
+from app.db.sql import as_date, as_int, days_between, fetch_all
+from app.forecast.facts import CustomerFact, InvoiceFact, PortfolioSeries, SettledDay
 from app.models import StoredPayDateModel
 from app.receivables.repository.open_items import GroupBy, held_by_disputes, open_items, probes
 from app.scope import Scope
 
 _RATINGS = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
+#: Invoice ``i`` was paid by :as_of: its maintained settled sum reached the total by then, and no part of
+#: it was written off (a write-off settles the sum too, but it is the opposite of a payment: such an
+#: invoice stays unpaid, a censored "at least this late", which is what teaches the model never-payers).
+#: One definition for the invoice facts and the portfolio series, so the two always agree.
+_PAID_BY = """i.status <> 'written_off' AND i.settled >= i.total AND i.last_settlement_on <= :as_of
+  AND NOT EXISTS (SELECT 1 FROM write_off w WHERE w.invoice_id = i.id AND w.tenant_id = i.tenant_id)"""
 
 
 def _maybe_date(value: Any) -> date | None:
@@ -33,8 +39,7 @@ async def invoice_facts(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILT
     condition, params = customer_condition(scope, flt)
     sql = f"""
 SELECT i.id, i.customer_id, i.currency, i.total, i.issue_date, i.due_date,
-       CASE WHEN i.status <> 'written_off' AND i.settled >= i.total AND i.last_settlement_on <= :as_of
-            THEN i.last_settlement_on END AS settled_on,
+       CASE WHEN {_PAID_BY} THEN i.last_settlement_on END AS settled_on,
        (SELECT MIN(a.date) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
          WHERE a.invoice_id = i.id AND p.status = 'succeeded' AND a.date <= :as_of) AS first_paid_on,
        (SELECT MIN(d.opened_on) FROM dispute d
@@ -58,6 +63,27 @@ ORDER BY i.id"""
         )
         for r in rows
     ]
+
+
+async def portfolio_settlements(scope: Scope, as_of: date) -> PortfolioSeries:
+    """The tenant's invoices settled by ``as_of``, by settlement day: how many, their lateness summed and
+    how many were late (settled as ``invoice_facts`` reads it; one grouped statement over the
+    ``last_settlement_on`` index, whichever customers the caller predicts for)."""
+    late = days_between("i.last_settlement_on", "i.due_date")
+    rows = await fetch_all(
+        f"""
+SELECT i.last_settlement_on AS day, COUNT(*) AS n, SUM({late}) AS late_days,
+       SUM(CASE WHEN {late} > 0 THEN 1 ELSE 0 END) AS late_n
+FROM invoice i
+WHERE i.tenant_id = :tenant_id AND i.status NOT IN ('draft', 'void')
+  AND {_PAID_BY} AND i.issue_date <= :as_of
+GROUP BY i.last_settlement_on""",
+        {"tenant_id": scope.tenant_id, "as_of": as_of},
+    )
+    return PortfolioSeries(
+        SettledDay(as_date(r["day"]), as_int(r["n"]), as_int(r["late_days"]), as_int(r["late_n"]))
+        for r in rows
+    )
 
 
 async def customer_facts(

@@ -62,9 +62,12 @@ def _tenant_wide(scope: Scope) -> Scope:
 
 
 async def facts_as_of(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILTER) -> Facts:
+    """The facts of the customers ``flt`` (and the scope) select, with the whole tenant's settlement
+    series beside them: the portfolio features are the tenant's, whoever asks and for whichever page."""
     invoices = await repository.invoice_facts(scope, as_of, flt)
     customers = await repository.customer_facts(scope, as_of, flt)
-    return Facts(as_of=as_of, invoices=tuple(invoices), customers=customers)
+    portfolio = await repository.portfolio_settlements(_tenant_wide(scope), as_of)
+    return Facts(as_of=as_of, invoices=tuple(invoices), customers=customers, portfolio=portfolio)
 
 
 async def train(scope: Scope, as_of: date) -> Trained | None:
@@ -99,12 +102,16 @@ async def latest(scope: Scope) -> Trained | None:
 
 
 async def model_for(scope: Scope, today: date) -> PayDateModel | None:
-    """The tenant's latest model, trained now when none is stored (None: too little history)."""
+    """The tenant's latest model, trained now when none is stored or the stored one was fitted on other
+    feature columns (an upgrade changed them; None: too little history)."""
     stored = await repository.latest_model(_tenant_wide(scope))
-    if stored is None:
-        if await train(scope, today) is None:
-            return None
-        stored = await repository.latest_model(_tenant_wide(scope))
+    if stored is not None:
+        model = PayDateModel.loads(bytes(stored.payload))
+        if model.is_current():
+            return model
+    if await train(scope, today) is None:
+        return None
+    stored = await repository.latest_model(_tenant_wide(scope))
     return PayDateModel.loads(bytes(stored.payload))
 
 

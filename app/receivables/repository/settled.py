@@ -8,7 +8,7 @@ from typing import Any
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
-from app.db.sql import as_int, dialect, fetch_all
+from app.db.sql import as_int, days_between, fetch_all
 from app.receivables.repository.documents import INVOICE, Arm
 from app.receivables.repository.open_items import (
     GroupBy,
@@ -19,13 +19,6 @@ from app.receivables.repository.open_items import (
 )
 from app.receivables.settlement import invoice_settlements
 from app.scope import Scope
-
-
-def _days_between(later: str, earlier: str) -> str:
-    """SQL for whole days from ``earlier`` to ``later`` (two date columns)."""
-    if dialect() == "postgres":
-        return f"({later} - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
 def _settled_invoices(condition: str, selective: bool) -> str:
@@ -57,8 +50,8 @@ async def payment_behaviour(
     """Per group: invoices settled in (window_start, as_of], amount weights and amount-weighted day sums
     (days to pay = settled - issued; days late = max(0, settled - due)), and how many were on time."""
     condition, params = customer_condition(scope, flt)
-    to_pay = _days_between("s.settled_on", "s.issue_date")
-    late = _days_between("s.settled_on", "s.due_date")
+    to_pay = days_between("s.settled_on", "s.issue_date")
+    late = days_between("s.settled_on", "s.due_date")
     grp = "''" if group == GroupBy.NONE else "CAST(s.customer_id AS VARCHAR(20))"
     sql = f"""
 SELECT {grp} AS grp, COUNT(*) AS n, SUM(s.total) AS weight,
