@@ -170,3 +170,38 @@ async def test_the_cash_forecast_from_the_model_has_a_band_and_adds_up(client, s
         for b in bases
     )
     assert any(float(b["low"]["amount"]) < float(b["high"]["amount"]) for b in bases)
+
+
+MODEL = """
+{ payDateModel { trainedAt asOf trainingRows invoices importances { feature importance }
+    evaluations { kind split scoredBy sampleSize trained scores { predictor meanAbsoluteErrorDays } } } }
+"""
+
+
+async def test_the_model_in_use_shows_its_importances_and_the_backtest_it_was_trained_with(
+    client, scope_a, scope_b, seeded
+):
+    token = await make_token("northwind")
+    assert (await gql(client, MODEL, token)).json()["data"]["payDateModel"] is None  # none trained yet
+
+    with clock.frozen(NOON):
+        trained = await service.train(scope_a, TODAY, evaluate=True)
+        body = (await gql(client, MODEL, token)).json()["data"]["payDateModel"]
+        lazily = await service.train(scope_b, TODAY)  # as a request's demand trains it: no backtest
+
+    assert (body["asOf"], body["trainingRows"]) == ("2026-06-30", trained.rows)
+    assert body["trainedAt"].startswith("2026-06-30T17:00")
+    importances = [i["importance"] for i in body["importances"]]
+    assert importances == sorted(importances, reverse=True) and len(importances) == len(trained.importances)
+    dates, customers = body["evaluations"]
+    assert (dates["kind"], dates["split"], dates["scoredBy"]) == ("holdout_dates", "2026-01-01", "2026-06-30")
+    assert customers["kind"] == "holdout_customers" and dates["sampleSize"] > customers["sampleSize"] > 0
+    # The stored scores are the backtest's own on the same facts, not a summary of something else.
+    again = await service.run_backtest(scope_a, TODAY, 90)
+    assert [s["meanAbsoluteErrorDays"] for s in dates["scores"]] == [
+        None if s.mean_absolute_error_days is None else round(s.mean_absolute_error_days, 2)
+        for s in again.holdout_dates.scores
+    ]
+    assert lazily is not None and lazily.evaluations == ()
+    other = (await gql(client, MODEL, await make_token("cloudly"))).json()["data"]["payDateModel"]
+    assert other["trainingRows"] == lazily.rows != trained.rows and other["evaluations"] == []

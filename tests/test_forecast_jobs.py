@@ -36,6 +36,10 @@ async def test_the_scheduled_job_trains_each_tenant_once_per_period(registry, sc
 
     stored = await repository.latest_model(scope_a)
     assert stored is not None and stored.as_of == date(2026, 6, 29) and stored.rows >= 50
+    # The schedule stores the backtest beside the model: both evaluations, the model scored.
+    backtest = stored.metrics["backtest"]
+    assert [e["kind"] for e in backtest] == ["holdout_dates", "holdout_customers"]
+    assert backtest[0]["trained"] and backtest[0]["scores"][0]["predictor"] == "model"
     # Cloudly has no history: its job succeeds without storing a model.
     assert await repository.latest_model(scope_b) is None
     # 03:00 on Monday in each tenant's time zone: Chicago (UTC-5) and Berlin (UTC+2) in summer.
@@ -57,6 +61,7 @@ def test_the_command_line_trains_a_seeded_tenant_and_refuses_one_without_history
 
     assert trained.returncode == 0, trained.stderr
     assert "northwind: pay-date model trained as of 2026-12-01 on" in trained.stdout
+    assert "backtest holdout_dates (" in trained.stdout and "MAE model " in trained.stdout
     db = sqlite3.connect(cli_env["LEDGERPORT_DATABASE_URL"].removeprefix("sqlite://"))
     rows = db.execute(
         "SELECT t.slug, m.as_of, m.rows FROM pay_date_model m JOIN tenant t ON t.id = m.tenant_id"

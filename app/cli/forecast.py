@@ -36,7 +36,7 @@ def train_command(tenant_slug: str, as_of) -> None:
     async def work():
         await sync_tenants(registry)
         scope = await system_scope(tenant_slug, principal="cli")
-        return await service.train(scope, day)
+        return await service.train(scope, day, evaluate=True)
 
     trained = run_with_db(settings, work)
     if trained is None:
@@ -46,3 +46,10 @@ def train_command(tenant_slug: str, as_of) -> None:
         f"{tenant_slug}: pay-date model trained as of {day.isoformat()} on {trained.rows} rows; "
         f"most important: {', '.join(f'{k} {v:.2f}' for k, v in top)}"
     )
+    for evaluation in trained.evaluations:
+        scores = ", ".join(
+            f"{s.predictor} {s.mean_absolute_error_days:.1f} days"
+            for s in evaluation.scores
+            if s.mean_absolute_error_days is not None
+        )
+        click.echo(f"  backtest {evaluation.kind} ({evaluation.sample_size} invoices): MAE {scores}")

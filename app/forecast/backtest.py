@@ -51,6 +51,30 @@ class Evaluation:
     def score(self, predictor: str) -> Score:
         return next(s for s in self.scores if s.predictor == predictor)
 
+    def to_json(self) -> dict:
+        """As stored in a model's metrics (``pay_date_model.metrics``)."""
+        return {
+            "kind": self.kind,
+            "split": self.split.isoformat(),
+            "scored_by": self.scored_by.isoformat(),
+            "sample_size": self.sample_size,
+            "censored": self.censored,
+            "trained": self.trained,
+            "scores": [vars(s) for s in self.scores],
+        }
+
+    @staticmethod
+    def from_json(data: dict) -> Evaluation:
+        return Evaluation(
+            kind=data["kind"],
+            split=date.fromisoformat(data["split"]),
+            scored_by=date.fromisoformat(data["scored_by"]),
+            sample_size=data["sample_size"],
+            censored=data["censored"],
+            trained=data["trained"],
+            scores=tuple(Score(**s) for s in data["scores"]),
+        )
+
 
 def is_held_out(customer_id: int) -> bool:
     """A stable fifth of the customers (by a hash of the id, not its order: ids are often created in turn)."""

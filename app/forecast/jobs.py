@@ -2,7 +2,7 @@
 
 The tenant file schedules it (``[[schedules]] job = "forecast.train"``, e.g. ``0 3 * * 1``: Mondays 03:00
 in the tenant's time zone). Each run trains on the facts as of the day the period began, in the tenant's
-time zone, and stores the model (``app.forecast.service.train``). Idempotent by its key: a retry or a
+time zone, and stores the model with its backtest's scores (``app.forecast.service.train``). Idempotent by its key: a retry or a
 takeover finding a model already trained as of that day stores none.
 """
 
@@ -25,7 +25,7 @@ async def train_pay_date_model(job: JobContext) -> None:
     if current is not None and current.as_of == as_of:
         log.info("pay-date model of %s as of %s already stored", job.tenant.slug, as_of)
         return
-    trained = await service.train(job.scope, as_of)
+    trained = await service.train(job.scope, as_of, evaluate=True)
     if trained is None:
         log.info("pay-date model of %s as of %s: too little history, not trained", job.tenant.slug, as_of)
     else:

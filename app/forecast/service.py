@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from app import clock
@@ -51,9 +51,20 @@ class Forecast:
 
 @dataclass(frozen=True)
 class Trained:
+    """A stored model's description: when and on what it was trained, what matters to it, how it did."""
+
     as_of: date
     rows: int
     importances: dict[str, float]
+    trained_at: datetime | None = None
+    invoices: int = 0
+    #: The backtest run when it was trained (hold-out dates, hold-out customers); empty when trained
+    #: lazily by a request, which must not wait for two more fits.
+    evaluations: tuple[Evaluation, ...] = ()
+
+
+#: The backtest a scheduled training stores beside its model: hold out the last 90 days' outcomes.
+TRAINING_HOLDOUT_DAYS = 90
 
 
 def _tenant_wide(scope: Scope) -> Scope:
@@ -70,35 +81,65 @@ async def facts_as_of(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILTER
     return Facts(as_of=as_of, invoices=tuple(invoices), customers=customers, portfolio=portfolio)
 
 
-async def train(scope: Scope, as_of: date) -> Trained | None:
-    """Train the tenant's model on its facts as of ``as_of`` and store it; None with too little history."""
+def _fit_and_evaluate(
+    facts: Facts, as_of: date, evaluate: bool
+) -> tuple[PayDateModel, tuple[Evaluation, ...]]:
+    model = PayDateModel.fit(facts, as_of)
+    if not evaluate:
+        return model, ()
+    split = as_of - timedelta(days=2 * TRAINING_HOLDOUT_DAYS)
+    return model, backtest(facts, split, TRAINING_HOLDOUT_DAYS, as_of)
+
+
+async def train(scope: Scope, as_of: date, evaluate: bool = False) -> Trained | None:
+    """Train the tenant's model on its facts as of ``as_of`` and store it; None with too little history.
+
+    ``evaluate`` (the scheduled job and the CLI) also runs the backtest on the same facts and stores its
+    scores as the model's metrics, so staff see how the model in use does against the baselines
+    (``payDateModel``) without running a backtest themselves; it costs two more fits."""
     require(scope, "ar.read")
     facts = await facts_as_of(_tenant_wide(scope), as_of)
     try:
         # Seconds of CPU on a big tenant: off the event loop, so the server (or worker) keeps answering.
-        model = await asyncio.to_thread(PayDateModel.fit, facts, as_of)
+        model, evaluations = await asyncio.to_thread(_fit_and_evaluate, facts, as_of, evaluate)
     except NotEnoughHistory as too_little:
         log.info("forecast: %s not trained: %s", scope.tenant_slug, too_little)
         return None
     importances = model.importance_by_feature()
-    await repository.save_model(
+    stored = await repository.save_model(
         _tenant_wide(scope),
         trained_at=clock.now(),
         as_of=as_of,
         rows=model.rows,
         payload=model.dumps(),
         importances=importances,
-        metrics={"training_rows": model.rows, "invoices": len(facts.invoices)},
+        metrics={
+            "training_rows": model.rows,
+            "invoices": len(facts.invoices),
+            "backtest": [e.to_json() for e in evaluations],
+        },
     )
     await repository.prune_models(_tenant_wide(scope), KEEP_MODELS)
-    return Trained(as_of, model.rows, importances)
+    return _described(stored)
+
+
+def _described(stored) -> Trained:
+    metrics = dict(stored.metrics or {})
+    return Trained(
+        as_of=stored.as_of,
+        rows=stored.rows,
+        importances=dict(stored.importances),
+        trained_at=stored.trained_at,
+        invoices=int(metrics.get("invoices", 0)),
+        evaluations=tuple(Evaluation.from_json(e) for e in metrics.get("backtest", ())),
+    )
 
 
 async def latest(scope: Scope) -> Trained | None:
-    """What the stored model was trained on (without loading it)."""
+    """What the stored model was trained on and how it did (without loading it)."""
     require(scope, "ar.read")
     stored = await repository.latest_model(_tenant_wide(scope))
-    return None if stored is None else Trained(stored.as_of, stored.rows, dict(stored.importances))
+    return None if stored is None else _described(stored)
 
 
 async def model_for(scope: Scope, today: date) -> PayDateModel | None:

@@ -1,9 +1,9 @@
-"""``payDateBacktest`` and ``cashForecast``: how well the pay-date model does, and the collections it
-expects (``app/forecast``, docs/forecast.md)."""
+"""``payDateModel``, ``payDateBacktest`` and ``cashForecast``: the model in use and how it did, how well
+it does as of any day, and the collections it expects (``app/forecast``, docs/forecast.md)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -50,6 +50,25 @@ class PayDateBacktest:
         description="On hold-out dates: the model's, or the average-days-late baseline's when untrained."
     )
     evaluations: list[BacktestEvaluation]
+
+
+@strawberry.type(description="How much a feature matters to the model: MAE days added when it is shuffled.")
+class FeatureImportance:
+    feature: str
+    importance: float
+
+
+@strawberry.type(description="The tenant's pay-date model in use (docs/forecast.md).")
+class PayDateModelInfo:
+    trained_at: datetime | None
+    as_of: date = strawberry.field(description="The day whose facts it was trained on.")
+    training_rows: int
+    invoices: int = strawberry.field(description="Invoices in the facts it was trained on.")
+    importances: list[FeatureImportance] = strawberry.field(description="Most important first.")
+    evaluations: list[BacktestEvaluation] = strawberry.field(
+        description="The backtest run when it was trained (hold-out dates, hold-out customers); empty when it "
+        "was trained on a request's demand rather than by the schedule or the CLI."
+    )
 
 
 @strawberry.type(description="Expected collections of one currency (or the base currency) in a week.")
@@ -116,6 +135,27 @@ def _week(w: collections.Week) -> CashForecastWeek:
 
 @strawberry.type
 class ForecastQuery:
+    @strawberry.field(
+        extensions=requires("ar.read"),
+        description="The stored pay-date model: when and on what it was trained, its features' importances and "
+        "its backtest scores; null until one is trained.",
+    )
+    async def pay_date_model(self, info: Info) -> PayDateModelInfo | None:
+        trained = await forecast.latest(info.context.scope)
+        if trained is None:
+            return None
+        return PayDateModelInfo(
+            trained_at=trained.trained_at,
+            as_of=trained.as_of,
+            training_rows=trained.rows,
+            invoices=trained.invoices,
+            importances=[
+                FeatureImportance(feature=k, importance=v)
+                for k, v in sorted(trained.importances.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            evaluations=[_evaluation(e) for e in trained.evaluations],
+        )
+
     @strawberry.field(
         extensions=requires("ar.read"),
         description="Split at asOf - 2 x holdoutDays; predict invoices open then or issued in the next holdoutDays; "
