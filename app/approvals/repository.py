@@ -10,7 +10,7 @@ from datetime import datetime
 
 from tortoise.expressions import F, Q, Subquery
 
-from app.db.scoping import new_row, scoped
+from app.db.scoping import new_row, related, scoped
 from app.models import Alert, ApprovalGiven, ApprovalRequest, Membership
 from app.models.enums import ApprovalKind, ApprovalState
 from app.scope import Scope
@@ -27,7 +27,7 @@ async def get(scope: Scope, request_id: int) -> ApprovalRequest | None:
         await scoped(ApprovalRequest, scope)
         .filter(id=request_id)
         .select_related("customer")
-        .prefetch_related("approvals")
+        .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .first()
     )
 
@@ -136,7 +136,7 @@ async def inbox(scope: Scope, role: str, principal: str, offset: int, limit: int
     total = await query.count()
     rows = await (
         query.select_related("customer")
-        .prefetch_related("approvals")
+        .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .order_by("requested_at", "id")
         .offset(offset)
         .limit(limit)
@@ -166,7 +166,7 @@ async def page(
     total = await query.count()
     rows = await (
         query.select_related("customer")
-        .prefetch_related("approvals")
+        .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .order_by("-requested_at", "-id")
         .offset(offset)
         .limit(limit)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 
 from app.models.base import TenantOwned
@@ -20,23 +21,43 @@ def scoped(model: type[M], scope: Scope) -> QuerySet[M]:
     """All rows of ``model`` the caller may see: its tenant's, and for contacts only their accounts'."""
     query = model.filter(tenant_id=scope.tenant_id)
     if scope.sales_owner is not None:
-        query = _own_customers_only(model, query, scope.sales_owner)
+        query = _own_customers_only(model, query, scope)
     if scope.customer_ids is None:
         return query
     if model.customer_path is None:
         # Not customer-specific data (FX rates, tokens, audit): nothing of it exists for a contact.
         return query.filter(id__in=[])
-    return query.filter(**{f"{model.customer_path}__in": sorted(scope.customer_ids)})
+    path = model.customer_path
+    return query.filter(**{f"{path}__in": sorted(scope.customer_ids)}, **_hops_tenant(path, scope))
 
 
-def _own_customers_only(model: type[M], query: QuerySet[M], owner: str) -> QuerySet[M]:
-    """Restrict to rows of customers whose sales owner is ``owner`` (the sales access rule)."""
+def _hops_tenant(path: str, scope: Scope) -> dict[str, int]:
+    """``path`` through related tables (``request__customer__sales_owner``) joins each on its id alone; each
+    is filtered by the tenant too, so every table a statement names is (docs/scaling.md, "Queries")."""
+    hops = path.split("__")[:-1]
+    return {"__".join(hops[: i + 1]) + "__tenant_id": scope.tenant_id for i in range(len(hops))}
+
+
+def _own_customers_only(model: type[M], query: QuerySet[M], scope: Scope) -> QuerySet[M]:
+    """Restrict to rows of customers whose sales owner is the caller (the sales access rule)."""
     path = model.customer_path
     if path is None:
         return query
     # "customer_id" -> "customer__sales_owner"; the account itself ("id") -> "sales_owner".
     owner_path = "sales_owner" if path == "id" else path.removesuffix("_id") + "__sales_owner"
-    return query.filter(**{owner_path: owner})
+    return query.filter(**{owner_path: scope.sales_owner}, **_hops_tenant(owner_path, scope))
+
+
+def related(model: type[M], scope: Scope, *names: str) -> list[Prefetch | str]:
+    """``prefetch_related`` arguments for ``names``, each tenant-owned one read with the tenant's filter:
+    a bare prefetch reads ``WHERE id IN (...)`` alone (docs/scaling.md, "Queries"). The rows prefetched
+    are the parents' own relations, so no narrower rule (a contact's accounts) applies to them."""
+    out: list[Prefetch | str] = []
+    for name in names:
+        target = model._meta.fields_map[name].related_model
+        is_owned = issubclass(target, TenantOwned)
+        out.append(Prefetch(name, queryset=target.filter(tenant_id=scope.tenant_id)) if is_owned else name)
+    return out
 
 
 def new_row(model: type[M], scope: Scope, **values) -> M:

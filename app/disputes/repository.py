@@ -8,7 +8,7 @@ from tortoise.functions import Sum
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
-from app.db.scoping import new_row, scoped
+from app.db.scoping import new_row, related, scoped
 from app.db.sql import fetch_all
 from app.errors import NotFound
 from app.models import CreditNote, CustomerAccount, Dispute, Invoice
@@ -25,7 +25,12 @@ async def add(scope: Scope, **values) -> Dispute:
 
 
 async def get(scope: Scope, dispute_id: int) -> Dispute | None:
-    return await scoped(Dispute, scope).filter(id=dispute_id).prefetch_related("invoice", "contact").first()
+    return (
+        await scoped(Dispute, scope)
+        .filter(id=dispute_id)
+        .prefetch_related(*related(Dispute, scope, "invoice", "contact"))
+        .first()
+    )
 
 
 async def held_on_invoice(scope: Scope, invoice_id: int) -> int:
@@ -43,7 +48,11 @@ async def open_disputes(scope: Scope, customer_id: int | None = None, limit: int
     query = scoped(Dispute, scope).filter(status__in=OPEN)
     if customer_id is not None:
         query = query.filter(customer_id=customer_id)
-    return await query.order_by("opened_on", "id").limit(limit).prefetch_related("invoice")
+    return (
+        await query.order_by("opened_on", "id")
+        .limit(limit)
+        .prefetch_related(*related(Dispute, scope, "invoice"))
+    )
 
 
 async def update(scope: Scope, dispute_id: int, **values) -> int:

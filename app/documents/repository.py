@@ -103,7 +103,8 @@ def _settled_sql(table: str, as_of: date | None) -> RawSQL:
     (``app.receivables.repository``): a pending or failed card payment settles nothing yet."""
     dated = f" AND s.date <= '{as_of.isoformat()}'" if as_of is not None else ""
     succeeded = (
-        " AND EXISTS (SELECT 1 FROM \"payment\" p WHERE p.id = s.payment_id AND p.status = 'succeeded')"
+        ' AND EXISTS (SELECT 1 FROM "payment" p WHERE p.id = s.payment_id AND p.tenant_id = s.tenant_id '
+        "AND p.status = 'succeeded')"
         if table == "payment_allocation"
         else ""
     )

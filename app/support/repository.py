@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tortoise.expressions import Q
 
-from app.db.scoping import new_row, scoped
+from app.db.scoping import new_row, related, scoped
 from app.models import Invoice, Membership, SupportMessage, SupportRequest
 from app.scope import Scope
 
@@ -41,7 +41,12 @@ async def requests(
     offset: int = 0,
 ) -> list[SupportRequest]:
     query = _requests(scope, customer_id, status, assignee_id, overdue_at)
-    return await query.order_by("-created_at", "-id").offset(offset).limit(limit).prefetch_related("invoice")
+    return (
+        await query.order_by("-created_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .prefetch_related(*related(SupportRequest, scope, "invoice"))
+    )
 
 
 async def count_requests(
@@ -60,7 +65,7 @@ async def request(scope: Scope, request_id: int) -> SupportRequest | None:
     return (
         await scoped(SupportRequest, scope)
         .filter(id=request_id)
-        .prefetch_related("invoice", "contact", "customer")
+        .prefetch_related(*related(SupportRequest, scope, "invoice", "contact", "customer"))
         .first()
     )
 
@@ -69,7 +74,9 @@ async def messages(scope: Scope, request_id: int, *, include_internal: bool) -> 
     query = scoped(SupportMessage, scope).filter(request_id=request_id)
     if not include_internal:
         query = query.filter(internal=False)
-    return await query.order_by("created_at", "id").prefetch_related("contact")
+    return await query.order_by("created_at", "id").prefetch_related(
+        *related(SupportMessage, scope, "contact")
+    )
 
 
 async def add_request(scope: Scope, **values) -> SupportRequest:
@@ -97,7 +104,12 @@ async def invoice_customer(scope: Scope, invoice_id: int) -> tuple[int, int] | N
 
 
 async def membership(scope: Scope, membership_id: int) -> Membership | None:
-    return await scoped(Membership, scope).filter(Q(id=membership_id)).prefetch_related("user").first()
+    return (
+        await scoped(Membership, scope)
+        .filter(Q(id=membership_id))
+        .prefetch_related(*related(Membership, scope, "user"))
+        .first()
+    )
 
 
 async def membership_of(scope: Scope, email: str) -> Membership | None:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 
 from app.db.scoping import new_row, scoped
 from app.models import (
@@ -86,10 +87,18 @@ async def insert_delivery(scope: Scope, **values: Any) -> WebhookDelivery:
     return row
 
 
+def _deliveries(scope: Scope) -> QuerySet[WebhookDelivery]:
+    """The tenant's deliveries, with their endpoint and event (joined on id) filtered by the tenant too:
+    every table a statement names is (docs/scaling.md, "Queries")."""
+    return scoped(WebhookDelivery, scope).filter(
+        endpoint__tenant_id=scope.tenant_id, event__tenant_id=scope.tenant_id
+    )
+
+
 async def delivery(scope: Scope, delivery_id: int) -> WebhookDelivery | None:
     """A delivery of a live endpoint, with its endpoint and event loaded."""
     return (
-        await scoped(WebhookDelivery, scope)
+        await _deliveries(scope)
         .filter(id=delivery_id, endpoint__deleted_at=None)
         .select_related("endpoint", "event")
         .first()
@@ -98,12 +107,7 @@ async def delivery(scope: Scope, delivery_id: int) -> WebhookDelivery | None:
 
 async def delivery_for_job(scope: Scope, delivery_id: int) -> WebhookDelivery | None:
     """A delivery whatever became of its endpoint (the job must see that it was deleted)."""
-    return (
-        await scoped(WebhookDelivery, scope)
-        .filter(id=delivery_id)
-        .select_related("endpoint", "event")
-        .first()
-    )
+    return await _deliveries(scope).filter(id=delivery_id).select_related("endpoint", "event").first()
 
 
 async def deliveries_page(
@@ -117,7 +121,7 @@ async def deliveries_page(
     limit: int,
 ) -> tuple[list[WebhookDelivery], int]:
     """Newest first, with the count of all that match."""
-    query = scoped(WebhookDelivery, scope).filter(endpoint__deleted_at=None)
+    query = _deliveries(scope).filter(endpoint__deleted_at=None)
     if endpoint_id is not None:
         query = query.filter(endpoint_id=endpoint_id)
     if state is not None:
