@@ -339,7 +339,7 @@ export type AlertsQueryVariables = Exact<{
 }>;
 
 
-export type AlertsQuery = { alerts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, totalsByRule: Array<{ rule: string, count: number, amount: { amount: string, currencyCode: string } | null }>, edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string, daysOverdue: number | null, acknowledgedBy: string | null, amount: { amount: string, currencyCode: string } | null, customer: { id: string, name: string } | null } }> } };
+export type AlertsQuery = { alerts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, totalsByRule: Array<{ rule: string, count: number, amount: { amount: string, currencyCode: string } | null }>, edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string, daysOverdue: number | null, acknowledgedBy: string | null, snoozedUntil: string | null, amount: { amount: string, currencyCode: string } | null, customer: { id: string, name: string } | null } }> } };
 
 export type AnswerSupportRequestMutationVariables = Exact<{
   id: string;
@@ -510,6 +510,14 @@ export type RevokeSessionMutationVariables = Exact<{
 
 
 export type RevokeSessionMutation = { revokeSession: { session: { id: string } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type SnoozeAlertMutationVariables = Exact<{
+  id: string;
+  until: string;
+}>;
+
+
+export type SnoozeAlertMutation = { snoozeAlert: { alert: { id: string, status: AlertStatus, snoozedUntil: string | null } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type SupportQueueQueryVariables = Exact<{
   filter?: SupportQueueFilter | null | undefined;
