@@ -2,8 +2,8 @@
 
 An admin walks every page (axe-core clean and photographed at 1280 and 820 px), drills down from the
 overview into a region and a customer, changes the as-of date and finds the tiles equal to the API's
-figures for that date, acknowledges an alert, answers a support request and decides a dispute. A viewer
-sees no buttons; Cloudly's admin sees Cloudly only, in euros and German formats; an expired session
+figures for that date, acknowledges an alert, answers a support request and decides a dispute. Staff
+snooze an alert until a date and record a payment against two invoices they tick. A viewer sees no buttons; Cloudly's admin sees Cloudly only, in euros and German formats; an expired session
 returns to the same page after signing in again; a refusal shows the API's message beside the control;
 a network failure says so and offers a retry. No page asks another host for anything.
 """
@@ -11,6 +11,7 @@ a network failure says so and offers a retry. No page asks another host for anyt
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 from app.auth import sessions
@@ -45,6 +46,14 @@ ALERTS = "query($f: AlertFilter) { alerts(filter: $f) { edges { node { id status
 QUEUE = "{ supportRequests { edges { node { subject status messages { author body } } } } }"
 DISPUTES = "{ openDisputes { id status } }"
 TODAY = "{ viewer { tenant { today } } }"
+SNOOZED = "query($f: AlertFilter) { alerts(filter: $f) { edges { node { id status snoozedUntil } } } }"
+CUSTOMERS = "{ customers(first: 100) { edges { node { id name currency } } } }"
+OPEN_INVOICES = """query($id: ID!) { customer(id: $id) {
+  invoices(first: 100, openOnly: true) { edges { node { id number openAmount { amount currencyCode } } } }
+} }"""
+PAYMENTS_OF = """query($f: PaymentFilterInput) { payments(first: 50, filter: $f) { edges { node {
+  id reference customerId allocations { invoiceId amount { amount currencyCode } }
+} } } }"""
 
 
 async def heading(page) -> str:
@@ -158,8 +167,17 @@ async def test_a_viewer_is_offered_no_action_and_cloudly_sees_only_cloudly_in_it
         await page.goto(f"{live_server}/console/{path}", wait_until="domcontentloaded")
         await ready(page)
         buttons = await page.eval_on_selector_all("main button", "els => els.map(e => e.textContent.trim())")
-        actions = {"Acknowledge", "Resolve", "Decide", "Refund", "Answer the customer", "Record payment"}
+        actions = {
+            "Acknowledge",
+            "Snooze",
+            "Resolve",
+            "Decide",
+            "Refund",
+            "Answer the customer",
+            "Record payment",
+        }
         assert not actions & set(buttons), (path, buttons)
+        assert await page.locator("main input[name=snoozeUntil], main select[name=customer]").count() == 0
 
     context = await audited_context(chromium)
     try:
@@ -239,3 +257,108 @@ async def test_a_refusal_shows_the_apis_message_beside_the_control_and_a_network
     await problem.get_by_role("button", name="Retry").click()
     await ready(page)
     assert await page.locator("tbody tr").count() > 0
+
+
+async def test_staff_snooze_an_alert_and_record_a_payment_against_two_chosen_invoices(
+    live_server, console_page, providers, auth_registry
+):
+    page = console_page
+    world = await console_world(auth_registry, providers)
+    token = await make_token("northwind", StaffRole.ADMIN)
+    cloudly = await make_token("cloudly", StaffRole.ADMIN)
+    foreign = watch_foreign_requests(page, live_server)
+    await console_sign_in(
+        page, live_server, world.subs["northwind-admin"], "/console/alerts", "Northwind Components Ltd"
+    )
+    await ready(page)
+    today = date.fromisoformat((await staff_api(live_server, token, TODAY))["viewer"]["tenant"]["today"])
+
+    # Alerts: a date that is not after today is refused with the API's message beside the button ...
+    row = page.locator("tr[data-alert]").filter(has=page.get_by_role("button", name="Snooze")).first
+    alert_id = await row.get_attribute("data-alert")
+    row = page.locator(f"tr[data-alert='{alert_id}']")
+    until = row.locator("input[name=snoozeUntil]")
+    await until.fill(today.isoformat())
+    await row.get_by_role("button", name="Snooze").click()
+    refusal = row.locator(".refusal")
+    await refusal.wait_for()
+    assert await refusal.inner_text() == "snooze until a later day than today"
+
+    # ... a later one snoozes it: the API has it snoozed until that date, out of the open list.
+    wake = (today + timedelta(days=10)).isoformat()
+    await until.fill(wake)
+    await row.get_by_role("button", name="Snooze").click()
+    await row.locator("td.status").get_by_text("Snoozed until").wait_for()
+    snoozed = await staff_api(live_server, token, SNOOZED, f={"status": "SNOOZED"})
+    assert {"id": alert_id, "status": "SNOOZED", "snoozedUntil": wake} in [
+        e["node"] for e in snoozed["alerts"]["edges"]
+    ]
+    still_open = await staff_api(live_server, token, SNOOZED, f={"status": "OPEN"})
+    assert alert_id not in [e["node"]["id"] for e in still_open["alerts"]["edges"]]
+    await checked_at_both_widths(page, "alerts-snoozed")
+    await page.goto(f"{live_server}/console/alerts?status=OPEN", wait_until="domcontentloaded")
+    await ready(page)
+    assert await page.locator(f"tr[data-alert='{alert_id}']").count() == 0
+
+    # Payments: the picker offers Northwind's customers only, never Cloudly's.
+    ours = [e["node"] for e in (await staff_api(live_server, token, CUSTOMERS))["customers"]["edges"]]
+    theirs = [e["node"] for e in (await staff_api(live_server, cloudly, CUSTOMERS))["customers"]["edges"]]
+    await page.get_by_role("navigation", name="Console").get_by_role("link", name="Payments").click()
+    await page.wait_for_url(f"{live_server}/console/payments**")
+    await ready(page)
+    picker = page.locator("select[name=customer]")
+    await picker.locator("option").nth(1).wait_for(state="attached")
+    offered = set(await picker.locator("option").evaluate_all("os => os.map(o => o.value).filter(v => v)"))
+    assert offered == {c["id"] for c in ours}
+    assert not offered & {c["id"] for c in theirs}
+    assert "Cloudly" not in await picker.inner_text()
+
+    # A customer with three or more open invoices in its currency; pay the two due last, in full.
+    async def open_invoices(customer_id: str) -> list[dict]:
+        data = await staff_api(live_server, token, OPEN_INVOICES, id=customer_id)
+        return [e["node"] for e in data["customer"]["invoices"]["edges"]]
+
+    for customer in ours:
+        invoices = await open_invoices(customer["id"])
+        mine = [i for i in invoices if i["openAmount"]["currencyCode"] == customer["currency"]]
+        if len(mine) >= 3:
+            break
+    else:
+        raise AssertionError("no customer with three open invoices in its currency")
+    chosen = mine[-2:]
+    await picker.select_option(customer["id"])
+    form = page.get_by_role("form", name="Record a payment")
+    await form.locator("input[type=checkbox]").first.wait_for()
+    shown = await form.locator("input[type=checkbox]").evaluate_all("bs => bs.map(b => b.value)")
+    assert shown == [i["id"] for i in invoices]
+    await form.locator(f"input[type=checkbox][value='{chosen[0]['id']}']").check()
+    second = form.get_by_label(f"{chosen[1]['number']}, due")
+    await second.focus()
+    await page.keyboard.press("Space")  # ticking works from the keyboard
+    assert await second.is_checked()
+    amount = sum(Decimal(i["openAmount"]["amount"]) for i in chosen)
+    await form.get_by_label("Amount", exact=True).fill(str(amount))
+    await form.get_by_label("Reference").fill("REMIT-18")
+    await form.get_by_label("Allocation").select_option("AS_SELECTED")
+    await checked_at_both_widths(page, "payments-record")
+    await form.get_by_role("button", name="Record payment").click()
+    result = page.get_by_role("status", name="Payment recorded")
+    await result.wait_for()
+    on_screen = await result.locator("[data-allocation]").evaluate_all(
+        "ls => ls.map(l => l.dataset.allocation)"
+    )
+    assert on_screen == [chosen[0]["id"], chosen[1]["id"]]
+    await checked_at_both_widths(page, "payments-recorded")
+
+    # The API allocated the payment to exactly those two invoices, each in full; the rest are untouched.
+    payments = await staff_api(live_server, token, PAYMENTS_OF, f={"customerId": customer["id"]})
+    recorded = next(e["node"] for e in payments["payments"]["edges"] if e["node"]["reference"] == "REMIT-18")
+    assert {(a["invoiceId"], Decimal(a["amount"]["amount"])) for a in recorded["allocations"]} == {
+        (i["id"], Decimal(i["openAmount"]["amount"])) for i in chosen
+    }
+    left = {i["id"]: i["openAmount"]["amount"] for i in await open_invoices(customer["id"])}
+    assert left == {i["id"]: i["openAmount"]["amount"] for i in invoices if i not in chosen}
+    their_payments = await staff_api(live_server, cloudly, PAYMENTS_OF, f=None)
+    assert "REMIT-18" not in [e["node"]["reference"] for e in their_payments["payments"]["edges"]]
+
+    assert foreign == [], "\n".join(foreign)

@@ -339,7 +339,7 @@ export type AlertsQueryVariables = Exact<{
 }>;
 
 
-export type AlertsQuery = { alerts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, totalsByRule: Array<{ rule: string, count: number, amount: { amount: string, currencyCode: string } | null }>, edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string, daysOverdue: number | null, acknowledgedBy: string | null, amount: { amount: string, currencyCode: string } | null, customer: { id: string, name: string } | null } }> } };
+export type AlertsQuery = { alerts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, totalsByRule: Array<{ rule: string, count: number, amount: { amount: string, currencyCode: string } | null }>, edges: Array<{ node: { id: string, rule: string, severity: AlertSeverity, status: AlertStatus, message: string, daysOverdue: number | null, acknowledgedBy: string | null, snoozedUntil: string | null, amount: { amount: string, currencyCode: string } | null, customer: { id: string, name: string } | null } }> } };
 
 export type AnswerSupportRequestMutationVariables = Exact<{
   id: string;
@@ -433,6 +433,13 @@ export type NoteSupportRequestMutationVariables = Exact<{
 
 export type NoteSupportRequestMutation = { addInternalNote: { supportRequest: { id: string, status: SupportStatus, messages: Array<{ author: string, body: string, internal: boolean, createdAt: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
+export type OpenInvoicesQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OpenInvoicesQuery = { customer: { id: string, name: string, currency: string, asOf: string, invoices: { totalCount: number, edges: Array<{ node: { id: string, number: string, dueDate: string, openAmount: { amount: string, currencyCode: string } } }> } } };
+
 export type OverviewQueryVariables = Exact<{
   asOf?: string | null | undefined;
   previous?: string | null | undefined;
@@ -459,6 +466,13 @@ export type OverviewTrendQueryVariables = Exact<{
 
 export type OverviewTrendQuery = { trend: Array<{ date: string, dso: number | null, cei: number | null, ar: { amount: string }, overdue: { amount: string }, collections: { amount: string } }> };
 
+export type PaymentCustomersQueryVariables = Exact<{
+  search?: string | null | undefined;
+}>;
+
+
+export type PaymentCustomersQuery = { customers: { totalCount: number, edges: Array<{ node: { id: string, accountNumber: string, name: string, currency: string } }> } };
+
 export type PaymentsQueryVariables = Exact<{
   filter?: PaymentFilterInput | null | undefined;
   after?: string | null | undefined;
@@ -472,7 +486,7 @@ export type RecordPaymentMutationVariables = Exact<{
 }>;
 
 
-export type RecordPaymentMutation = { recordPayment: { payment: { id: string, status: PaymentStatus, amount: { amount: string, currencyCode: string }, allocations: Array<{ invoiceNumber: string, amount: { amount: string } }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type RecordPaymentMutation = { recordPayment: { payment: { id: string, status: PaymentStatus, reference: string, amount: { amount: string, currencyCode: string }, allocations: Array<{ invoiceId: string, invoiceNumber: string, date: string, amount: { amount: string, currencyCode: string } }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type RefundPaymentMutationVariables = Exact<{
   id: string;
@@ -510,6 +524,14 @@ export type RevokeSessionMutationVariables = Exact<{
 
 
 export type RevokeSessionMutation = { revokeSession: { session: { id: string } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type SnoozeAlertMutationVariables = Exact<{
+  id: string;
+  until: string;
+}>;
+
+
+export type SnoozeAlertMutation = { snoozeAlert: { alert: { id: string, status: AlertStatus, snoozedUntil: string | null } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type SupportQueueQueryVariables = Exact<{
   filter?: SupportQueueFilter | null | undefined;

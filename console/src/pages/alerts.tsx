@@ -1,8 +1,9 @@
-// Alerts: the unresolved ones by default, most severe first; acknowledge or resolve with a note.
+// Alerts: the unresolved ones by default, most severe first; acknowledge, snooze until a date, or resolve with a note.
 import { useState } from "preact/hooks";
 import doc from "../operations/Alerts.graphql?raw";
 import ackDoc from "../operations/AcknowledgeAlert.graphql?raw";
 import resolveDoc from "../operations/ResolveAlert.graphql?raw";
+import snoozeDoc from "../operations/SnoozeAlert.graphql?raw";
 import type {
   AcknowledgeAlertMutation,
   AlertFilter,
@@ -11,10 +12,12 @@ import type {
   AlertsQuery,
   AlertsQueryVariables,
   ResolveAlertMutation,
+  SnoozeAlertMutation,
+  SnoozeAlertMutationVariables,
 } from "../gql/types";
 import { request } from "../api";
 import { Action, Frame, Header, Pager, ParamSelect } from "../components/ui";
-import { label, money } from "../format";
+import { day, label, money } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
 import { useParams } from "../router";
@@ -33,6 +36,30 @@ function Resolve({ alert, done }: { alert: AlertRow; done: () => void }) {
       <Action
         label="Resolve"
         run={async () => (await request<ResolveAlertMutation, { id: string; note: string | null }>(resolveDoc, { id: alert.id, note: note || null })).resolveAlert}
+        done={done}
+      />
+    </span>
+  );
+}
+
+/** The tenant's date ``days`` after ``date`` (both YYYY-MM-DD, no time zone involved). */
+function later(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function Snooze({ alert, today, done }: { alert: AlertRow; today: string; done: () => void }) {
+  const [until, setUntil] = useState(alert.snoozedUntil ?? later(today, 7));
+  return (
+    <span class="resolve">
+      <label>
+        <span class="visually-hidden">Snooze until, for {alert.message}</span>
+        <input type="date" name="snoozeUntil" value={until} min={later(today, 1)} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
+      </label>
+      <Action
+        label="Snooze"
+        run={async () => (await request<SnoozeAlertMutation, SnoozeAlertMutationVariables>(snoozeDoc, { id: alert.id, until })).snoozeAlert}
         done={done}
       />
     </span>
@@ -87,7 +114,10 @@ export function Alerts() {
                       <td>
                         <span class={`sev sev-${a.severity.toLowerCase()}`}>{label(a.severity)}</span>
                       </td>
-                      <td class="status">{label(a.status)}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}</td>
+                      <td class="status">
+                        {label(a.status)}
+                        {a.status === "SNOOZED" && a.snoozedUntil ? ` until ${day(a.snoozedUntil)}` : a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}
+                      </td>
                       <td class="num">{money(a.amount)}</td>
                       <td class="num">{a.daysOverdue ?? "–"}</td>
                       {manage && (
@@ -95,6 +125,7 @@ export function Alerts() {
                           {a.status === "OPEN" && (
                             <Action label="Acknowledge" run={async () => (await request<AcknowledgeAlertMutation, { id: string }>(ackDoc, { id: a.id })).acknowledgeAlert} done={state.reload} />
                           )}
+                          {a.status !== "RESOLVED" && <Snooze alert={a} today={viewer.tenant.today} done={state.reload} />}
                           {a.status !== "RESOLVED" && <Resolve alert={a} done={state.reload} />}
                         </td>
                       )}

@@ -1,10 +1,9 @@
 // Customer 360: everything about one account as of a date, and the actions on it the role may take.
 import doc from "../operations/Customer.graphql?raw";
-import recordDoc from "../operations/RecordPayment.graphql?raw";
-import type { CustomerQuery, CustomerQueryVariables, ManualPaymentMethod, RecordPaymentMutation, RecordPaymentMutationVariables } from "../gql/types";
-import { request } from "../api";
+import type { CustomerQuery, CustomerQueryVariables } from "../gql/types";
 import { BarChart, DataTable } from "../components/charts";
-import { AsOf, Frame, Header, Refusal, useAsOf, useSubmit } from "../components/ui";
+import { AsOf, Frame, Header, useAsOf } from "../components/ui";
+import { RecordPaymentForm } from "../components/payment-form";
 import { day, label, money, moment, number, percent } from "../format";
 import { useQuery } from "../hooks";
 import { may } from "../permissions";
@@ -36,55 +35,6 @@ function Gauge({ value }: { value: number | null }) {
       </svg>
       <span>{percent(value)} of the limit used</span>
     </div>
-  );
-}
-
-function RecordPayment({ customer, done }: { customer: C; done: () => void }) {
-  const { busy, message, submit: send } = useSubmit();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
-    const input = {
-      customerId: customer.id,
-      amount: String(form.get("amount")),
-      currencyCode: String(form.get("currency")),
-      receivedDate: String(form.get("receivedDate")),
-      method: String(form.get("method")) as ManualPaymentMethod,
-      reference: String(form.get("reference") ?? ""),
-    };
-    return send(async () => (await request<RecordPaymentMutation, RecordPaymentMutationVariables>(recordDoc, { input })).recordPayment, done);
-  };
-  return (
-    <form class="inline-form" onSubmit={submit} aria-label="Record a payment">
-      <label>
-        Amount
-        <input name="amount" required inputMode="decimal" />
-      </label>
-      <label>
-        Currency
-        <input name="currency" required defaultValue={customer.currency} size={4} />
-      </label>
-      <label>
-        Received
-        <input name="receivedDate" type="date" required defaultValue={customer.asOf} />
-      </label>
-      <label>
-        Method
-        <select name="method">
-          <option value="WIRE">Wire</option>
-          <option value="CHECK">Check</option>
-          <option value="ACH">ACH</option>
-        </select>
-      </label>
-      <label>
-        Reference
-        <input name="reference" />
-      </label>
-      <button type="submit" disabled={busy}>
-        Record payment
-      </button>
-      <Refusal message={message} />
-    </form>
   );
 }
 
@@ -190,7 +140,7 @@ function Body({ c, work, reload }: { c: C; work: Work; reload: () => void }) {
       {may(viewer.role, "payments.write") && (
         <section aria-labelledby="pay">
           <h2 id="pay">Record a payment</h2>
-          <RecordPayment customer={c} done={reload} />
+          <RecordPaymentForm customerId={c.id} done={reload} />
         </section>
       )}
       <section aria-labelledby="inv">

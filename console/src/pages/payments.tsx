@@ -1,9 +1,19 @@
-// Payments and refunds, newest first; refund a card payment (recording one is on the customer's page).
+// Payments and refunds, newest first; record a wire, check or ACH payment against a customer's chosen
+// invoices, refund a card payment.
 import { useState } from "preact/hooks";
 import doc from "../operations/Payments.graphql?raw";
+import customersDoc from "../operations/PaymentCustomers.graphql?raw";
 import refundDoc from "../operations/RefundPayment.graphql?raw";
-import type { PaymentStatus, PaymentsQuery, PaymentsQueryVariables, RefundPaymentMutation } from "../gql/types";
+import type {
+  PaymentCustomersQuery,
+  PaymentCustomersQueryVariables,
+  PaymentStatus,
+  PaymentsQuery,
+  PaymentsQueryVariables,
+  RefundPaymentMutation,
+} from "../gql/types";
 import { request } from "../api";
+import { RecordPaymentForm } from "../components/payment-form";
 import { Action, Frame, Header, Pager, ParamSelect } from "../components/ui";
 import { day, label, money } from "../format";
 import { useQuery } from "../hooks";
@@ -26,6 +36,42 @@ function Refund({ payment, done }: { payment: P; done: () => void }) {
   );
 }
 
+/** Pick the customer (search by name or account number), then record the payment against its invoices. */
+function Record({ done }: { done: () => void }) {
+  const [search, setSearch] = useState("");
+  const [customerId, setCustomerId] = useState("");
+  const found = useQuery<PaymentCustomersQuery, PaymentCustomersQueryVariables>(customersDoc, { search: search || null });
+  const options = found.data?.customers.edges ?? [];
+  return (
+    <section aria-labelledby="record" class="record-payment">
+      <h2 id="record">Record a payment</h2>
+      <div class="inline-form">
+        <label>
+          Find customer
+          <input type="search" name="customerSearch" value={search} placeholder="Name or account number" onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Customer
+          <select name="customer" value={customerId} onChange={(e) => setCustomerId((e.target as HTMLSelectElement).value)}>
+            <option value="">Choose…</option>
+            {options.map(({ node: c }) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.accountNumber}, {c.currency})
+              </option>
+            ))}
+          </select>
+        </label>
+        {found.data && found.data.customers.totalCount > options.length && (
+          <span class="note">
+            {options.length} of {found.data.customers.totalCount} shown: narrow the search
+          </span>
+        )}
+      </div>
+      {customerId && <RecordPaymentForm key={customerId} customerId={customerId} done={done} />}
+    </section>
+  );
+}
+
 export function Payments() {
   const viewer = useViewer();
   const [params] = useParams();
@@ -37,7 +83,7 @@ export function Payments() {
       <Header title="Payments">
         <ParamSelect name="status" text="Status" any="Any" options={["PENDING", "SUCCEEDED", "FAILED", "REFUNDED"]} />
       </Header>
-      {write && <p class="note">To record a wire, check or ACH payment, open the customer and use “Record a payment”.</p>}
+      {write && <Record done={state.reload} />}
       <Frame state={state}>
         {(data) => (
           <>
