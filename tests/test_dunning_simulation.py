@@ -1,4 +1,4 @@
-"""120 days of dunning for two tenants, day by day, as production runs it: the scheduler ticks at 08:30 in
+"""90 days of dunning for two tenants, day by day, as production runs it: the scheduler ticks at 08:30 in
 each tenant's time zone (clock injected), the daily ``dunning.run`` job runs, its emails go through the
 outbox to a real SMTP server (aiosmtpd). Northwind has a prompt payer, a late payer, a disputer, a
 promiser who keeps the promise and one who breaks it, a customer paused by staff and one on credit hold;
@@ -27,7 +27,7 @@ from tests.background import run_jobs
 from tests.mailbox import body_of, mailbox  # noqa: F401 - the fixture
 
 START = date(2026, 1, 5)
-DAYS = 120
+DAYS = 90  # to 4 April: past the last step (17 March) and a month start, quiet after it
 ISSUED, DUE = "2026-01-01", "2026-01-31"
 
 
