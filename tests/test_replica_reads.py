@@ -43,11 +43,17 @@ def _sample(name: str, labels: dict[str, str] | None = None) -> float:
 
 
 async def _caught_up(pair: Pair) -> None:
-    """Wait until the standby has replayed everything the primary has written so far."""
+    """Wait until the standby has replayed everything the primary has written so far.
+
+    The pair commits asynchronously (``synchronous_commit = off``, tests/pg_replica.py): a commit's
+    record can still sit in the WAL buffers, behind ``pg_current_wal_lsn()`` (what was written out). The
+    target is the insert position, which includes it; the WAL writer sends it within its delay. With
+    the write position the standby caught up to a point before the last commit whenever nothing else
+    wrote WAL meanwhile, and the summary read a replica without the invoice."""
     primary = await asyncpg.connect(pair.primary_url)
     standby = await asyncpg.connect(pair.replica_url)
     try:
-        target = await primary.fetchval("SELECT pg_current_wal_lsn()")
+        target = await primary.fetchval("SELECT pg_current_wal_insert_lsn()")
         deadline = time.monotonic() + 20
         while await standby.fetchval("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn", target) is not True:
             assert time.monotonic() < deadline, "the standby did not catch up"
