@@ -81,3 +81,43 @@ async def test_each_point_is_the_summary_as_of_its_date_with_its_month_as_the_pe
             summary["dso"],
             summary["cei"],
         ), p["date"]
+
+
+async def test_cash_applied_after_its_own_date_counts_as_unapplied_at_the_month_ends_between(
+    client, scope_a, scope_b
+):
+    """A payment received in March and applied in May, a credit note of April applied in June: each is
+    unapplied cash at the month ends between (the trend reads such cash from its partial index,
+    migration 0020), and every point still equals arSummary for its date, for the whole portfolio and
+    for a region that holds only one of the two customers."""
+    late = await builders.customer(scope_a, "Late applier", region="EMEA")
+    other = await builders.customer(scope_a, "On arrival", region="AMER")
+    inv = await builders.invoice(scope_a, late, 100000, "2026-02-01", "2026-03-03")
+    await builders.payment(scope_a, late, 60000, "2026-03-20", allocate=[(inv, 60000, "2026-05-10")])
+    await builders.credit_note(scope_a, late, 15000, "2026-04-05", apply=[(inv, 15000, "2026-06-02")])
+    paid = await builders.invoice(scope_a, other, 40000, "2026-03-01", "2026-03-31")
+    await builders.payment(scope_a, other, 40000, "2026-04-02", allocate=[(paid, 40000, "2026-04-02")])
+    await builders.worked_example(scope_b)  # another tenant's cash: never in these figures
+    token = await make_token("northwind")
+
+    for region in (None, "EMEA"):
+        flt = f', filter: {{region: "{region}"}}' if region else ""
+        query = TREND.replace('asOf: "2026-06-30")', f'asOf: "2026-06-30"{flt})')
+        points = (await gql(client, query, token)).json()["data"]["arTrend"]
+        got = {p["date"]: p["ar"]["amount"] for p in points}
+        for day in got:
+            summary = (
+                await gql(client, f'{{ arSummary(asOf: "{day}"{flt}) {{ netBalance {{ amount }} }} }}', token)
+            ).json()["data"]["arSummary"]
+            assert got[day] == summary["netBalance"]["amount"], (region, day)
+        # March: 1,000 open - 600 unapplied (+ the other's 400 open, outside EMEA); April: the credit too;
+        # May: the payment applied (1,000 - 600 open, the credit unapplied); June: all applied.
+        expected = {
+            "2026-03-31": "400.00",
+            "2026-04-30": "250.00",
+            "2026-05-31": "250.00",
+            "2026-06-30": "250.00",
+        }
+        if region is None:
+            expected["2026-03-31"] = "800.00"
+        assert got == expected, region

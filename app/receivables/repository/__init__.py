@@ -4,6 +4,7 @@ One module per kind of figure, all built on ``open_items`` (the invoices and cas
 a date, shared by every as-of figure):
 
 - ``as_of``: aging, unapplied cash, customer counts, disputes and cover as of one date;
+- ``month_ends``: aging and unapplied cash as of several dates in one pass (a trend);
 - ``period``: credit sales (also per month), profitability and collections of a period;
 - ``customer_page``: customers ordered and filtered by their figures;
 - ``invoice_lists``: invoices with their open amounts as of a date;
@@ -32,6 +33,7 @@ from app.receivables.repository.invoice_lists import (
     open_invoices_of,
     open_items_of,
 )
+from app.receivables.repository.month_ends import month_end_aggregates
 from app.receivables.repository.open_items import GroupBy
 from app.receivables.repository.period import (
     collections,
@@ -52,6 +54,7 @@ __all__ = [
     "customer_page",
     "invoice_chunk",
     "invoice_page",
+    "month_end_aggregates",
     "monthly_credit_sales",
     "open_by_bucket",
     "open_disputes",

@@ -42,17 +42,26 @@ class Document:
     moves: str = ""  # the table of its movements (invoices: ``invoice_settlements``, several)
     owner: str = ""  # the movement's column naming the document
 
-    def arm_condition(self, arm: Arm) -> str:
+    def arm_condition(self, arm: Arm, moved: str = ":as_of") -> str:
         d = self.alias
         return {
             Arm.ALL: "",
             Arm.OPEN_NOW: f" AND {d}.{self.total} <> {d}.{self.done}",
-            Arm.SETTLED_LATER: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} > :as_of",
-            Arm.LATER: f" AND {d}.{self.last} > :as_of",
-            Arm.SETTLED_BY: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} <= :as_of",
+            Arm.SETTLED_LATER: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} > {moved}",
+            Arm.LATER: f" AND {d}.{self.last} > {moved}",
+            Arm.SETTLED_BY: f" AND {d}.{self.total} = {d}.{self.done} AND {d}.{self.last} <= {moved}",
         }[arm]
 
-    def as_of(self, arm: Arm, condition: str, selective: bool, extra_join: str = "") -> str:
+    def as_of(
+        self,
+        arm: Arm,
+        condition: str,
+        selective: bool,
+        extra_join: str = "",
+        *,
+        dated_by: str = ":as_of",
+        moved: str = ":as_of",
+    ) -> str:
         """FROM and WHERE of the document's rows of ``arm`` existing as of :as_of, for the customers of
         ``condition``, with the access path pinned on SQLite (``app.db.plans``):
 
@@ -62,7 +71,10 @@ class Document:
           nor for a few named customers the tenant column (a tenant-wide index);
         - for a few named customers (``selective``) the customers are the outer loop and their
           documents are probed by customer; otherwise the documents are the outer loop and each one's
-          customer is probed by id."""
+          customer is probed by id.
+
+        ``dated_by`` and ``moved`` bound the document's own date and its last movement's (both :as_of
+        but for several dates at once: rows dated by the last that moved after the first)."""
         d = self.alias
         own = f"{self.table} {d}"
         dated, tenant = f"{d}.{self.dated}", f"{d}.tenant_id"
@@ -73,7 +85,7 @@ class Document:
             if selective:
                 tenant = unindexed(tenant)
         return f"""FROM {self._with_customer(own, selective)}{extra_join}
-WHERE {tenant} = :tenant_id{self.only} AND {dated} <= :as_of AND {condition}{self.arm_condition(arm)}"""
+WHERE {tenant} = :tenant_id{self.only} AND {dated} <= {dated_by} AND {condition}{self.arm_condition(arm, moved)}"""
 
     def in_period(self, condition: str, selective: bool) -> str:
         """FROM and WHERE of the document's rows dated in (:after, :until] for the customers of
@@ -86,23 +98,25 @@ WHERE {tenant} = :tenant_id{self.only} AND {dated} <= :as_of AND {condition}{sel
   WHERE {d}.tenant_id = :tenant_id AND {d}.{self.dated} > :after AND {d}.{self.dated} <= :until{self.only}
     AND {condition}"""
 
-    def movements_after(self) -> str:
-        """(owner_id, amount) of the tenant's movements of these documents dated after :as_of, found by
-        the movements' (tenant_id, date) indexes."""
+    def movements_after(self, since: str = ":as_of") -> str:
+        """(owner_id, amount, date) of the tenant's movements of these documents dated after
+        ``since``, found by the movements' (tenant_id, date) indexes."""
         if self.table == "invoice":
-            return invoice_settlements("x.date > :as_of")
+            return invoice_settlements(f"x.date > {since}")
         return f"""
-  SELECT x.{self.owner} AS owner_id, x.amount FROM {self.moves} x
-  WHERE x.tenant_id = :tenant_id AND x.date > :as_of"""
+  SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.moves} x
+  WHERE x.tenant_id = :tenant_id AND x.date > {since}"""
 
-    def moved_after(self, condition: str) -> str:
-        """FROM and WHERE of the movements dated after :as_of (``m``: owner_id, amount) of the
-        documents existing as of :as_of, for the customers of ``condition``: the movements are the
-        outer loop, each probing its document and the document's customer by id."""
+    def moved_after(self, condition: str, *, since: str = ":as_of", dated_by: str = ":as_of") -> str:
+        """FROM and WHERE of the movements dated after ``since`` (``m``: owner_id, amount, date) of
+        the documents dated by ``dated_by`` (both :as_of for one date), for the customers of
+        ``condition``: the movements are the outer loop, each probing its document and the document's
+        customer by id."""
         d = self.alias
-        own = ordered_join(f"({self.movements_after()}) m", f"{self.table} {d}", f"{d}.id = m.owner_id")
+        moves = f"({self.movements_after(since)}) m"
+        own = ordered_join(moves, f"{self.table} {d}", f"{d}.id = m.owner_id")
         return f"""FROM {ordered_join(own, "customer_account cu", f"cu.id = {d}.customer_id")}
-WHERE {d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= :as_of AND {condition}"""
+WHERE {d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= {dated_by} AND {condition}"""
 
     def _with_customer(self, own: str, selective: bool) -> str:
         """The document joined to its customer ``cu``; named customers first, else the documents."""
