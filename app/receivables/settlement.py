@@ -105,13 +105,6 @@ def invoice_settlements(where: str, by_invoice: bool = False) -> str:
     return _INVOICE.movements_where(lambda _source: where, by_invoice)
 
 
-def movements_of(table: str, where: str) -> str:
-    """(owner_id, amount, date) of the movements meeting ``where`` that settle rows of ``table``
-    (``invoice``) or apply them (``payment``, ``credit_note``): the same sources as the maintained sums."""
-    summary = next(s for s in SUMMARIES if s.table == table)
-    return summary.movements_where(lambda _source: where)
-
-
 def _grouped(summary: _Summary, owners: str) -> str:
     return f"""
 SELECT m.owner_id, SUM(m.amount) AS amount, MAX(m.date) AS last_on
