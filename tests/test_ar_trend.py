@@ -121,3 +121,17 @@ async def test_cash_applied_after_its_own_date_counts_as_unapplied_at_the_month_
         if region is None:
             expected["2026-03-31"] = "800.00"
         assert got == expected, region
+
+
+def test_only_a_scope_without_access_rule_or_filter_leaves_the_accounts_out_of_the_trends_joins(scope_a):
+    """The trend's movements skip the account join only when every account counts (month_ends.py)."""
+    from dataclasses import replace
+
+    from app.customers.filters import NO_FILTER, CustomerFilter
+    from app.customers.repository import is_whole_tenant
+
+    assert is_whole_tenant(scope_a, NO_FILTER)
+    assert not is_whole_tenant(scope_a, CustomerFilter(region="EMEA"))
+    assert not is_whole_tenant(scope_a, CustomerFilter(customer_ids=frozenset({1})))
+    assert not is_whole_tenant(replace(scope_a, sales_owner="ann@northwind.example"), NO_FILTER)
+    assert not is_whole_tenant(replace(scope_a, customer_ids=frozenset({1})), NO_FILTER)

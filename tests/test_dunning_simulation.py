@@ -56,7 +56,7 @@ def text_of(message) -> str:
     return next(body_of(part) for part in message.walk() if part.get_content_type() == "text/plain")
 
 
-async def test_120_days_of_dunning_for_two_tenants(mailbox, registry, scope_a, scope_b):  # noqa: F811
+async def test_90_days_of_dunning_for_two_tenants(mailbox, registry, scope_a, scope_b):  # noqa: F811
     tenants = scheduled(registry)
     northwind, cloudly = tenants.require("northwind").config, tenants.require("cloudly").config
     people = {}

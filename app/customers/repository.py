@@ -57,6 +57,12 @@ def customer_condition(scope: Scope, flt: CustomerFilter, alias: str = "cu") -> 
     return " AND ".join(parts), params
 
 
+def is_whole_tenant(scope: Scope, flt: CustomerFilter) -> bool:
+    """Whether ``customer_condition`` keeps every account of the tenant (no access rule, no filter): a
+    statement whose documents carry the tenant may then leave the accounts out of its joins."""
+    return scope.sales_owner is None and scope.customer_ids is None and flt == CustomerFilter()
+
+
 async def by_ids(scope: Scope, customer_ids: list[int]) -> dict[int, CustomerAccount]:
     rows = await scoped(CustomerAccount, scope).filter(id__in=customer_ids)
     return {row.id: row for row in rows}

@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 
 from app.customers.filters import CustomerFilter
-from app.customers.repository import customer_condition
+from app.customers.repository import customer_condition, is_whole_tenant
 from app.db.plans import indexed_by, ordered_join, unindexed
 from app.db.sql import as_date, as_int, fetch_all
 from app.receivables.buckets import Bucket
@@ -71,16 +71,27 @@ WHERE {d}.tenant_id = :tenant_id{doc.only} AND {d}.{doc.dated} <= :last AND {d}.
   AND {d}.{doc.last} > {d}.{doc.dated} AND {condition}"""
 
 
-def _statement(doc: Document, condition: str, selective: bool, n: int) -> str:
+def _moved_of_tenant(doc: Document) -> str:
+    """``moved_after`` for every account of the tenant: the movements probe their document alone, not
+    also its account (the document carries the tenant; ~84,000 probes fewer for the demo's year)."""
+    d = doc.alias
+    own = ordered_join(f"({doc.movements_after(':first')}) m", f"{doc.table} {d}", f"{d}.id = m.owner_id")
+    return f"""FROM {own}
+WHERE {d}.tenant_id = :tenant_id{doc.only} AND {d}.{doc.dated} <= :last"""
+
+
+def _statement(doc: Document, condition: str, selective: bool, whole_tenant: bool, n: int) -> str:
     """The ``open`` and ``moved`` rows of ``doc`` (see the module's docstring), one statement."""
     d = doc.alias
     due = f"{d}.due_date" if doc is INVOICE else "NULL"
     dated = _interval(f"{d}.{doc.dated}", n)
     open_now = doc.as_of(Arm.OPEN_NOW, condition, selective, dated_by=":last")
-    if doc is INVOICE or selective:
-        moved = doc.moved_after(condition, since=":first", dated_by=":last")
-    else:
+    if doc is not INVOICE and not selective:
         moved = _cash_applied_late(doc, condition)
+    elif whole_tenant:
+        moved = _moved_of_tenant(doc)
+    else:
+        moved = doc.moved_after(condition, since=":first", dated_by=":last")
     return f"""
 SELECT 'open' AS kind, {d}.currency, {due} AS due_date, {dated} AS td, {n} AS tm,
        SUM({d}.{doc.total} - {d}.{doc.done}) AS amount
@@ -105,6 +116,7 @@ async def month_end_aggregates(
     ``points`` (ascending), equal to ``as_of_aggregates`` as of each (tests/test_ar_trend.py)."""
     condition, params = customer_condition(scope, flt)
     selective = is_selective(flt)
+    whole_tenant = is_whole_tenant(scope, flt)
     n = len(points)
     values: dict[str, Any] = {**params, "first": points[0], "last": points[-1]}
     values.update({f"point{t}": p for t, p in enumerate(points)})
@@ -112,7 +124,7 @@ async def month_end_aggregates(
     aging: list[dict[tuple[int, str], int]] = [defaultdict(int) for _ in points]
     unapplied: list[dict[str, int]] = [defaultdict(int) for _ in points]
     for doc in (INVOICE, PAYMENT, CREDIT_NOTE):
-        for r in await fetch_all(_statement(doc, condition, selective, n), values):
+        for r in await fetch_all(_statement(doc, condition, selective, whole_tenant, n), values):
             td, tm, amount, currency = int(r["td"]), int(r["tm"]), as_int(r["amount"]), r["currency"]
             if doc is INVOICE:
                 due = as_date(r["due_date"])
