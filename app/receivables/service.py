@@ -238,14 +238,17 @@ async def month_end_figures(
     buckets = buckets_from_edges(config.aging.buckets)
     first_start = points[0] - timedelta(days=points[0].day)
     found = await repository.month_end_aggregates(scope, flt, [first_start, *points], buckets)
+    # Each point's period is its month so far: one statement sums every month's sales.
+    monthly: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in await repository.monthly_credit_sales(scope, flt, first_start, points[-1], GroupBy.NONE):
+        monthly[row["month"]][row["currency"]] += row["amount"]
     out = []
     for k, point in enumerate(points):
         period = point.day
-        start = point - timedelta(days=period)
         known = await all_rates(scope, config.base_currency, point)
         raw = _Raw(buckets=found[k + 1].aging, unapplied=defaultdict(int, found[k + 1].unapplied))
-        for row in await repository.credit_sales(scope, flt, start, point, GroupBy.NONE):
-            raw.sales[row["currency"]] += row["amount"]
+        for currency, amount in monthly[point.strftime("%Y-%m")].items():
+            raw.sales[currency] += amount
         for (_, currency), (amount, _) in found[k].aging.items():
             raw.start_open[currency] += amount
         for currency, amount in found[k].unapplied.items():
