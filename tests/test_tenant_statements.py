@@ -4,8 +4,9 @@ point 5): what Citus needs to route a statement to one tenant's shard.
 The statements are the ones actually sent (captured on the connection, like ``count_queries``) during
 a representative run of staff API calls: dashboard aggregates, lists, one customer, invoices, an export.
 A second run covers what the staff API run does not: an import of every record type, the portal as a
-signed-in contact (figures, lists, a support request, a promise), the jobs that follow (webhook
-deliveries to a receiver on loopback, emails) and the staff answering the request. Each is checked with
+signed-in contact (figures, lists, a support request, a promise), the staff answering the request, a
+dunning run and the alert rules on a month end and the 1st after it, and the jobs that follow (webhook
+deliveries to a receiver on loopback, emails). Each is checked with
 a careful regex (sqlglot is not installed): for every tenant-owned table it names
 (``FROM``/``JOIN``/``UPDATE``/``DELETE FROM``/``INSERT INTO``), the statement must compare that table's
 (or its alias's) ``tenant_id``, or insert one. Known offenders are listed, with why, in docs/scaling.md;
@@ -16,7 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
+from app.alerts import service as alerts
+from app.collections import dunning
 from app.ids import encode_id
 from app.ingest.service import import_batch
 from app.models import TENANT_OWNED
@@ -189,6 +193,11 @@ async def test_every_statement_of_imports_the_portal_jobs_and_webhooks_filters_i
     assert answered.status_code == 200 and "errors" not in answered.json(), answered.text
     await import_batch(scope_b, _new_records(input_world.CLOUDLY_BATCH))  # creates
     await import_batch(scope_a, with_everything())  # the same records again: updates
+    northwind = registry.require("northwind").config
+    for day in (date(2026, 7, 31), date(2026, 8, 1)):  # a month end and the 1st after it
+        report = await dunning.run(scope_a, northwind, day)
+        assert report.run_id is not None and (report.sent or report.skipped), "the run dunned customers"
+        await alerts.evaluate(scope_a, northwind, day)
     assert await runner(registry).run_until_idle() > 0, "the run's jobs ran"
     assert receiver.received, "webhooks were delivered"
 

@@ -49,9 +49,9 @@ async def overdue(scope: Scope, as_of: date, due_before: date, customer_ids: fro
 SELECT o.customer_id, o.currency, COUNT(*) AS items, SUM(o.open_amount - COALESCE(d.held, 0)) AS amount,
        MIN(o.due_date) AS due_on
 FROM ({open_items(GroupBy.NONE, condition)}) o
-LEFT JOIN (SELECT invoice_id, SUM(amount) AS held FROM dispute
-           WHERE tenant_id = :tenant_id AND invoice_id IS NOT NULL AND status IN ('open', 'under_review')
-           GROUP BY invoice_id) d ON d.invoice_id = o.invoice_id
+LEFT JOIN (SELECT ds.invoice_id, SUM(ds.amount) AS held FROM dispute ds
+           WHERE ds.tenant_id = :tenant_id AND ds.invoice_id IS NOT NULL AND ds.status IN ('open', 'under_review')
+           GROUP BY ds.invoice_id) d ON d.invoice_id = o.invoice_id
 WHERE o.open_amount - COALESCE(d.held, 0) > 0 AND o.due_date < :due_before
 GROUP BY o.customer_id, o.currency"""
     return _grouped(await fetch_all(sql, {**params, "as_of": as_of, "due_before": due_before}))
