@@ -107,16 +107,20 @@ WHERE {tenant} = :tenant_id{self.only} AND {dated} <= {dated_by} AND {condition}
   SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.moves} x
   WHERE x.tenant_id = :tenant_id AND x.date > {since}"""
 
-    def moved_after(self, condition: str, *, since: str = ":as_of", dated_by: str = ":as_of") -> str:
+    def moved_after(self, condition: str | None, *, since: str = ":as_of", dated_by: str = ":as_of") -> str:
         """FROM and WHERE of the movements dated after ``since`` (``m``: owner_id, amount, date) of
         the documents dated by ``dated_by`` (both :as_of for one date), for the customers of
         ``condition``: the movements are the outer loop, each probing its document and the document's
-        customer by id."""
+        customer by id. ``condition`` None: every account of the tenant, so the customer is not probed
+        (the document carries the tenant)."""
         d = self.alias
         moves = f"({self.movements_after(since)}) m"
         own = ordered_join(moves, f"{self.table} {d}", f"{d}.id = m.owner_id")
+        where = f"{d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= {dated_by}"
+        if condition is None:
+            return f"FROM {own}\nWHERE {where}"
         return f"""FROM {ordered_join(own, "customer_account cu", f"cu.id = {d}.customer_id")}
-WHERE {d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= {dated_by} AND {condition}"""
+WHERE {where} AND {condition}"""
 
     def _with_customer(self, own: str, selective: bool) -> str:
         """The document joined to its customer ``cu``; named customers first, else the documents."""
