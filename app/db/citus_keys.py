@@ -108,13 +108,14 @@ async def foreign_keys(conn: BaseDBAsyncClient, tables: list[str]) -> list[Forei
 async def incompatible(conn: BaseDBAsyncClient, tables: list[str]) -> list[str]:
     """Each key of ``tables`` that Citus would refuse, as ``table: what and why`` (empty: all fine)."""
     owned = set(tables)
+    found_keys = await keys(conn, tables)
     found = [
         f"{k.table}: {'primary key' if k.kind == 'p' else 'unique key'} {k.name} ({', '.join(k.columns)}) "
         "lacks tenant_id"
-        for k in await keys(conn, tables)
+        for k in found_keys
         if TENANT not in k.columns
     ]
-    primary = {k.table for k in await keys(conn, tables) if k.kind == "p"}
+    primary = {k.table for k in found_keys if k.kind == "p"}
     found += [f"{t}: no primary key" for t in tables if t not in primary]
     for fk in await foreign_keys(conn, tables):
         if fk.table in owned and fk.ref in owned and not fk.matches_tenant():
