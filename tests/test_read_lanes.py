@@ -128,6 +128,30 @@ async def test_a_write_sent_to_a_read_connection_is_refused(db):
         await reader.execute("UPDATE tenant SET name = 'x'")
 
 
+@pytest.mark.engine("sqlite")
+async def test_every_sqlite_connection_reads_through_a_memory_map(db):
+    """The writer and both read pools map the file (``DEFAULT_MMAP_SIZE``), so a portfolio aggregate's
+    pages come from the OS page cache instead of a read() per page into each connection's small cache;
+    a URL may still set its own size."""
+    from app.db.sqlite_engine import DEFAULT_MMAP_SIZE
+
+    client = connections.get("default")
+    conns = [
+        client._connection,
+        *await client.read_pools[False].open(),
+        *await client.read_pools[True].open(),
+    ]
+    sizes = [(await (await conn.execute("PRAGMA mmap_size")).fetchone())[0] for conn in conns]
+    assert sizes == [DEFAULT_MMAP_SIZE] * len(conns) and len(conns) == 5
+
+    own = SqliteClient(db.removeprefix("sqlite://"), read_connections=0, mmap_size=0, connection_name="own")
+    await own.create_connection(with_db=True)
+    try:
+        assert await own.execute_query_dict("PRAGMA mmap_size") == [{"mmap_size": 0}]
+    finally:
+        await own.close()
+
+
 async def _all_slots_taken(client) -> None:
     """Until every heavy slot is held by a statement (now waiting for the lock)."""
     while not client._heavy_slots.locked():  # noqa: ASYNC110 (the semaphore is the client's, no event)

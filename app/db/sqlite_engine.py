@@ -42,6 +42,10 @@ from app.db import after_commit, lanes, timing
 
 DEFAULT_READ_CONNECTIONS = 2
 DEFAULT_HEAVY_READ_CONNECTIONS = 2
+#: Pages read through a memory map of the file (the OS page cache, shared by every connection) instead
+#: of a read() per page into each connection's 2 MB cache: a portfolio aggregate's pages are read once
+#: by the OS, not copied per connection (docs/performance.md, "SQLite reads through mmap").
+DEFAULT_MMAP_SIZE = 1 << 30
 
 _READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
@@ -106,6 +110,7 @@ class SqliteClient(TortoiseSqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         light = int(kwargs.pop("read_connections", DEFAULT_READ_CONNECTIONS))
         heavy = int(kwargs.pop("heavy_read_connections", DEFAULT_HEAVY_READ_CONNECTIONS))
+        kwargs.setdefault("mmap_size", DEFAULT_MMAP_SIZE)
         super().__init__(file_path, **kwargs)
         in_memory = file_path == ":memory:" or "mode=memory" in file_path
         self.read_pools: dict[bool, ReadPool] | None = None
