@@ -98,7 +98,9 @@ def line(name: str, times: list[float]) -> str:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--customers", type=int, default=DEMO_DATA["northwind"][0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--months", type=int, default=12)

@@ -135,3 +135,62 @@ def test_only_a_scope_without_access_rule_or_filter_leaves_the_accounts_out_of_t
     assert not is_whole_tenant(scope_a, CustomerFilter(customer_ids=frozenset({1})))
     assert not is_whole_tenant(replace(scope_a, sales_owner="ann@northwind.example"), NO_FILTER)
     assert not is_whole_tenant(replace(scope_a, customer_ids=frozenset({1})), NO_FILTER)
+
+
+async def test_each_month_collects_the_succeeded_payments_received_in_it_for_the_accounts_asked(
+    client, scope_a, scope_b
+):
+    """The months' collections come from one statement grouped by month (skipping the account join for
+    the whole portfolio): each month counts only succeeded payments received in it, converted at its
+    month end; a region counts its own accounts; another tenant's payments never count."""
+    from app.models.enums import PaymentStatus
+
+    emea = await builders.customer(scope_a, "Emea payer", region="EMEA")
+    amer = await builders.customer(scope_a, "Amer payer", region="AMER")
+    await builders.fx_rate(scope_a, "EUR", "2026-01-01", "1.10")
+    await builders.fx_rate(scope_a, "EUR", "2026-05-01", "1.20")
+    await builders.payment(scope_a, emea, 10000, "2026-03-31")  # the last day of March
+    await builders.payment(scope_a, emea, 20000, "2026-04-01")  # the 1st of April
+    await builders.payment(scope_a, emea, 10000, "2026-05-15", currency="EUR")  # 12,000 at May's rate
+    await builders.payment(scope_a, amer, 5000, "2026-05-20")
+    await builders.payment(scope_a, amer, 7000, "2026-06-30", status=PaymentStatus.FAILED)
+    await builders.payment(scope_a, amer, 3000, "2026-07-01")  # after the as-of date
+    other = await builders.customer(scope_b, "Other tenant", region="EMEA")
+    await builders.payment(scope_b, other, 99900, "2026-04-10")
+
+    token = await make_token("northwind")
+
+    async def collected(flt: str = "") -> list[tuple[str, str]]:
+        query = TREND.replace('asOf: "2026-06-30"', f'asOf: "2026-06-30"{flt}')
+        body = (await gql(client, query, token)).json()
+        assert "errors" not in body, body
+        return [(p["date"], p["collections"]["amount"]) for p in body["data"]["arTrend"]]
+
+    assert await collected() == [
+        ("2026-03-31", "100.00"),
+        ("2026-04-30", "200.00"),
+        ("2026-05-31", "170.00"),
+        ("2026-06-30", "0.00"),
+    ]
+    assert await collected(', filter: { region: "EMEA" }') == [
+        ("2026-03-31", "100.00"),
+        ("2026-04-30", "200.00"),
+        ("2026-05-31", "120.00"),
+        ("2026-06-30", "0.00"),
+    ]
+
+
+def test_the_interval_of_a_date_is_the_first_point_on_or_after_it():
+    """The trend's nested CASE (a binary search) gives what bisect gives, for every count of dates."""
+    import bisect
+    import sqlite3
+
+    from app.receivables.repository.month_ends import _interval
+
+    db = sqlite3.connect(":memory:")
+    for n in range(1, 15):
+        points = [10 * (t + 1) for t in range(n)]
+        sql = "SELECT " + _interval(":x", n)
+        for x in range(0, 10 * n + 12):
+            got = db.execute(sql, {"x": x, **{f"point{t}": p for t, p in enumerate(points)}}).fetchone()[0]
+            assert got == bisect.bisect_left(points, x), (n, x)

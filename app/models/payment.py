@@ -52,7 +52,9 @@ class Payment(TenantOwned, Timestamped):
         )
         indexes = (
             ("tenant_id", "customer_id", "received_date"),
-            ("tenant_id", "received_date"),
+            # A period's payments (collections, a trend's months of them) from the index alone, in
+            # date order, like the invoices' (tenant_id, issue_date, ...) index.
+            ("tenant_id", "received_date", "status", "currency", "amount", "customer_id"),
             ("tenant_id", "last_applied_on"),
             ("customer_id", "last_applied_on"),
             # A page of payments sums its refunds by the refunded payment (there was no index: a scan

@@ -9,6 +9,7 @@ dated later never changes an earlier point.
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ from app.customers.filters import NO_FILTER, CustomerFilter
 from app.db.lanes import heavy_reads
 from app.db.replica import replica_ok
 from app.errors import ValidationFailed
-from app.fx.service import converter
+from app.fx.service import all_rates
 from app.receivables import repository, service
 from app.receivables.service import ArFigures
 from app.scope import Scope
@@ -52,13 +53,16 @@ async def ar_trend(
         raise ValidationFailed(
             f"months must be between 1 and {MAX_MONTHS}", field="months", code="out_of_range"
         )
-    out = []
     points = month_ends(as_of, months)
-    for point, figures in zip(
-        points, await service.month_end_figures(scope, config, points, flt), strict=True
-    ):
-        period = point.day  # the month so far: all its days at a month end, up to as-of for the last
-        received = await repository.collections(scope, flt, point - timedelta(days=period), point)
-        fx = await converter(scope, config.base_currency, {r["currency"] for r in received}, point)
-        out.append(TrendPoint(figures, sum(fx.convert(r["amount"], r["currency"]) for r in received)))
+    figures = await service.month_end_figures(scope, config, points, flt)
+    # The months' collections in one statement: point k's month is (k-1's date, k's date].
+    received: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    start = points[0] - timedelta(days=points[0].day)
+    for row in await repository.monthly_collections(scope, flt, start, points[-1]):
+        received[row["month"]][row["currency"]] += row["amount"]
+    out = []
+    for point, point_figures in zip(points, figures, strict=True):
+        month = received[point.strftime("%Y-%m")]
+        fx = await all_rates(scope, config.base_currency, point)
+        out.append(TrendPoint(point_figures, sum(fx.convert(a, c) for c, a in month.items())))
     return out

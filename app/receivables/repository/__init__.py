@@ -36,8 +36,8 @@ from app.receivables.repository.invoice_lists import (
 from app.receivables.repository.month_ends import month_end_aggregates
 from app.receivables.repository.open_items import GroupBy
 from app.receivables.repository.period import (
-    collections,
     credit_sales,
+    monthly_collections,
     monthly_credit_sales,
     profitability,
 )
@@ -48,13 +48,13 @@ __all__ = [
     "GroupBy",
     "InvoiceOrder",
     "as_of_aggregates",
-    "collections",
     "cover_by_customer",
     "credit_sales",
     "customer_page",
     "invoice_chunk",
     "invoice_page",
     "month_end_aggregates",
+    "monthly_collections",
     "monthly_credit_sales",
     "open_by_bucket",
     "open_disputes",

@@ -87,15 +87,19 @@ class Document:
         return f"""FROM {self._with_customer(own, selective)}{extra_join}
 WHERE {tenant} = :tenant_id{self.only} AND {dated} <= {dated_by} AND {condition}{self.arm_condition(arm, moved)}"""
 
-    def in_period(self, condition: str, selective: bool) -> str:
+    def in_period(self, condition: str | None, selective: bool) -> str:
         """FROM and WHERE of the document's rows dated in (:after, :until] for the customers of
         ``condition``. A few named customers' rows are probed by customer ((tenant_id, customer_id,
-        date) indexes); a portfolio's invoices are read from the (tenant_id, issue_date, currency,
-        status, total, customer_id) index alone, in date order."""
+        date) indexes); a portfolio's invoices and payments are read from their (tenant_id, date,
+        currency, status, amount, customer_id) indexes alone, in date order. ``condition`` None: every
+        account of the tenant, so the customer is not probed."""
         d = self.alias
         own = f"{self.table} {d}"
+        where = f"{d}.tenant_id = :tenant_id AND {d}.{self.dated} > :after AND {d}.{self.dated} <= :until{self.only}"
+        if condition is None:
+            return f"FROM {own}\n  WHERE {where}"
         return f"""FROM {self._with_customer(own, selective)}
-  WHERE {d}.tenant_id = :tenant_id AND {d}.{self.dated} > :after AND {d}.{self.dated} <= :until{self.only}
+  WHERE {where}
     AND {condition}"""
 
     def movements_after(self, since: str = ":as_of") -> str:

@@ -47,10 +47,18 @@ class PointAggregates:
     unapplied: dict[str, int] = field(default_factory=dict)
 
 
-def _interval(column: str, n: int) -> str:
-    """SQL of the interval of ``column``: the index of the first of :point0.. on or after it, else n."""
-    whens = " ".join(f"WHEN {column} <= :point{t} THEN {t}" for t in range(n))
-    return f"CASE {whens} ELSE {n} END"
+def _interval(column: str, n: int, lo: int = 0, hi: int | None = None) -> str:
+    """SQL of the interval of ``column``: the index of the first of :point0.. on or after it, else n.
+
+    A binary search of nested CASEs: four comparisons a row for thirteen dates instead of up to
+    thirteen, on each of the ~90,000 movements of a trend's year (about 30 ms of 350 on the demo's
+    data)."""
+    hi = n if hi is None else hi
+    if lo == hi:
+        return str(lo)
+    mid = (lo + hi) // 2
+    inner, outer = _interval(column, n, lo, mid), _interval(column, n, mid + 1, hi)
+    return f"CASE WHEN {column} <= :point{mid} THEN {inner} ELSE {outer} END"
 
 
 #: Partial indexes of the cash applied after its own date (migration 0020).
