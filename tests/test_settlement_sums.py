@@ -21,7 +21,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from app.customers.filters import CustomerFilter
-from app.db.sql import execute, fetch_all
+from app.db.sql import as_date, execute, fetch_all
 from app.errors import ValidationFailed
 from app.ingest.service import import_batch
 from app.models import CreditNote, Invoice, Payment
@@ -204,6 +204,44 @@ async def test_given_a_drifted_row_then_drift_names_it_and_a_rebuild_repairs_onl
     assert await sums(Invoice, scope_a, number="INV-1") == (40000, date(2026, 4, 15))
 
 
+async def test_given_a_wrong_first_settlement_date_then_drift_names_it_and_a_refresh_repairs_it(
+    scope_a, scope_b
+):
+    """The earliest date is maintained with the sum (by an import's new rows and by every writer's
+    refresh): a trend trusts first = last to mean one day of settlements."""
+    from tests import builders
+
+    await import_batch(scope_a, worked_example())
+    await import_batch(scope_b, in_euro_tenant(worked_example()))
+    imported = await Invoice.filter(tenant_id=scope_a.tenant_id, number="INV-1").first()
+    assert (imported.first_settlement_on, imported.last_settlement_on) == (
+        date(2026, 4, 15),
+        date(2026, 4, 15),
+    )
+    cust = await builders.customer(scope_a, "Two dates")
+    inv = await builders.invoice(scope_a, cust, 100000, "2026-01-05", "2026-02-04", number="TWO-DATES")
+    await builders.payment(scope_a, cust, 60000, "2026-02-01", allocate=[(inv, 60000, "2026-02-01")])
+    await builders.credit_note(scope_a, cust, 40000, "2026-03-05", apply=[(inv, 40000, "2026-03-05")])
+    assert await Invoice.get(id=inv.id).values_list("first_settlement_on", "last_settlement_on") == (
+        date(2026, 2, 1),
+        date(2026, 3, 5),
+    )
+
+    await execute(
+        "UPDATE invoice SET first_settlement_on = last_settlement_on WHERE id = :id", {"id": inv.id}
+    )
+    drifted = await settlement.drift(scope_a.tenant_id)
+    assert [(r["id"], as_date(r["stored_first"]), as_date(r["actual_first"])) for r in drifted] == [
+        (inv.id, date(2026, 3, 5), date(2026, 2, 1))
+    ]
+    assert await settlement.drift(scope_b.tenant_id) == []
+
+    async with in_transaction() as conn:
+        await settlement.refresh(scope_a.tenant_id, invoice_ids=[inv.id], conn=conn)
+    assert await settlement.drift(scope_a.tenant_id) == []
+    assert (await Invoice.get(id=inv.id)).first_settlement_on == date(2026, 2, 1)
+
+
 async def test_the_open_now_partial_index_is_what_open_item_queries_use(db, scope_a):
     sql = "SELECT i.id FROM invoice i WHERE i.tenant_id = :tenant_id AND i.total <> i.settled"
     conn = connections.get("default")
@@ -274,10 +312,13 @@ INSERT INTO write_off (id, tenant_id, invoice_id, external_id, date, amount, rea
 
     with sqlite3.connect(path) as db:
         invoices = db.execute("SELECT id, settled, last_settlement_on FROM invoice ORDER BY id").fetchall()
+        firsts = db.execute("SELECT id, first_settlement_on FROM invoice ORDER BY id").fetchall()
         payments = db.execute("SELECT id, applied, last_applied_on FROM payment ORDER BY id").fetchall()
         indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     # The failed payment's allocation settles nothing, but it is still that payment's applied amount.
     assert invoices == [(1, 650, "2026-03-01"), (2, 200, "2026-02-03")]
+    # Migration 0022's backfill: the earliest settlement, the failed payment's allocation not among them.
+    assert firsts == [(1, "2026-02-01"), (2, "2026-02-03")]
     assert payments == [(1, 800, "2026-02-03"), (2, 300, "2026-02-05")]
     assert {"invoice_open_now", "payment_unapplied_now", "credit_note_unapplied_now"} <= indexes
 

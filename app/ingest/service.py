@@ -241,24 +241,28 @@ async def _write(
 
 #: The maintained settlement columns (app.receivables.settlement) of each record type, sum then date.
 _SUM_COLUMNS = {
-    "invoices": ("settled", "last_settlement_on"),
+    "invoices": ("settled", "last_settlement_on", "first_settlement_on"),
     "payments": ("applied", "last_applied_on"),
     "creditNotes": ("applied", "last_applied_on"),
 }
 
 
-def _sums_of_new_rows(resolved: Resolved, stored: Stored) -> dict[str, tuple[tuple[str, str], dict]]:
+def _sums_of_new_rows(resolved: Resolved, stored: Stored) -> dict[str, tuple[tuple[str, ...], dict]]:
     """The settlement sums of the rows this batch creates, from the batch alone, so a bulk import
     inserts them right instead of updating every row afterwards (``_refresh_settlements`` still
     checks and corrects, e.g. for a new invoice paid by a stored payment that has not succeeded).
 
     A new payment's or credit note's movements are all its own nested rows; a new invoice can only be
     settled by movements in this batch, since nothing stored could name it before."""
-    moved: dict[str, dict[int, tuple[int, Any]]] = {t: {} for t in _SUM_COLUMNS}
+    moved: dict[str, dict[int, tuple[int, Any, Any]]] = {t: {} for t in _SUM_COLUMNS}
 
     def add(record_type: str, owner: int, amount: int, on: Any) -> None:
-        total, last = moved[record_type].get(owner, (0, None))
-        moved[record_type][owner] = (total + amount, on if last is None or on > last else last)
+        total, last, first = moved[record_type].get(owner, (0, None, None))
+        moved[record_type][owner] = (
+            total + amount,
+            on if last is None or on > last else last,
+            on if first is None or on < first else first,
+        )
 
     fresh = {t: {r.id for r in resolved.rows.get(t, []) if r.key not in stored.of(t)} for t in _SUM_COLUMNS}
     for record_type in ("payments", "creditNotes"):
@@ -278,10 +282,13 @@ def _sums_of_new_rows(resolved: Resolved, stored: Stored) -> dict[str, tuple[tup
     return {t: (_SUM_COLUMNS[t], moved[t]) for t in _SUM_COLUMNS}
 
 
-def _with_sums(plan: list[tuple], columns: tuple[str, str], sums: dict[int, tuple[int, Any]]) -> list[tuple]:
-    """``plan`` with its inserted parent rows carrying their settlement sums (0 and null without any)."""
+def _with_sums(
+    plan: list[tuple], columns: tuple[str, ...], sums: dict[int, tuple[int, Any, Any]]
+) -> list[tuple]:
+    """``plan`` with its inserted parent rows carrying their settlement sums (0 and nulls without any):
+    the sum, the latest date and, where ``columns`` names it, the earliest."""
     action, table, rows, names = plan[0]
-    rows = [(*row, *sums.get(row[0], (0, None))) for row in rows]
+    rows = [(*row, *sums.get(row[0], (0, None, None))[: len(columns)]) for row in rows]
     return [(action, table, rows, (*names, *columns)), *plan[1:]]
 
 

@@ -1,7 +1,7 @@
 """Invoices and their lines. Totals are stored as issued.
 
 What is open as of a date is total - settlements dated on or before it. ``settled`` and
-``last_settlement_on`` keep the sum and the latest date of ALL settlements (succeeded payments'
+``last_settlement_on`` (and ``first_settlement_on``) keep the sum and the latest (earliest) date of ALL settlements (succeeded payments'
 allocations, credit applications, write-offs), maintained by ``app.receivables.settlement`` in the same
 transaction as every write of them, so as-of figures start from what is open now and add back only the
 settlements dated after the as-of date (few, for a recent date) instead of summing every movement.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from tortoise import fields
+from tortoise.indexes import Index
 
 from app.models.base import TenantOwned, Timestamped, currency_field, money_field
 from app.models.enums import InvoiceStatus
@@ -36,6 +37,9 @@ class Invoice(TenantOwned, Timestamped):
     settled = money_field(default=0, db_default=0)
     # Date of the latest settlement, null when none: an as-of date on or after it needs no adding back.
     last_settlement_on = fields.DateField(null=True)
+    # Date of the earliest settlement (maintained likewise): equal to the latest, the invoice was settled
+    # on one day, so a trend places all of ``settled`` there without reading its movements.
+    first_settlement_on = fields.DateField(null=True)
 
     customer_path: ClassVar[str | None] = "customer_id"
 
@@ -49,7 +53,22 @@ class Invoice(TenantOwned, Timestamped):
             # A period's invoices (credit sales, and the countback's 24 months of them) from the index
             # alone, in date order: no read of the table, and per-day sums without a sort.
             ("tenant_id", "issue_date", "currency", "status", "total", "customer_id"),
-            ("tenant_id", "last_settlement_on"),
+            # Invoices with settlements after a date, and what a trend needs of them, from the index
+            # alone: one-day settlements (first = last) are placed without reading their movements.
+            Index(
+                fields=(
+                    "tenant_id",
+                    "last_settlement_on",
+                    "first_settlement_on",
+                    "issue_date",
+                    "status",
+                    "currency",
+                    "due_date",
+                    "settled",
+                    "customer_id",
+                ),
+                name="invoice_settled_after",
+            ),
             ("customer_id", "last_settlement_on"),
         )
 

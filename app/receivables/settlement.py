@@ -2,8 +2,10 @@
 
 Three pairs of columns summarise movements so that as-of figures need not sum them again:
 
-- ``invoice.settled`` / ``last_settlement_on``: allocations of succeeded payments, credit applications
-  and write-offs of the invoice, all dates (what is open now is ``total - settled``);
+- ``invoice.settled`` / ``last_settlement_on`` (and ``first_settlement_on``): allocations of succeeded
+  payments, credit applications and write-offs of the invoice, all dates (what is open now is
+  ``total - settled``; an invoice whose first and last dates agree was settled on that one day, which
+  lets a trend read it without its movements: ``app.receivables.repository.month_ends``);
 - ``payment.applied`` / ``last_applied_on``: the payment's allocations, all dates;
 - ``credit_note.applied`` / ``last_applied_on``: the note's applications, all dates.
 
@@ -65,6 +67,7 @@ class _Summary:
     sum_column: str
     date_column: str
     sources: tuple[_Source, ...]
+    first_column: str | None = None  # the earliest movement's date, where a reader needs it
 
     def movements(self, owners: str) -> str:
         """The movements of the owners whose ids ``owners`` lists (or sub-selects)."""
@@ -89,6 +92,7 @@ _INVOICE = _Summary(
         _Source("credit_application x", "invoice_id"),
         _Source("write_off x", "invoice_id"),
     ),
+    "first_settlement_on",
 )
 _PAYMENT = _Summary("payment", "applied", "last_applied_on", (_Source("payment_allocation x", "payment_id"),))
 _CREDIT_NOTE = _Summary(
@@ -107,21 +111,30 @@ def invoice_settlements(where: str, by_invoice: bool = False) -> str:
 
 def _grouped(summary: _Summary, owners: str) -> str:
     return f"""
-SELECT m.owner_id, SUM(m.amount) AS amount, MAX(m.date) AS last_on
+SELECT m.owner_id, SUM(m.amount) AS amount, MAX(m.date) AS last_on, MIN(m.date) AS first_on
 FROM ({summary.movements(owners)}) m GROUP BY m.owner_id"""
 
 
 def _refresh_sql(summary: _Summary, owners: str) -> tuple[str, str]:
     """The UPDATE of rows with movements, and the reset of rows without any (left from a deletion)."""
-    t, total, last = summary.table, summary.sum_column, summary.date_column
+    t, total, last, first = summary.table, summary.sum_column, summary.date_column, summary.first_column
+    sets, differs, resets = (
+        f"{total} = s.amount, {last} = s.last_on",
+        f"{t}.{last} IS DISTINCT FROM s.last_on",
+        "",
+    )
+    if first:
+        sets += f", {first} = s.first_on"
+        differs += f" OR {t}.{first} IS DISTINCT FROM s.first_on"
+        resets = f", {first} = NULL"
     update = f"""
-UPDATE {t} SET {total} = s.amount, {last} = s.last_on
+UPDATE {t} SET {sets}
 FROM ({_grouped(summary, owners)}) s
 WHERE {t}.id = s.owner_id AND {t}.tenant_id = :tenant_id
-  AND ({t}.{total} <> s.amount OR {t}.{last} IS DISTINCT FROM s.last_on)"""
+  AND ({t}.{total} <> s.amount OR {differs})"""
     none = " AND ".join(source.none_for(t) for source in summary.sources)
     reset = f"""
-UPDATE {t} SET {total} = 0, {last} = NULL
+UPDATE {t} SET {total} = 0, {last} = NULL{resets}
 WHERE {t}.tenant_id = :tenant_id AND {t}.id IN ({owners})
   AND ({t}.{total} <> 0 OR {t}.{last} IS NOT NULL) AND {none}"""
     return update, reset
@@ -190,13 +203,16 @@ async def drift(tenant_id: int) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for summary in SUMMARIES:
         t, total, last = summary.table, summary.sum_column, summary.date_column
+        first = summary.first_column
         owners = f"SELECT o.id FROM {t} o WHERE o.tenant_id = :tenant_id"
+        firsts = f", t.{first} AS stored_first, s.first_on AS actual_first" if first else ""
+        first_differs = f" OR t.{first} IS DISTINCT FROM s.first_on" if first else ""
         rows = await fetch_all(
             f"""
-SELECT t.id, t.{total} AS stored, COALESCE(s.amount, 0) AS actual, t.{last} AS stored_on, s.last_on AS actual_on
+SELECT t.id, t.{total} AS stored, COALESCE(s.amount, 0) AS actual, t.{last} AS stored_on, s.last_on AS actual_on{firsts}
 FROM {t} t LEFT JOIN ({_grouped(summary, owners)}) s ON s.owner_id = t.id
 WHERE t.tenant_id = :tenant_id
-  AND (t.{total} <> COALESCE(s.amount, 0) OR t.{last} IS DISTINCT FROM s.last_on)
+  AND (t.{total} <> COALESCE(s.amount, 0) OR t.{last} IS DISTINCT FROM s.last_on{first_differs})
 ORDER BY t.id""",
             {"tenant_id": tenant_id},
         )
