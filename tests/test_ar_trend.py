@@ -194,3 +194,55 @@ def test_the_interval_of_a_date_is_the_first_point_on_or_after_it():
         for x in range(0, 10 * n + 12):
             got = db.execute(sql, {"x": x, **{f"point{t}": p for t, p in enumerate(points)}}).fetchone()[0]
             assert got == bisect.bisect_left(points, x), (n, x)
+
+
+async def test_invoices_settled_on_one_day_and_on_several_count_at_the_right_month_ends(
+    client, scope_a, scope_b
+):
+    """A portfolio's invoices settled on one day are placed from their index (first settlement date =
+    last, migration 0022), the others by their movements: both, and a settlement dated after the as-of
+    date or before the first month end, give each point what arSummary gives for its date, for the
+    whole portfolio and each region."""
+    emea = await builders.customer(scope_a, "Emea", region="EMEA")
+    amer = await builders.customer(scope_a, "Amer", region="AMER")
+    one_day = await builders.invoice(scope_a, emea, 100000, "2026-01-10", "2026-02-09")
+    await builders.payment(scope_a, emea, 100000, "2026-04-10", allocate=[(one_day, 100000, "2026-04-10")])
+    several = await builders.invoice(scope_a, emea, 90000, "2026-01-20", "2026-02-19")
+    await builders.payment(scope_a, emea, 30000, "2026-02-15", allocate=[(several, 30000, "2026-02-15")])
+    await builders.payment(scope_a, emea, 30000, "2026-03-20", allocate=[(several, 30000, "2026-03-20")])
+    await builders.credit_note(scope_a, emea, 20000, "2026-05-05", apply=[(several, 20000, "2026-05-05")])
+    await builders.write_off(scope_a, several, 10000, "2026-06-20")
+    two_on_a_day = await builders.invoice(scope_a, amer, 50000, "2026-03-05", "2026-04-04")
+    await builders.payment(
+        scope_a,
+        amer,
+        50000,
+        "2026-05-12",
+        allocate=[(two_on_a_day, 20000, "2026-05-12"), (two_on_a_day, 30000, "2026-05-12")],
+    )
+    paid_later = await builders.invoice(scope_a, amer, 40000, "2026-02-01", "2026-03-03")
+    await builders.payment(scope_a, amer, 40000, "2026-07-03", allocate=[(paid_later, 40000, "2026-07-03")])
+    paid_before = await builders.invoice(scope_a, emea, 25000, "2026-02-10", "2026-03-12")
+    await builders.payment(scope_a, emea, 25000, "2026-02-20", allocate=[(paid_before, 25000, "2026-02-20")])
+    await builders.worked_example(scope_b)
+    token = await make_token("northwind")
+
+    expected = {
+        None: ["2200.00", "1200.00", "500.00", "400.00"],
+        "EMEA": ["1300.00", "300.00", "100.00", "0.00"],
+        "AMER": ["900.00", "900.00", "400.00", "400.00"],
+    }
+    for region, amounts in expected.items():
+        flt = f', filter: {{region: "{region}"}}' if region else ""
+        query = TREND.replace('asOf: "2026-06-30")', f'asOf: "2026-06-30"{flt})')
+        points = (await gql(client, query, token)).json()["data"]["arTrend"]
+        assert [p["ar"]["amount"] for p in points] == amounts, region
+        for p in points:
+            summary = (
+                await gql(
+                    client,
+                    f'{{ arSummary(asOf: "{p["date"]}"{flt}) {{ netBalance {{ amount }} overdue {{ amount }} }} }}',
+                    token,
+                )
+            ).json()["data"]["arSummary"]
+            assert (p["ar"], p["overdue"]) == (summary["netBalance"], summary["overdue"]), (region, p["date"])

@@ -102,23 +102,35 @@ WHERE {tenant} = :tenant_id{self.only} AND {dated} <= {dated_by} AND {condition}
   WHERE {where}
     AND {condition}"""
 
-    def movements_after(self, since: str = ":as_of") -> str:
+    def movements_after(self, since: str = ":as_of", owners: str | None = None) -> str:
         """(owner_id, amount, date) of the tenant's movements of these documents dated after
-        ``since``, found by the movements' (tenant_id, date) indexes."""
+        ``since``, found by the movements' (tenant_id, date) indexes; or, of the invoices the
+        sub-select ``owners`` lists, by each movement table's invoice index."""
         if self.table == "invoice":
+            if owners is not None:
+                return invoice_settlements(
+                    f"x.date > {since} AND x.invoice_id IN ({owners})", by_invoice=True
+                )
             return invoice_settlements(f"x.date > {since}")
         return f"""
   SELECT x.{self.owner} AS owner_id, x.amount, x.date FROM {self.moves} x
   WHERE x.tenant_id = :tenant_id AND x.date > {since}"""
 
-    def moved_after(self, condition: str | None, *, since: str = ":as_of", dated_by: str = ":as_of") -> str:
+    def moved_after(
+        self,
+        condition: str | None,
+        *,
+        since: str = ":as_of",
+        dated_by: str = ":as_of",
+        owners: str | None = None,
+    ) -> str:
         """FROM and WHERE of the movements dated after ``since`` (``m``: owner_id, amount, date) of
         the documents dated by ``dated_by`` (both :as_of for one date), for the customers of
         ``condition``: the movements are the outer loop, each probing its document and the document's
         customer by id. ``condition`` None: every account of the tenant, so the customer is not probed
-        (the document carries the tenant)."""
+        (the document carries the tenant). ``owners``: only the invoices this sub-select lists."""
         d = self.alias
-        moves = f"({self.movements_after(since)}) m"
+        moves = f"({self.movements_after(since, owners)}) m"
         own = ordered_join(moves, f"{self.table} {d}", f"{d}.id = m.owner_id")
         where = f"{d}.tenant_id = :tenant_id{self.only} AND {d}.{self.dated} <= {dated_by}"
         if condition is None:

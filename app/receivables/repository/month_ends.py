@@ -79,25 +79,67 @@ WHERE {d}.tenant_id = :tenant_id{doc.only} AND {d}.{doc.dated} <= :last AND {d}.
   AND {d}.{doc.last} > {d}.{doc.dated} AND {condition}"""
 
 
+#: The invoices by their latest settlement, with what a trend needs of them (migration 0022).
+_SETTLED_AFTER = "invoice_settled_after"
+
+
+def _settled_on_one_day(condition: str | None, n: int) -> str:
+    """The ``moved`` rows of the invoices settled after :first whose settlements all fell on one day
+    (``first_settlement_on = last_settlement_on``): all of ``settled`` lies in that day's interval, so
+    they come from the ``invoice_settled_after`` index alone, not from their movements (72,000 of the
+    demo's 83,000 invoices settled in a year). ``condition`` None: every account of the tenant."""
+    own = f"invoice i{indexed_by(_SETTLED_AFTER)}"
+    source = own if condition is None else ordered_join(own, "customer_account cu", "cu.id = i.customer_id")
+    accounts = "" if condition is None else f" AND {condition}"
+    return f"""
+SELECT 'moved', i.currency, i.due_date, {_interval("i.issue_date", n)}, {_interval("i.last_settlement_on", n)},
+       SUM(i.settled)
+FROM {source}
+WHERE i.tenant_id = :tenant_id{INVOICE.only} AND i.last_settlement_on > :first
+  AND i.first_settlement_on = i.last_settlement_on AND i.issue_date <= :last{accounts}
+GROUP BY 2, 3, 4, 5"""
+
+
+#: The invoices settled on several days, the last after :first: only their movements are read.
+_SETTLED_ON_SEVERAL_DAYS = """SELECT s.id FROM invoice s{index}
+    WHERE s.tenant_id = :tenant_id AND s.last_settlement_on > :first
+      AND s.first_settlement_on < s.last_settlement_on"""
+
+
+def _moved(doc: Document, condition: str, selective: bool, whole_tenant: bool, n: int) -> str:
+    """The ``moved`` rows of ``doc``: a few named customers' movements as before; a portfolio's
+    invoices split into those settled on one day (from their index) and the rest (their movements,
+    probed by invoice); cash from its applied-late partial index."""
+    d = doc.alias
+    due = f"{d}.due_date" if doc is INVOICE else "NULL"
+    accounts = None if whole_tenant else condition  # the whole tenant: no probe of the account
+    owners = None
+    if doc is INVOICE and not selective:
+        owners = _SETTLED_ON_SEVERAL_DAYS.format(index=indexed_by(_SETTLED_AFTER))
+    if doc is not INVOICE and not selective:
+        moved = _cash_applied_late(doc, condition)
+    else:
+        moved = doc.moved_after(accounts, since=":first", dated_by=":last", owners=owners)
+    rows = f"""
+SELECT 'moved', {d}.currency, {due}, {_interval(f"{d}.{doc.dated}", n)}, {_interval("m.date", n)}, SUM(m.amount)
+{moved}
+GROUP BY 2, 3, 4, 5"""
+    if owners is None:
+        return rows
+    return f"{rows}\nUNION ALL{_settled_on_one_day(accounts, n)}"
+
+
 def _statement(doc: Document, condition: str, selective: bool, whole_tenant: bool, n: int) -> str:
     """The ``open`` and ``moved`` rows of ``doc`` (see the module's docstring), one statement."""
     d = doc.alias
     due = f"{d}.due_date" if doc is INVOICE else "NULL"
-    dated = _interval(f"{d}.{doc.dated}", n)
     open_now = doc.as_of(Arm.OPEN_NOW, condition, selective, dated_by=":last")
-    if doc is not INVOICE and not selective:
-        moved = _cash_applied_late(doc, condition)
-    else:  # for the whole tenant the movements need not probe their account (~84,000 probes a year)
-        moved = doc.moved_after(None if whole_tenant else condition, since=":first", dated_by=":last")
     return f"""
-SELECT 'open' AS kind, {d}.currency, {due} AS due_date, {dated} AS td, {n} AS tm,
+SELECT 'open' AS kind, {d}.currency, {due} AS due_date, {_interval(f"{d}.{doc.dated}", n)} AS td, {n} AS tm,
        SUM({d}.{doc.total} - {d}.{doc.done}) AS amount
 {open_now}
 GROUP BY 2, 3, 4
-UNION ALL
-SELECT 'moved', {d}.currency, {due}, {dated}, {_interval("m.date", n)}, SUM(m.amount)
-{moved}
-GROUP BY 2, 3, 4, 5"""
+UNION ALL{_moved(doc, condition, selective, whole_tenant, n)}"""
 
 
 def _bucket_of(buckets: list[Bucket]):
