@@ -13,7 +13,10 @@ k >= td; a movement dated in interval ``tm`` is after the dates k < tm. So
 - ``open``: (currency, due date, td, amount open now) of the documents open now, dated by the last
   date, counts for every k >= td;
 - ``moved``: (currency, due date, td, tm, amount) of the movements after the first date of documents
-  dated by the last, counts for td <= k < tm.
+  dated by the last, counts for td <= k < tm. For a portfolio, an invoice settled on one day
+  (``first_settlement_on = last_settlement_on``) gives one such row from the invoice itself (all of
+  ``settled``, at that day's interval), so only the invoices settled on several days have their
+  movements read; cash comes from its applied-late partial indexes.
 
 A few thousand rows come back; each date's aging buckets (by days past due as of that date) and totals
 are added up from them here. Amounts are integers (minor units), so nothing is rounded. Invoice counts
