@@ -255,6 +255,7 @@ async def test_a_refusal_shows_the_apis_message_beside_the_control_and_a_network
     await problem.wait_for()
     await page.unroute("**/graphql")
     await problem.get_by_role("button", name="Retry").click()
+    await problem.wait_for(state="detached")
     await ready(page)
     assert await page.locator("tbody tr").count() > 0
 

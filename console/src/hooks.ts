@@ -27,6 +27,11 @@ export function useQuery<T, V extends object>(document: string, variables: V, sk
       (error: Error) => ticket === latest.current && setState({ data: null, error, loading: false }),
     );
   }, [document, key, attempt, skip]);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  // A retry says at once that it is loading again, instead of leaving the last problem on screen
+  // until the request is under way.
+  const reload = useCallback(() => {
+    setState((s) => ({ data: s.data, error: null, loading: true }));
+    setAttempt((n) => n + 1);
+  }, []);
   return { ...state, reload };
 }
