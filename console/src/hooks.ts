@@ -1,5 +1,5 @@
 // Loading a query for a page: data, the error to show, and a retry.
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 import { request } from "./api";
 
 export interface Loaded<T> {
@@ -9,29 +9,35 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
+interface Settled<T> {
+  data: T | null;
+  error: Error | null;
+  /** Which request (document, variables, attempt) these are the answer to. */
+  answers: string | null;
+}
+
+/**
+ * `loading` is derived while rendering, from whether what is held answers the request now wanted,
+ * not set from an effect: a drill-down, a new as-of date or a Retry marks the page busy in the same
+ * render that changes the request, so nobody (a user or a test) reads the old figures as the new.
+ */
 export function useQuery<T, V extends object>(document: string, variables: V, skip = false): Loaded<T> {
   const key = JSON.stringify(variables);
-  const [state, setState] = useState<{ data: T | null; error: Error | null; loading: boolean }>({
-    data: null,
-    error: null,
-    loading: !skip,
-  });
   const [attempt, setAttempt] = useState(0);
-  const latest = useRef(0);
+  const wanted = `${attempt}\u0000${key}\u0000${document}`;
+  const [state, setState] = useState<Settled<T>>({ data: null, error: null, answers: null });
   useEffect(() => {
     if (skip) return;
-    const ticket = ++latest.current;
-    setState((s) => ({ data: s.data, error: null, loading: true }));
+    let current = true;
     request<T, V>(document, JSON.parse(key)).then(
-      (data) => ticket === latest.current && setState({ data, error: null, loading: false }),
-      (error: Error) => ticket === latest.current && setState({ data: null, error, loading: false }),
+      (data) => current && setState({ data, error: null, answers: wanted }),
+      (error: Error) => current && setState({ data: null, error, answers: wanted }),
     );
-  }, [document, key, attempt, skip]);
-  // A retry says at once that it is loading again, instead of leaving the last problem on screen
-  // until the request is under way.
-  const reload = useCallback(() => {
-    setState((s) => ({ data: s.data, error: null, loading: true }));
-    setAttempt((n) => n + 1);
-  }, []);
-  return { ...state, reload };
+    return () => {
+      current = false;
+    };
+  }, [wanted, skip]);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const loading = !skip && state.answers !== wanted;
+  return { data: state.data, error: loading ? null : state.error, loading, reload };
 }
