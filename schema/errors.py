@@ -59,6 +59,36 @@ async def act_on_id(
         return None, user_errors_from(exc)
 
 
+def is_unexpected(error: GraphQLError) -> bool:
+    """A failure of ours (a bug, a lost database), not a refusal meant for the client: those are
+    ``LedgerportError`` (not found, forbidden, a bad input) or a ``GraphQLError`` raised on purpose
+    (the permission extension's "forbidden"), and graphql-core's own (no such field, a bad variable)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, LedgerportError | GraphQLError)
+
+
+class LedgerportSchema(strawberry.Schema):
+    """Strawberry's schema, logging as an operator needs it.
+
+    Strawberry logs every error of every request at ERROR with a traceback, so a client's misspelt
+    field or an id of another tenant ("not found") read like incidents and buried the real ones. Here
+    a refusal is one INFO line with its code, and only an unexpected error is an ERROR, once, with its
+    traceback and the request id the client was given to quote (the masking extension answers it as
+    "Unexpected error.")."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        for error in errors:
+            if is_unexpected(error):
+                log.error(
+                    "unexpected error in GraphQL resolver (request %s)",
+                    current_request_id(),
+                    exc_info=error.original_error,
+                )
+            else:
+                code = (error.extensions or {}).get("code") or _input_code(error)
+                log.info("GraphQL request refused (%s): %s", code or "invalid", error.message)
+
+
 class LedgerportMaskErrors(MaskErrors):
     """Keep user-facing errors (with a code), mask everything else."""
 
@@ -73,9 +103,7 @@ class LedgerportMaskErrors(MaskErrors):
 
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
-        original = error.original_error
-        # A GraphQLError raised on purpose (the permission extension's "forbidden") is meant for the client.
-        return original is not None and not isinstance(original, LedgerportError | GraphQLError)
+        return is_unexpected(error)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         out: list[GraphQLError] = []
@@ -93,7 +121,6 @@ class LedgerportMaskErrors(MaskErrors):
                     )
                 )
             elif self._should_mask(error):
-                log.error("unexpected error in GraphQL resolver", exc_info=original)
                 out.append(self.anonymise_error(error))
             else:
                 error = with_input_code(error)

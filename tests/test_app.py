@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from starlette.routing import Route
 
 from app.errors import NotFound
 from app.settings import Environment
-from schema.errors import LedgerportMaskErrors
+from schema.errors import LedgerportMaskErrors, LedgerportSchema
 from tests.helpers import gql, make_token, production_settings
 
 
@@ -62,6 +63,24 @@ async def test_query_depth_and_unknown_fields_are_rejected_with_a_message(client
     assert response.json()["errors"][0]["message"].startswith("Cannot query field 'nope' on type 'Viewer'.")
 
 
+async def test_a_clients_bad_query_is_not_logged_as_an_error_by_either_schema(client, caplog):
+    from schema.portal import schema as portal
+    from schema.staff import schema as staff
+
+    caplog.set_level(logging.INFO)
+    token = await make_token("northwind")
+
+    await gql(client, "{ viewer { nope } }", token)
+
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any(
+        r.getMessage().startswith("GraphQL request refused (invalid): Cannot query field 'nope'")
+        for r in caplog.records
+    )
+    assert isinstance(staff.build_schema(), LedgerportSchema)
+    assert isinstance(portal.build_schema(), LedgerportSchema)
+
+
 @strawberry.type
 class _Query:
     @strawberry.field
@@ -78,7 +97,7 @@ async def tiny_client():
     """A tiny app with only the masking extension, as Starlette's docs test middleware."""
     from strawberry.asgi import GraphQL
 
-    schema = strawberry.Schema(query=_Query, extensions=[LedgerportMaskErrors])
+    schema = LedgerportSchema(query=_Query, extensions=[LedgerportMaskErrors])
     app = Starlette(routes=[Route("/graphql", GraphQL(schema))])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         yield http
@@ -92,6 +111,29 @@ async def test_unexpected_errors_are_masked_and_expected_ones_keep_their_code(ti
     assert "secret" not in str(boom)
     assert missing["errors"][0]["message"] == "no such invoice"
     assert missing["errors"][0]["extensions"] == {"code": "not_found"}
+
+
+async def test_a_refusal_is_one_info_line_and_only_an_unexpected_error_is_an_error_with_its_traceback(
+    tiny_client, caplog
+):
+    caplog.set_level(logging.INFO)
+    await tiny_client.post("/graphql", json={"query": "{ missing }"})
+    await tiny_client.post("/graphql", json={"query": "{ nope }"})
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    refused = [r.getMessage() for r in caplog.records if r.name == "ledgerport.graphql"]
+    assert refused == [
+        "GraphQL request refused (not_found): no such invoice",
+        "GraphQL request refused (invalid): Cannot query field 'nope' on type 'Query'.",
+    ]
+    assert all(r.exc_info is None for r in caplog.records)
+
+    caplog.clear()
+    await tiny_client.post("/graphql", json={"query": "{ boom }"})
+
+    errors = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.name, r.levelname) for r in errors] == [("ledgerport.graphql", "ERROR")]
+    assert isinstance(errors[0].exc_info[1], RuntimeError)
 
 
 async def test_settings_fixture_is_not_production(settings):

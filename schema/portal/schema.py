@@ -10,7 +10,7 @@ from strawberry.tools import merge_types
 from app.observability.graphql import operation_metrics
 from app.portal.access import MAX_PAGE
 from schema.common.scalars import SCALAR_OVERRIDES
-from schema.errors import LedgerportMaskErrors
+from schema.errors import LedgerportMaskErrors, LedgerportSchema
 from schema.guard import Budget, guard
 from schema.portal.account import AccountQuery
 from schema.portal.invitations import InvitationMutation
@@ -56,7 +56,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return LedgerportSchema(
         query=Query,
         mutation=Mutation,
         subscription=PortalSubscription,

@@ -10,7 +10,7 @@ from strawberry.tools import merge_types
 from app.observability.graphql import operation_metrics
 from app.settings import Settings
 from schema.common.scalars import SCALAR_OVERRIDES
-from schema.errors import LedgerportMaskErrors
+from schema.errors import LedgerportMaskErrors, LedgerportSchema
 from schema.guard import Budget, guard
 from schema.staff.access import AccessMutation, AccessQuery
 from schema.staff.alerts import AlertsMutation, AlertsQuery
@@ -105,7 +105,7 @@ def build_schema(settings: Settings | None = None, *, introspection: bool = True
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return LedgerportSchema(
         query=Query,
         mutation=Mutation,
         subscription=StaffSubscription,
