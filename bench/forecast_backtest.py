@@ -34,17 +34,20 @@ def main() -> None:
         f"scored by {facts.as_of}; {time.perf_counter() - t0:.1f} s"
     )
     print()
-    print("| evaluation | invoices (censored) | predictor | MAE days | class accuracy | interval coverage |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| evaluation | invoices (censored) | predictor | MAE days | class accuracy | interval coverage "
+        "| mean interval days |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for e in evaluations:
         for n, s in enumerate(e.scores):
             head = f"{e.kind.replace('_', ' ')} | {e.sample_size} ({e.censored})" if n == 0 else " | "
             if s.mean_absolute_error_days is None:
-                print(f"| {head} | {NAMES[s.predictor]} | untrained | | |")
+                print(f"| {head} | {NAMES[s.predictor]} | untrained | | | |")
                 continue
             print(
                 f"| {head} | {NAMES[s.predictor]} | {s.mean_absolute_error_days:.2f} | {s.class_accuracy:.3f} | "
-                f"{s.interval_coverage:.3f} |"
+                f"{s.interval_coverage:.3f} | {s.mean_interval_days:.1f} |"
             )
 
 

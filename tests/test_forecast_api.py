@@ -174,7 +174,9 @@ async def test_the_cash_forecast_from_the_model_has_a_band_and_adds_up(client, s
 
 MODEL = """
 { payDateModel { trainedAt asOf trainingRows invoices importances { feature importance }
-    evaluations { kind split scoredBy sampleSize trained scores { predictor meanAbsoluteErrorDays } } } }
+    intervalMarginDays calibrationRows
+    evaluations { kind split scoredBy sampleSize trained
+                  scores { predictor meanAbsoluteErrorDays intervalCoverage meanIntervalDays } } } }
 """
 
 
@@ -202,6 +204,11 @@ async def test_the_model_in_use_shows_its_importances_and_the_backtest_it_was_tr
         None if s.mean_absolute_error_days is None else round(s.mean_absolute_error_days, 2)
         for s in again.holdout_dates.scores
     ]
+    # The interval was calibrated on customers set aside from fitting its ends, and says by how much.
+    assert body["calibrationRows"] == trained.calibration_rows > 0
+    assert body["intervalMarginDays"] == trained.interval_margin_days != 0
+    model, on_due, _ = dates["scores"]
+    assert model["meanIntervalDays"] > 0 and on_due["meanIntervalDays"] == 0  # a baseline is a point
     assert lazily is not None and lazily.evaluations == ()
     other = (await gql(client, MODEL, await make_token("cloudly"))).json()["data"]["payDateModel"]
     assert other["trainingRows"] == lazily.rows != trained.rows and other["evaluations"] == []

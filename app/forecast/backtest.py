@@ -36,6 +36,9 @@ class Score:
     mean_absolute_error_days: float | None
     class_accuracy: float | None
     interval_coverage: float | None
+    #: Mean width of the interval in days (high - low): coverage means little without it, since a wide
+    #: enough interval holds everything. None in metrics stored before it was measured.
+    mean_interval_days: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def evaluate(facts: Facts, split: date, horizon: int, scored_by: date, held_out:
     except NotEnoughHistory:
         predicted = None
     average = AverageLate(known, split)
-    tallies = {p: [0.0, 0, 0] for p in PREDICTORS}  # error sum, right class, covered
+    tallies = {p: [0.0, 0, 0, 0.0] for p in PREDICTORS}  # error sum, right class, covered, width sum
     censored = 0
     for index, (inv, at, _) in enumerate(rows):
         is_censored = inv.settled_on is None
@@ -119,6 +122,7 @@ def evaluate(facts: Facts, split: date, horizon: int, scored_by: date, held_out:
             points["model"] = (p.days_late, p.low, p.high, CLASSES.index(p.lateness_class))
         for name, (mid, low, high, klass) in points.items():
             tally = tallies[name]
+            tally[3] += high - low
             if is_censored:
                 tally[0] += max(0.0, actual - mid)
                 tally[1] += klass >= lateness_class(actual)
@@ -132,8 +136,8 @@ def evaluate(facts: Facts, split: date, horizon: int, scored_by: date, held_out:
     def score(name: str) -> Score:
         if not n or (name == "model" and predicted is None):
             return Score(name, None, None, None)
-        error, right, covered = tallies[name]
-        return Score(name, error / n, right / n, covered / n)
+        error, right, covered, width = tallies[name]
+        return Score(name, error / n, right / n, covered / n, width / n)
 
     return Evaluation(
         kind="holdout_customers" if held_out else "holdout_dates",

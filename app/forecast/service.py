@@ -61,6 +61,9 @@ class Trained:
     #: The backtest run when it was trained (hold-out dates, hold-out customers); empty when trained
     #: lazily by a request, which must not wait for two more fits.
     evaluations: tuple[Evaluation, ...] = ()
+    #: Days the interval's ends were moved by calibration, and on how many rows (0: not calibrated).
+    interval_margin_days: float = 0.0
+    calibration_rows: int = 0
 
 
 #: The backtest a scheduled training stores beside its model: hold out the last 90 days' outcomes.
@@ -116,6 +119,8 @@ async def train(scope: Scope, as_of: date, evaluate: bool = False) -> Trained | 
         metrics={
             "training_rows": model.rows,
             "invoices": len(facts.invoices),
+            "interval_margin_days": round(model.margin, 2),
+            "calibration_rows": model.calibration_rows,
             "backtest": [e.to_json() for e in evaluations],
         },
     )
@@ -132,6 +137,8 @@ def _described(stored) -> Trained:
         trained_at=stored.trained_at,
         invoices=int(metrics.get("invoices", 0)),
         evaluations=tuple(Evaluation.from_json(e) for e in metrics.get("backtest", ())),
+        interval_margin_days=float(metrics.get("interval_margin_days", 0.0)),
+        calibration_rows=int(metrics.get("calibration_rows", 0)),
     )
 
 

@@ -30,6 +30,10 @@ class BacktestScore:
     interval_coverage: float | None = strawberry.field(
         description="Share whose outcome fell in the 10%-90% interval (a baseline's interval is its point)."
     )
+    mean_interval_days: float | None = strawberry.field(
+        description="Mean width of that interval in days (0 for a baseline's point); null in scores stored "
+        "before it was measured."
+    )
 
 
 @strawberry.type(description="One evaluation of the backtest: hold-out dates or hold-out customers.")
@@ -65,6 +69,14 @@ class PayDateModelInfo:
     training_rows: int
     invoices: int = strawberry.field(description="Invoices in the facts it was trained on.")
     importances: list[FeatureImportance] = strawberry.field(description="Most important first.")
+    interval_margin_days: float = strawberry.field(
+        description="Days each end of the 10%-90% interval was moved so that it holds 80% of the outcomes of "
+        "customers set aside from fitting it (conformal calibration; negative: narrowed)."
+    )
+    calibration_rows: int = strawberry.field(
+        description="Training rows that calibration was measured on; 0: the interval is not calibrated "
+        "(too little history, or a model stored before calibration)."
+    )
     evaluations: list[BacktestEvaluation] = strawberry.field(
         description="The backtest run when it was trained (hold-out dates, hold-out customers); empty when it "
         "was trained on a request's demand rather than by the schedule or the CLI."
@@ -113,6 +125,7 @@ def _evaluation(e: Evaluation) -> BacktestEvaluation:
                 mean_absolute_error_days=_rounded(s.mean_absolute_error_days, 2),
                 class_accuracy=_rounded(s.class_accuracy, 3),
                 interval_coverage=_rounded(s.interval_coverage, 3),
+                mean_interval_days=_rounded(s.mean_interval_days, 1),
             )
             for s in e.scores
         ],
@@ -154,6 +167,8 @@ class ForecastQuery:
                 for k, v in sorted(trained.importances.items(), key=lambda kv: (-kv[1], kv[0]))
             ],
             evaluations=[_evaluation(e) for e in trained.evaluations],
+            interval_margin_days=trained.interval_margin_days,
+            calibration_rows=trained.calibration_rows,
         )
 
     @strawberry.field(
