@@ -17,17 +17,22 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
+from app import clock
 from app.alerts import service as alerts
 from app.collections import dunning
 from app.ids import encode_id
 from app.ingest.service import import_batch
+from app.jobs import repository as jobs
+from app.jobs import schedules
 from app.models import TENANT_OWNED
 from app.models.enums import StaffRole
 from app.webhooks import catalogue
 from app.webhooks import service as webhooks
-from tests import builders, input_world
+from tests import bank_world, builders, input_world
+from tests.background import run_jobs
+from tests.bank_files import BankTxn, camt053
 from tests.helpers import gql, make_token
 from tests.ingest_batches import with_everything
 from tests.webhook_world import runner
@@ -136,7 +141,7 @@ async def test_every_statement_of_a_representative_api_run_filters_its_tenant(
     assert len(count_queries) > 20, "the run sent the statements it is meant to check"
     found = [(t, s) for t, s in offenders(count_queries.statements) if (t, s.split()[0].upper()) not in KNOWN]
     assert not found, "statements without a tenant_id filter:\n" + "\n".join(
-        f"{t}: {s[:300]}" for t, s in found
+        f"{t}: {s[:3000]}" for t, s in found
     )
 
 
@@ -203,5 +208,85 @@ async def test_every_statement_of_imports_the_portal_jobs_and_webhooks_filters_i
 
     found = [(t, s) for t, s in offenders(count_queries.statements) if (t, s.split()[0].upper()) not in KNOWN]
     assert not found, "statements without a tenant_id filter:\n" + "\n".join(
-        f"{t}: {s[:300]}" for t, s in found
+        f"{t}: {s[:3000]}" for t, s in found
     )
+
+
+BANK_IMPORT = """
+mutation($input: ImportBankStatementInput!) {
+  importBankStatement(input: $input) { summary { posted exceptions } userErrors { code message } }
+}"""
+BANK_EXCEPTIONS = "query { bankExceptions(first: 10) { edges { node { id payerName } } } }"
+BANK_APPLY = """
+mutation($input: ApplyBankLineInput!) {
+  applyBankLine(input: $input) { line { status } userErrors { code message } }
+}"""
+FORECASTS = """
+{ cashForecast(weeks: 4, asOf: "2026-06-30") { invoices weeks { base { expected { amount } } } }
+  payDateModel { trainingRows intervalMarginDays }
+  invoices(first: 5, asOf: "2026-06-30", filter: {openOnly: true})
+    { edges { node { predictedPayDate { date basis } } } } }"""
+#: 12:00 UTC on Monday 1 March 2027: the month-end statements, the weekly pay-date model and every
+#: other schedule of the tenant files are due, in Chicago (northwind) and in Berlin (cloudly).
+SCHEDULED = datetime(2027, 3, 1, 12, tzinfo=UTC)
+
+
+async def test_every_statement_of_cash_application_the_pack_the_forecast_and_the_schedules_filters_its_tenant(
+    client, scope_a, scope_b, registry, tmp_path, monkeypatch, count_queries
+):
+    monkeypatch.setenv("LEDGERPORT_STATEMENTS_DIR", str(tmp_path))
+    world = await bank_world.build(scope_a, scope_b)
+    token = await make_token("northwind", StaffRole.ADMIN)
+    count_queries.reset()
+
+    lines = [
+        BankTxn("T-1", "1000.00", "INV-2026-0001", "Acme Corporation"),
+        BankTxn("T-2", "990.00", "payment", "Cirrus Logistics Ltd"),
+    ]
+    imported = await gql(client, BANK_IMPORT, token, {"input": {"content": camt053(lines).decode()}})
+    assert imported.json()["data"]["importBankStatement"]["summary"] == {"posted": 1, "exceptions": 1}
+    queue = (await gql(client, BANK_EXCEPTIONS, token)).json()["data"]["bankExceptions"]["edges"]
+    invoice_id = encode_id("Invoice", world.inv["INV-2026-0009"].id)
+    applied = await gql(
+        client, BANK_APPLY, token, {"input": {"lineId": queue[0]["node"]["id"], "invoiceIds": [invoice_id]}}
+    )
+    assert applied.json()["data"]["applyBankLine"]["userErrors"] == [], applied.text
+    for fmt in ("xlsx", "pdf"):
+        pack = await client.get(
+            f"/exports/management-pack.{fmt}?asOf=2026-06-30", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert pack.status_code == 200, pack.text
+    forecasts = await gql(client, FORECASTS, token)
+    assert "errors" not in forecasts.json(), forecasts.text
+    with clock.frozen(SCHEDULED):
+        await schedules.tick(registry)
+        ran = await run_jobs(registry)
+    assert ran > 0
+    for kind in ("statements.month_end", "forecast.train"):
+        assert [j.state.value for j in await jobs.of_kind(scope_a, kind)] == ["succeeded"], kind
+    assert list((tmp_path / "northwind" / "2027-02").iterdir()), "the month-end statements were written"
+
+    found = [(t, s) for t, s in offenders(count_queries.statements) if (t, s.split()[0].upper()) not in KNOWN]
+    assert not found, "statements without a tenant_id filter:\n" + "\n".join(
+        f"{t}: {s[:3000]}" for t, s in found
+    )
+
+
+async def test_a_joined_relation_is_read_with_the_tenants_filter_and_a_missing_one_keeps_its_row(
+    scope_a, scope_b, count_queries
+):
+    from app.db.scoping import joined, new_row, scoped
+    from app.models import Alert
+
+    owner = await builders.customer(scope_a, "Joined Ltd")
+    await builders.customer(scope_b, "Other Tenant AG")
+    for customer_id in (owner.id, None):
+        await new_row(
+            Alert, scope_a, customer_id=customer_id, rule="joined", dedupe_key=f"j-{customer_id}", message="m"
+        ).save()
+    count_queries.reset()
+
+    rows = await joined(scoped(Alert, scope_a).filter(rule="joined"), scope_a, "customer").order_by("id")
+
+    assert [(r.customer.legal_name if r.customer else None) for r in rows] == ["Joined Ltd", None]
+    assert len(count_queries) == 1 and offenders(count_queries.statements) == []

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from tortoise.expressions import F, Q, Subquery
 
-from app.db.scoping import new_row, related, scoped
+from app.db.scoping import joined, new_row, related, scoped
 from app.models import Alert, ApprovalGiven, ApprovalRequest, Membership
 from app.models.enums import ApprovalKind, ApprovalState
 from app.scope import Scope
@@ -24,9 +24,7 @@ async def add(scope: Scope, **values) -> ApprovalRequest:
 
 async def get(scope: Scope, request_id: int) -> ApprovalRequest | None:
     return (
-        await scoped(ApprovalRequest, scope)
-        .filter(id=request_id)
-        .select_related("customer")
+        await joined(scoped(ApprovalRequest, scope).filter(id=request_id), scope, "customer")
         .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .first()
     )
@@ -101,9 +99,13 @@ async def mark_escalated(scope: Scope, request_id: int, at: datetime) -> int:
 
 async def past_sla(scope: Scope, now: datetime, limit: int = 500) -> list[ApprovalRequest]:
     return await (
-        scoped(ApprovalRequest, scope)
-        .filter(state=ApprovalState.PENDING, sla_due__lte=now, escalated_at__isnull=True)
-        .select_related("customer")
+        joined(
+            scoped(ApprovalRequest, scope).filter(
+                state=ApprovalState.PENDING, sla_due__lte=now, escalated_at__isnull=True
+            ),
+            scope,
+            "customer",
+        )
         .order_by("sla_due", "id")
         .limit(limit)
     )
@@ -135,7 +137,7 @@ async def inbox(scope: Scope, role: str, principal: str, offset: int, limit: int
     query = _inbox_query(scope, role, principal)
     total = await query.count()
     rows = await (
-        query.select_related("customer")
+        joined(query, scope, "customer")
         .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .order_by("requested_at", "id")
         .offset(offset)
@@ -165,7 +167,7 @@ async def page(
         query = query.filter(Q(requested_by=requested_by))
     total = await query.count()
     rows = await (
-        query.select_related("customer")
+        joined(query, scope, "customer")
         .prefetch_related(*related(ApprovalRequest, scope, "approvals"))
         .order_by("-requested_at", "-id")
         .offset(offset)

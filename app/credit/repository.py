@@ -9,7 +9,7 @@ from datetime import date
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
-from app.db.scoping import new_row, scoped
+from app.db.scoping import joined, new_row, scoped
 from app.models import (
     CreditDocument,
     CreditHold,
@@ -199,12 +199,9 @@ async def add_application(scope: Scope, **values) -> OnboardingApplication:
 
 
 async def application(scope: Scope, application_id: int) -> OnboardingApplication | None:
-    return (
-        await scoped(OnboardingApplication, scope)
-        .filter(id=application_id)
-        .select_related("customer")
-        .first()
-    )
+    return await joined(
+        scoped(OnboardingApplication, scope).filter(id=application_id), scope, "customer"
+    ).first()
 
 
 async def application_of(scope: Scope, customer_id: int) -> OnboardingApplication | None:
@@ -248,7 +245,7 @@ async def waiting_applications(
     ]
     query = _applications(scope, open_steps, source)
     total = await query.count()
-    rows = await query.select_related("customer").order_by("step_since", "id").offset(offset).limit(limit)
+    rows = await joined(query, scope, "customer").order_by("step_since", "id").offset(offset).limit(limit)
     return rows, total
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from tortoise.expressions import Q
 from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 
@@ -58,6 +59,22 @@ def related(model: type[M], scope: Scope, *names: str) -> list[Prefetch | str]:
         is_owned = issubclass(target, TenantOwned)
         out.append(Prefetch(name, queryset=target.filter(tenant_id=scope.tenant_id)) if is_owned else name)
     return out
+
+
+def joined(query: QuerySet[M], scope: Scope, *names: str) -> QuerySet[M]:
+    """``query.select_related(*names)`` with each joined tenant-owned relation filtered by the tenant too:
+    the ORM joins it on its id alone, which Citus cannot route (docs/scaling.md, "Queries"). A relation
+    that may be null keeps the rows without one."""
+    model = query.model
+    for name in names:
+        field = model._meta.fields_map[name]
+        if not issubclass(field.related_model, TenantOwned):
+            continue
+        same_tenant = Q(**{f"{name}__tenant_id": scope.tenant_id})
+        query = query.filter(
+            Q(same_tenant, Q(**{f"{name}_id__isnull": True}), join_type="OR") if field.null else same_tenant
+        )
+    return query.select_related(*names)
 
 
 def new_row(model: type[M], scope: Scope, **values) -> M:

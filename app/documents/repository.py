@@ -217,6 +217,7 @@ async def activity(
         .filter(
             _in_currency(currency, "invoice__currency"),
             invoice__customer_id=customer_id,
+            invoice__tenant_id=scope.tenant_id,
             date__gte=period_from,
             date__lte=period_to,
         )

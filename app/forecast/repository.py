@@ -49,9 +49,12 @@ async def invoice_facts(scope: Scope, as_of: date, flt: CustomerFilter = NO_FILT
 SELECT i.id, i.customer_id, i.currency, i.total, i.issue_date, i.due_date,
        CASE WHEN {_paid_by()} THEN i.last_settlement_on END AS settled_on,
        (SELECT MIN(a.date) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-         WHERE a.invoice_id = i.id AND p.status = 'succeeded' AND a.date <= :as_of) AS first_paid_on,
+         WHERE a.invoice_id = i.id AND {unindexed("a.tenant_id")} = i.tenant_id
+           AND {unindexed("p.tenant_id")} = i.tenant_id AND p.status = 'succeeded' AND a.date <= :as_of
+       ) AS first_paid_on,
        (SELECT MIN(d.opened_on) FROM dispute d
-         WHERE d.invoice_id = i.id AND d.opened_on <= :as_of) AS disputed_on
+         WHERE d.invoice_id = i.id AND {unindexed("d.tenant_id")} = i.tenant_id AND d.opened_on <= :as_of
+       ) AS disputed_on
 FROM invoice i JOIN customer_account cu ON cu.id = i.customer_id
 WHERE i.tenant_id = :tenant_id AND {condition} AND i.status NOT IN ('draft', 'void')
   AND i.issue_date <= :as_of
@@ -104,7 +107,8 @@ async def customer_facts(
         f"""
 SELECT cu.id, cu.risk_rating, cu.credit_limit,
        (SELECT SUM(i.total - i.settled) FROM invoice i
-         WHERE i.customer_id = cu.id AND i.status NOT IN ('draft', 'void')) AS open_now
+         WHERE i.tenant_id = cu.tenant_id AND i.customer_id = cu.id AND i.status NOT IN ('draft', 'void')
+       ) AS open_now
 FROM customer_account cu WHERE {condition}""",
         params,
     )
@@ -140,7 +144,9 @@ async def open_for_forecast(scope: Scope, as_of: date, flt: CustomerFilter) -> l
     sql = f"""
 SELECT o.invoice_id, o.customer_id, o.currency, o.open_amount, o.due_date, {held} AS disputed,
        (SELECT MIN(pr.promised_date) FROM promise_invoice pi JOIN promise_to_pay pr ON pr.id = pi.promise_id
-         WHERE pi.invoice_id = o.invoice_id AND pr.status = 'open' AND pr.promised_date >= :as_of) AS promised
+         WHERE pi.invoice_id = o.invoice_id AND {unindexed("pi.tenant_id")} = :tenant_id
+           AND {unindexed("pr.tenant_id")} = :tenant_id AND pr.status = 'open' AND pr.promised_date >= :as_of
+       ) AS promised
 FROM ({open_items(GroupBy.NONE, condition)}) o{held_join}
 WHERE o.open_amount > 0
 ORDER BY o.invoice_id"""
