@@ -28,6 +28,7 @@ from app.jobs import repository as jobs
 from app.jobs import schedules
 from app.models import TENANT_OWNED
 from app.models.enums import StaffRole
+from app.reports import delivery
 from app.webhooks import catalogue
 from app.webhooks import service as webhooks
 from tests import bank_world, builders, input_world
@@ -262,8 +263,10 @@ async def test_every_statement_of_cash_application_the_pack_the_forecast_and_the
         await schedules.tick(registry)
         ran = await run_jobs(registry)
     assert ran > 0
-    for kind in ("statements.month_end", "forecast.train"):
+    for kind in ("statements.month_end", "forecast.train", "alerts.evaluate"):
         assert [j.state.value for j in await jobs.of_kind(scope_a, kind)] == ["succeeded"], kind
+    # Cloudly's tenant file also emails the management pack on the 1st.
+    assert [j.state.value for j in await jobs.of_kind(scope_b, delivery.KIND)] == ["succeeded"]
     assert list((tmp_path / "northwind" / "2027-02").iterdir()), "the month-end statements were written"
 
     found = [(t, s) for t, s in offenders(count_queries.statements) if (t, s.split()[0].upper()) not in KNOWN]
