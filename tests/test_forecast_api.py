@@ -1,9 +1,10 @@
 """The learned model through the API: predictedPayDate with its interval, class and reasons (trained
-lazily, stored per tenant), the backtest's evaluations, and cashForecast's weeks, currencies, disputes
+by a job the first prediction queues, stored per tenant), the backtest's evaluations, and cashForecast's weeks, currencies, disputes
 and promises. Two tenants everywhere: each gets its own model and sees only its own invoices."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,8 +15,10 @@ from app.db.scoping import new_row
 from app.errors import ValidationFailed
 from app.forecast import collections, repository, service
 from app.ingest import seeder
+from app.jobs import repository as jobs
 from app.models import PromiseInvoice
 from tests import builders
+from tests.background import run_jobs
 from tests.helpers import gql, make_token
 
 TODAY = date(2026, 6, 30)
@@ -36,6 +39,11 @@ BACKTEST = """
     evaluations { kind split scoredBy sampleSize censored trained
                   scores { predictor meanAbsoluteErrorDays classAccuracy intervalCoverage } } } }
 """
+PREDICTIONS_AND_FORECAST = """
+{ cashForecast(weeks: 4, asOf: "2026-06-30") { basis }
+  invoices(first: 5, asOf: "2026-06-30", filter: {openOnly: true})
+    { edges { node { predictedPayDate { basis } } } } }
+"""
 FORECAST = """
 query ($weeks: Int, $filter: CustomerFilter) {
   cashForecast(weeks: $weeks, asOf: "2026-06-30", filter: $filter) {
@@ -54,12 +62,31 @@ async def seeded(scope_a, scope_b):
     await seeder.seed_tenant(scope_b, customers=6, months=20, seed=7, today=TODAY)
 
 
-async def test_given_history_then_open_invoices_are_predicted_by_a_stored_model_with_reasons(
-    client, scope_a, scope_b, seeded
+async def test_given_no_model_the_first_prediction_answers_by_the_rule_and_queues_one_training(
+    client, scope_a, scope_b, seeded, registry
 ):
     token = await make_token("northwind")
 
     with clock.frozen(NOON):
+        # Asked at once, and then with the cash forecast in the same request: all race to queue it.
+        answers = await asyncio.gather(*(gql(client, PREDICTIONS, token, {"first": n}) for n in (20, 5)))
+        both = (await gql(client, PREDICTIONS_AND_FORECAST, token)).json()
+
+    # Nobody waited for a fit: the rule answered every one, and they queued one job.
+    for body in [a.json() for a in answers] + [both]:
+        assert "errors" not in body, body
+        bases = {e["node"]["predictedPayDate"]["basis"] for e in body["data"]["invoices"]["edges"]}
+        assert bases and bases <= {"customer", "tenant", "due_date"}, body
+    assert both["data"]["cashForecast"]["basis"] == "baseline"
+    queued = await jobs.of_kind(scope_a, "forecast.train")
+    assert [(j.key, j.args, j.state.value) for j in queued] == [
+        ("pay-date-model-on-demand@2026-06-30", {"as_of": "2026-06-30"}, "queued")
+    ]
+    assert await jobs.of_kind(scope_b, "forecast.train") == []
+    assert await repository.latest_model(scope_a) is None
+
+    with clock.frozen(NOON):
+        assert await run_jobs(registry) == 1
         body = (await gql(client, PREDICTIONS, token, {"first": 20})).json()
 
     nodes = [e["node"] for e in body["data"]["invoices"]["edges"]]
@@ -74,15 +101,18 @@ async def test_given_history_then_open_invoices_are_predicted_by_a_stored_model_
     stored_a = await repository.latest_model(scope_a)
     assert stored_a is not None and stored_a.as_of == TODAY and stored_a.rows >= 50
     assert set(stored_a.importances) and stored_a.metrics["training_rows"] == stored_a.rows
+    assert len(stored_a.metrics["backtest"]) == 2  # a job has the time to run the backtest too
     assert await repository.latest_model(scope_b) is None  # trained only for the tenant that asked
+    assert len(await jobs.of_kind(scope_a, "forecast.train")) == 1  # a model in use queues no more
 
 
 async def test_predictions_of_a_page_take_the_same_statements_whatever_its_size(
     client, scope_a, scope_b, seeded, count_queries
 ):
     token = await make_token("northwind")
+    await service.train(scope_a, TODAY)
     with clock.frozen(NOON):
-        await gql(client, PREDICTIONS, token, {"first": 2})  # trains and stores the model
+        await gql(client, PREDICTIONS, token, {"first": 2})  # the token's first use, by the model
         count_queries.reset()
         await gql(client, PREDICTIONS, token, {"first": 3})
         small = len(count_queries)
@@ -158,6 +188,7 @@ async def test_the_cash_forecast_spreads_open_amounts_less_disputes_and_follows_
 
 
 async def test_the_cash_forecast_from_the_model_has_a_band_and_adds_up(client, scope_a, scope_b, seeded):
+    await service.train(scope_a, TODAY)
     with clock.frozen(NOON):
         body = (await gql(client, FORECAST, await make_token("northwind"), {"weeks": 13})).json()
     open_now = await repository.open_for_forecast(scope_a, TODAY, service.NO_FILTER)
@@ -189,7 +220,7 @@ async def test_the_model_in_use_shows_its_importances_and_the_backtest_it_was_tr
     with clock.frozen(NOON):
         trained = await service.train(scope_a, TODAY, evaluate=True)
         body = (await gql(client, MODEL, token)).json()["data"]["payDateModel"]
-        lazily = await service.train(scope_b, TODAY)  # as a request's demand trains it: no backtest
+        lazily = await service.train(scope_b, TODAY)  # without the backtest
 
     assert (body["asOf"], body["trainingRows"]) == ("2026-06-30", trained.rows)
     assert body["trainedAt"].startswith("2026-06-30T17:00")

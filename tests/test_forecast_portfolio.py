@@ -19,6 +19,7 @@ from app.forecast.features import FEATURES, Featurizer
 from app.forecast.model import PayDateModel
 from app.ingest import seeder
 from tests import builders
+from tests.background import run_jobs
 
 TODAY = date(2026, 6, 30)
 LATE_MEAN = FEATURES.index("portfolio_late_mean")
@@ -99,7 +100,9 @@ async def test_a_page_of_one_customer_gets_the_portfolio_features_training_gave_
     )
 
 
-async def test_a_model_stored_with_other_feature_columns_is_retrained_not_used(scope_a, scope_b, seeded):
+async def test_a_model_stored_with_other_feature_columns_is_retrained_not_used(
+    scope_a, scope_b, seeded, registry
+):
     await service.train(scope_a, TODAY)
     stored = await repository.latest_model(scope_a)
     old = PayDateModel.loads(bytes(stored.payload))
@@ -107,8 +110,11 @@ async def test_a_model_stored_with_other_feature_columns_is_retrained_not_used(s
     stored.payload = old.dumps()
     await stored.save()
 
+    assert await service.model_for(scope_a, TODAY) is None  # not fed columns it was not fitted on
+    # The queued training is not skipped for finding a model as of the same day: that one is stale.
+    assert await run_jobs(registry) == 1
     model = await service.model_for(scope_a, TODAY)
 
-    assert model.is_current()
+    assert model is not None and model.is_current()
     assert (await repository.latest_model(scope_a)).id != stored.id
     assert await repository.latest_model(scope_b) is None

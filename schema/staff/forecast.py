@@ -78,8 +78,8 @@ class PayDateModelInfo:
         "(too little history, or a model stored before calibration)."
     )
     evaluations: list[BacktestEvaluation] = strawberry.field(
-        description="The backtest run when it was trained (hold-out dates, hold-out customers); empty when it "
-        "was trained on a request's demand rather than by the schedule or the CLI."
+        description="The backtest run when it was trained (hold-out dates, hold-out customers); empty for a "
+        "model stored without one."
     )
 
 
