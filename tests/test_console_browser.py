@@ -15,8 +15,11 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 from app.auth import sessions
+from app.ids import encode_id
+from app.models import Invoice
 from app.models.enums import StaffRole
 from app.tenancy.service import system_scope
+from tests import builders
 from tests.console_browser import (
     api_tiles,
     audited_context,
@@ -363,3 +366,54 @@ async def test_staff_snooze_an_alert_and_record_a_payment_against_two_chosen_inv
     assert "REMIT-18" not in [e["node"]["reference"] for e in their_payments["payments"]["edges"]]
 
     assert foreign == [], "\n".join(foreign)
+
+
+async def test_a_payment_can_be_ticked_against_an_invoice_past_the_first_hundred(
+    live_server, console_page, providers, auth_registry
+):
+    page = console_page
+    world = await console_world(auth_registry, providers)
+    token = await make_token("northwind", StaffRole.ADMIN)
+    scope = await system_scope("northwind")
+    many = await builders.customer(scope, "Hundred And Three Invoices Ltd")
+    start = date(2026, 1, 1)
+    for n in range(103):  # due one a day: the list, oldest due first, ends with the latest
+        issued = start + timedelta(days=n)
+        await builders.invoice(
+            scope, many, 10_000 + n, issued.isoformat(), (issued + timedelta(days=30)).isoformat(),
+            number=f"MANY-{n + 1:03d}",
+        )  # fmt: skip
+    await console_sign_in(
+        page, live_server, world.subs["northwind-admin"], "/console/payments", "Northwind Components Ltd"
+    )
+    await ready(page)
+
+    await page.get_by_label("Find customer").fill("Hundred And Three")
+    picker = page.locator("select[name=customer]")
+    await picker.locator("option", has_text="Hundred And Three").wait_for(state="attached")
+    await picker.select_option(encode_id("Customer", many.id))
+    form = page.get_by_role("form", name="Record a payment")
+    boxes = form.locator("input[type=checkbox]")
+    await boxes.first.wait_for()
+    assert await boxes.count() == 100
+    assert "100 of 103 shown" in await form.locator(".more").inner_text()
+    await form.get_by_role("button", name="Show more invoices").click()
+    await form.get_by_label("MANY-103, due").wait_for()
+    assert await boxes.count() == 103 and await form.locator(".more").count() == 0
+    await checked_at_both_widths(page, "payments-more-invoices")
+
+    await form.get_by_label("MANY-103, due").check()
+    await form.get_by_label("Amount", exact=True).fill("101.02")
+    await form.get_by_label("Reference").fill("REMIT-103")
+    await form.get_by_label("Allocation").select_option("AS_SELECTED")
+    await form.get_by_role("button", name="Record payment").click()
+    await page.get_by_role("status", name="Payment recorded").wait_for()
+
+    payments = await staff_api(
+        live_server, token, PAYMENTS_OF, f={"customerId": encode_id("Customer", many.id)}
+    )
+    recorded = next(e["node"] for e in payments["payments"]["edges"] if e["node"]["reference"] == "REMIT-103")
+    last = await Invoice.get(tenant_id=scope.tenant_id, number="MANY-103")
+    assert [(a["invoiceId"], a["amount"]["amount"]) for a in recorded["allocations"]] == [
+        (encode_id("Invoice", last.id), "101.02")
+    ]

@@ -17,6 +17,8 @@ import { day, money } from "../format";
 import { useQuery } from "../hooks";
 
 type Recorded = NonNullable<RecordPaymentMutation["recordPayment"]["payment"]>;
+type Invoices = NonNullable<OpenInvoicesQuery["customer"]>["invoices"];
+type Page = Pick<Invoices, "edges" | "pageInfo">;
 
 function Result({ payment }: { payment: Recorded }) {
   const allocated = payment.allocations.reduce((sum, a) => sum + Number(a.amount.amount), 0);
@@ -48,6 +50,15 @@ export function RecordPaymentForm({ customerId, done }: { customerId: string; do
   const { busy, message, submit: send } = useSubmit();
   const [chosen, setChosen] = useState<string[]>([]); // in the order ticked
   const [recorded, setRecorded] = useState<Recorded | null>(null);
+  // Pages after the first, fetched on demand ("Show more"): a customer may have thousands open.
+  const [later, setLater] = useState<Page[]>([]);
+  const more = useSubmit();
+  const showMore = (after: string) =>
+    more.submit(async () => {
+      const next = (await request<OpenInvoicesQuery, OpenInvoicesQueryVariables>(invoicesDoc, { id: customerId, after })).customer;
+      if (next) setLater((pages) => [...pages, next.invoices]);
+      return { userErrors: [] };
+    });
   const toggle = (id: string, on: boolean) => setChosen((ids) => (on ? [...ids.filter((x) => x !== id), id] : ids.filter((x) => x !== id)));
   const submit = (event: Event) => {
     event.preventDefault();
@@ -72,6 +83,7 @@ export function RecordPaymentForm({ customerId, done }: { customerId: string; do
       () => {
         (event.target as HTMLFormElement).reset();
         setChosen([]);
+        setLater([]);
         state.reload();
         done?.();
       },
@@ -79,66 +91,79 @@ export function RecordPaymentForm({ customerId, done }: { customerId: string; do
   };
   return (
     <Frame state={state}>
-      {({ customer: c }) => (
-        <form class="payment-form" onSubmit={submit} aria-label="Record a payment">
-          <fieldset class="invoice-pick">
-            <legend>Invoices this payment is for ({c.invoices.totalCount} open; none ticked: oldest due first over all)</legend>
-            {c.invoices.edges.length === 0 ? (
-              <p>No open invoices.</p>
-            ) : (
-              <ul>
-                {c.invoices.edges.map(({ node: i }) => (
-                  <li key={i.id}>
-                    <label>
-                      <input type="checkbox" name="invoice" value={i.id} checked={chosen.includes(i.id)} onChange={(e) => toggle(i.id, (e.target as HTMLInputElement).checked)} />
-                      {i.number}, due {day(i.dueDate)}, open {money(i.openAmount)}
-                      {chosen.includes(i.id) && chosen.length > 1 ? ` (#${chosen.indexOf(i.id) + 1})` : ""}
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </fieldset>
-          <div class="inline-form">
-            <label>
-              Amount
-              <input name="amount" required inputMode="decimal" />
-            </label>
-            <label>
-              Currency
-              <input name="currency" required defaultValue={c.currency} size={4} />
-            </label>
-            <label>
-              Received
-              <input name="receivedDate" type="date" required defaultValue={c.asOf} />
-            </label>
-            <label>
-              Method
-              <select name="method">
-                <option value="WIRE">Wire</option>
-                <option value="CHECK">Check</option>
-                <option value="ACH">ACH</option>
-              </select>
-            </label>
-            <label>
-              Reference
-              <input name="reference" />
-            </label>
-            <label>
-              Allocation
-              <select name="allocation">
-                <option value="OLDEST_FIRST">Oldest due first</option>
-                <option value="AS_SELECTED">In the order ticked</option>
-              </select>
-            </label>
-            <button type="submit" disabled={busy}>
-              Record payment
-            </button>
-            <Refusal message={message} />
-          </div>
-          {recorded && <Result payment={recorded} />}
-        </form>
-      )}
+      {({ customer: c }) => {
+        const edges = [c.invoices, ...later].flatMap((p) => p.edges);
+        const last = later.length ? later[later.length - 1].pageInfo : c.invoices.pageInfo;
+        return (
+          <form class="payment-form" onSubmit={submit} aria-label="Record a payment">
+            <fieldset class="invoice-pick">
+              <legend>Invoices this payment is for ({c.invoices.totalCount} open; none ticked: oldest due first over all)</legend>
+              {edges.length === 0 ? (
+                <p>No open invoices.</p>
+              ) : (
+                <ul>
+                  {edges.map(({ node: i }) => (
+                    <li key={i.id}>
+                      <label>
+                        <input type="checkbox" name="invoice" value={i.id} checked={chosen.includes(i.id)} onChange={(e) => toggle(i.id, (e.target as HTMLInputElement).checked)} />
+                        {i.number}, due {day(i.dueDate)}, open {money(i.openAmount)}
+                        {chosen.includes(i.id) && chosen.length > 1 ? ` (#${chosen.indexOf(i.id) + 1})` : ""}
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {last.hasNextPage && last.endCursor && (
+                <p class="more">
+                  {edges.length} of {c.invoices.totalCount} shown{" "}
+                  <button type="button" disabled={more.busy} onClick={() => showMore(last.endCursor as string)}>
+                    Show more invoices
+                  </button>
+                  <Refusal message={more.message} />
+                </p>
+              )}
+            </fieldset>
+            <div class="inline-form">
+              <label>
+                Amount
+                <input name="amount" required inputMode="decimal" />
+              </label>
+              <label>
+                Currency
+                <input name="currency" required defaultValue={c.currency} size={4} />
+              </label>
+              <label>
+                Received
+                <input name="receivedDate" type="date" required defaultValue={c.asOf} />
+              </label>
+              <label>
+                Method
+                <select name="method">
+                  <option value="WIRE">Wire</option>
+                  <option value="CHECK">Check</option>
+                  <option value="ACH">ACH</option>
+                </select>
+              </label>
+              <label>
+                Reference
+                <input name="reference" />
+              </label>
+              <label>
+                Allocation
+                <select name="allocation">
+                  <option value="OLDEST_FIRST">Oldest due first</option>
+                  <option value="AS_SELECTED">In the order ticked</option>
+                </select>
+              </label>
+              <button type="submit" disabled={busy}>
+                Record payment
+              </button>
+              <Refusal message={message} />
+            </div>
+            {recorded && <Result payment={recorded} />}
+          </form>
+        );
+      }}
     </Frame>
   );
 }

@@ -435,10 +435,11 @@ export type NoteSupportRequestMutation = { addInternalNote: { supportRequest: { 
 
 export type OpenInvoicesQueryVariables = Exact<{
   id: string;
+  after?: string | null | undefined;
 }>;
 
 
-export type OpenInvoicesQuery = { customer: { id: string, name: string, currency: string, asOf: string, invoices: { totalCount: number, edges: Array<{ node: { id: string, number: string, dueDate: string, openAmount: { amount: string, currencyCode: string } } }> } } };
+export type OpenInvoicesQuery = { customer: { id: string, name: string, currency: string, asOf: string, invoices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, number: string, dueDate: string, openAmount: { amount: string, currencyCode: string } } }> } } };
 
 export type OverviewQueryVariables = Exact<{
   asOf?: string | null | undefined;
