@@ -83,3 +83,14 @@ async def working_copy(
     url = f"sqlite://{work}"
     await lifecycle.apply_migrations(url)
     return url, seeded_s
+
+
+async def vacuum(url: str) -> None:
+    """Vacuum and analyse the freshly seeded PostgreSQL database, as autovacuum soon would."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()

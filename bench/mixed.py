@@ -153,17 +153,6 @@ async def measure_one(args, url, options, data_line, counts, work, mix_small, mi
         print(row(kind.name, clients, alone.get(kind.name), mixed[kind.name], elapsed))
 
 
-async def vacuum(url: str) -> None:
-    """Vacuum and analyse the freshly seeded PostgreSQL database, as autovacuum soon would."""
-    import asyncpg
-
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-    try:
-        await conn.execute("VACUUM ANALYZE")
-    finally:
-        await conn.close()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -201,7 +190,7 @@ async def main() -> None:
             t0 = time.perf_counter()
             await demo_data.seed_demo(url, registry, args.customers, args.months, DEMO_SEED, today)
             seeded = f"Demo data (seeded through ingest in {time.perf_counter() - t0:.0f} s)"
-            await vacuum(url)
+            await demo_data.vacuum(url)
             await measure(args, url, registry, seeded, work)
         finally:
             await scratch.drop_database(admin, url)

@@ -1,8 +1,9 @@
 """arTrend's twelve month ends on the demo's SQLite data: one pass against a date at a time.
 
-Run: ``.venv/bin/python -m bench.trend [--runs 5] [--filter-region EMEA]``. It takes the demo's database
-(``bench/demo_data.py``: northwind 8,000 customers and cloudly 300, 24 months, seed 42; seeded once and
-cached) and times, in the same run and on the same data:
+Run: ``.venv/bin/python -m bench.trend [--runs 5] [--filter-region EMEA] [--engine postgres]``. It takes
+the demo's database (``bench/demo_data.py``: northwind 8,000 customers and cloudly 300, 24 months, seed
+42; on SQLite seeded once and cached, on PostgreSQL seeded into a scratch database, vacuumed and
+analysed, and dropped after) and times, in the same run and on the same data:
 
 - **one pass**: ``month_end_aggregates`` (what ``arTrend`` uses), the aging and unapplied cash of the
   twelve month ends and the month end before them;
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from app.customers.filters import NO_FILTER, CustomerFilter
-from app.db import lifecycle
+from app.db import lifecycle, scratch
 from app.demo.data import DEMO_DATA, DEMO_SEED
 from app.receivables import repository
 from app.receivables.buckets import buckets_from_edges
@@ -97,6 +98,27 @@ def line(name: str, times: list[float]) -> str:
     return f"| {name} | {statistics.median(times):,.0f} | {min(times):,.0f} | {max(times):,.0f} |"
 
 
+async def measure(url: str, registry: TenantRegistry, args, today: date):
+    """The three timings on the database at ``url``: (one pass ms, its figures, baseline ms, its figures,
+    service ms)."""
+    config = registry.require("northwind").config
+    await lifecycle.open_database(url)
+    try:
+        await sync_tenants(registry)
+        scope = await system_scope("northwind")
+        flt = CustomerFilter(region=args.filter_region) if args.filter_region else NO_FILTER
+        points = month_ends(today, args.months)
+        dates = [points[0] - timedelta(days=points[0].day), *points]
+        buckets = buckets_from_edges(config.aging.buckets)
+        await one_pass(scope, flt, dates, buckets)  # warm the page cache
+        new_ms, new = await timed(args.runs, lambda: one_pass(scope, flt, dates, buckets))
+        old_ms, old = await timed(args.runs, lambda: baseline(scope, flt, dates, buckets))
+        service_ms, _ = await timed(args.runs, lambda: month_end_figures(scope, config, points, flt))
+    finally:
+        await lifecycle.close_database()
+    return new_ms, new, old_ms, old, service_ms
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -105,32 +127,35 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--filter-region", default=None)
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     registry = TenantRegistry.load(ROOT / "tenants")
     config = registry.require("northwind").config
     today = config.today()
     with tempfile.TemporaryDirectory(prefix="ledgerport-trend-") as work:
-        url, seeded_s = await demo_data.working_copy(
-            registry, Path(work), customers=args.customers, months=DEMO_DATA["northwind"][1], seed=DEMO_SEED,
-            today=today,
-        )  # fmt: skip
-        await lifecycle.open_database(url)
-        try:
-            await sync_tenants(registry)
-            scope = await system_scope("northwind")
-            flt = CustomerFilter(region=args.filter_region) if args.filter_region else NO_FILTER
-            points = month_ends(today, args.months)
-            dates = [points[0] - timedelta(days=points[0].day), *points]
-            buckets = buckets_from_edges(config.aging.buckets)
-            await one_pass(scope, flt, dates, buckets)  # warm the page cache
-            new_ms, new = await timed(args.runs, lambda: one_pass(scope, flt, dates, buckets))
-            old_ms, old = await timed(args.runs, lambda: baseline(scope, flt, dates, buckets))
-            service_ms, _ = await timed(args.runs, lambda: month_end_figures(scope, config, points, flt))
-        finally:
-            await lifecycle.close_database()
+        if args.engine == "sqlite":
+            url, seeded_s = await demo_data.working_copy(
+                registry, Path(work), customers=args.customers, months=DEMO_DATA["northwind"][1], seed=DEMO_SEED,
+                today=today,
+            )  # fmt: skip
+            new_ms, new, old_ms, old, service_ms = await measure(url, registry, args, today)
+        else:
+            url, admin = await scratch.create_database(args.database_url, "ledgerport_trend")
+            try:
+                t0 = time.perf_counter()
+                await demo_data.seed_demo(
+                    url, registry, args.customers, DEMO_DATA["northwind"][1], DEMO_SEED, today
+                )
+                seeded_s = time.perf_counter() - t0
+                await demo_data.vacuum(url)
+                new_ms, new, old_ms, old, service_ms = await measure(url, registry, args, today)
+            finally:
+                await scratch.drop_database(admin, url)
+    flt = CustomerFilter(region=args.filter_region) if args.filter_region else NO_FILTER
     assert new == old, "the one pass and the baseline disagree"
     load = os.getloadavg()[0]
-    print(f"demo data ({args.customers} customers), {len(dates)} dates to {today}, filter {flt}, "
+    print(f"{args.engine}, demo data ({args.customers} customers), {args.months + 1} dates to {today}, filter {flt}, "
           f"{args.runs} runs, load average {load:.1f}, seeded in {seeded_s or 0:.0f} s (0: cached)")  # fmt: skip
     print("| work | p50 ms | min ms | max ms |\n|---|---|---|---|")
     print(line("one pass (month_end_aggregates)", new_ms))
