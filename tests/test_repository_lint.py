@@ -103,3 +103,50 @@ def test_the_scan_covers_services_and_schema():
 
     assert "app/auth/tokens.py" in scanned and "schema/staff/viewer.py" in scanned
     assert "app/auth/repository.py" not in scanned
+
+
+def _tenant_relations() -> set[str]:
+    """Names of the foreign keys (on any tenant-owned model) to a tenant-owned model: the ORM joins them
+    on the id alone. Read from the fields' ``"models.X"`` references, without initialising Tortoise."""
+    names = set()
+    for model in TENANT_OWNED:
+        for name, field in model._meta.fields_map.items():
+            target = getattr(field, "model_name", None)
+            if isinstance(target, str) and target.removeprefix("models.") in MODEL_NAMES:
+                names.add(name)
+    return names
+
+
+def unscoped_joins_in(source: str, filename: str, relations: set[str]) -> list[str]:
+    """``.select_related("customer")`` on a tenant-owned relation: it joins that table on its id alone,
+    which Citus cannot route (docs/scaling.md, "Queries"); ``scoping.joined`` filters it by the tenant."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "select_related"
+        ):
+            named = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            for name in named:
+                if name.split("__")[0] in relations:
+                    found.append(f"{filename}:{node.lineno}: select_related({name!r}); use scoping.joined")
+    return found
+
+
+def test_every_join_to_a_tenant_owned_relation_goes_through_scoping_joined():
+    relations = _tenant_relations()
+    assert {"customer", "invoice", "payment", "endpoint"} <= relations
+    assert "user" not in relations and "tenant" not in relations  # global tables: a plain join is fine
+    problems = []
+    for top in ("app", "schema"):
+        for path in (ROOT / top).rglob("*.py"):
+            if path == ROOT / "app/db/scoping.py":
+                continue
+            problems += unscoped_joins_in(
+                path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)), relations
+            )
+
+    assert problems == []
+    caught = unscoped_joins_in('q.select_related("customer")\nq.select_related("user")', "r.py", relations)
+    assert caught == ["r.py:1: select_related('customer'); use scoping.joined"]

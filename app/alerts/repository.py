@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 
 from app.customers.filters import CustomerFilter
 from app.customers.repository import customer_condition
-from app.db.scoping import new_row, scoped
+from app.db.scoping import joined, new_row, scoped
 from app.db.sql import as_int, dialect, fetch_all
 from app.models import Alert, AlertEvent
 from app.models.enums import AlertSeverity, AlertStatus
@@ -199,7 +199,7 @@ ORDER BY {_ORDER_SQL[order]} LIMIT :limit OFFSET :offset"""
     if not rows:  # an empty page (first: 0, or past the end) still tells how many match
         return [], await count(scope, flt)
     ids = [int(r["id"]) for r in rows]
-    found = {a.id: a for a in await scoped(Alert, scope).filter(id__in=ids).select_related("customer")}
+    found = {a.id: a for a in await joined(scoped(Alert, scope).filter(id__in=ids), scope, "customer")}
     return [found[i] for i in ids if i in found], int(rows[0]["total_rows"])
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from app.db.scoping import new_row, scoped
+from app.db.scoping import joined, new_row, scoped
 from app.models import (
     CreditNote,
     Invoice,
@@ -97,17 +97,14 @@ def _deliveries(scope: Scope) -> QuerySet[WebhookDelivery]:
 
 async def delivery(scope: Scope, delivery_id: int) -> WebhookDelivery | None:
     """A delivery of a live endpoint, with its endpoint and event loaded."""
-    return (
-        await _deliveries(scope)
-        .filter(id=delivery_id, endpoint__deleted_at=None)
-        .select_related("endpoint", "event")
-        .first()
-    )
+    return await joined(
+        _deliveries(scope).filter(id=delivery_id, endpoint__deleted_at=None), scope, "endpoint", "event"
+    ).first()
 
 
 async def delivery_for_job(scope: Scope, delivery_id: int) -> WebhookDelivery | None:
     """A delivery whatever became of its endpoint (the job must see that it was deleted)."""
-    return await _deliveries(scope).filter(id=delivery_id).select_related("endpoint", "event").first()
+    return await joined(_deliveries(scope).filter(id=delivery_id), scope, "endpoint", "event").first()
 
 
 async def deliveries_page(
@@ -131,7 +128,7 @@ async def deliveries_page(
     if since is not None:
         query = query.filter(created_at__gte=since)
     total = await query.count()
-    rows = await query.order_by("-created_at", "-id").offset(offset).limit(limit).select_related("event")
+    rows = await joined(query, scope, "event").order_by("-created_at", "-id").offset(offset).limit(limit)
     return list(rows), total
 
 
