@@ -16,6 +16,7 @@ import httpx
 import pytest
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.exceptions import OperationalError
 
 from app.db import lifecycle, scratch
 from app.db.sql import fetch_all
@@ -150,14 +151,35 @@ async def _empty_all_tables() -> None:
     if conn.capabilities.dialect == "postgres":
         # The queue engine's rows too: a wake-up left by one test must not run a job of the next.
         tables += ["pgqueuer", "pgqueuer_log"]
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        await _empty_postgres_tables(conn, tables)
     else:
         await conn.execute_script(
             "PRAGMA foreign_keys = OFF;"
             + "".join(f'DELETE FROM "{t}";' for t in tables)
             + "PRAGMA foreign_keys = ON;"
         )
+
+
+async def _empty_postgres_tables(conn, tables: list[str]) -> None:
+    """What ``TRUNCATE <all> RESTART IDENTITY CASCADE`` does, in ~5 ms rather than ~210 ms: a TRUNCATE
+    makes new files for every table it names, and that was a seventh of the suite's time. The tables
+    holding rows are deleted from with the foreign-key triggers off (one transaction, so in no order),
+    and every sequence starts again at 1. A role that may not set ``session_replication_role`` (not a
+    superuser) gets the TRUNCATE."""
+    probe = " UNION ALL ".join(f"SELECT '{t}' AS t WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    full = [row["t"] for row in await conn.execute_query_dict(probe)]
+    restart = (
+        "SELECT setval(c.oid, 1, false) FROM pg_class c "
+        "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace;"
+    )
+    deletes = "".join(f'DELETE FROM "{t}";' for t in full)
+    try:
+        await conn.execute_script(
+            f"BEGIN; SET LOCAL session_replication_role = replica; {deletes} {restart} COMMIT;"
+        )
+    except OperationalError:
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
