@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from tortoise.transactions import in_transaction
 
@@ -9,8 +11,12 @@ from app.db.sql import dialect, fetch_all
 from app.jobs import repository
 from app.jobs.enqueue import NotInTransaction, enqueue
 from app.jobs.handlers import UnknownJobKind
+from app.models import CustomerAccount
 from app.models.enums import JobState
-from tests import job_probes  # noqa: F401  (registers the probe kinds)
+from tests import (
+    builders,
+    job_probes,  # noqa: F401  (registers the probe kinds)
+)
 
 
 async def engine_rows() -> int:
@@ -62,3 +68,29 @@ async def test_given_an_unknown_kind_then_enqueue_names_the_known_ones(scope_a):
     with pytest.raises(UnknownJobKind, match=r"no handler for job kind 'nope'.*email\.send"):
         async with in_transaction():
             await enqueue(scope_a, "nope", "k")
+
+
+async def test_given_two_transactions_queueing_one_key_at_once_then_one_job_and_both_changes_commit(scope_a):
+    """On PostgreSQL the second insert waits for the first transaction and then meets the unique key;
+    that must undo only the insert, not the second change (SQLite runs the two one after the other)."""
+    queued = asyncio.Event()
+
+    async def change(name: str, hold: bool) -> int | None:
+        async with in_transaction():
+            await builders.customer(scope_a, name)
+            job_id = await enqueue(scope_a, "test.record", "at-once", {"log": "x"})
+            if hold:  # the job row is written, not committed, while the other change checks the key
+                queued.set()
+                await asyncio.sleep(0.3)
+            return job_id
+
+    async def second() -> int | None:
+        await queued.wait()
+        return await change("Second Ltd", hold=False)
+
+    first_id, second_id = await asyncio.gather(change("First Ltd", hold=True), second())
+
+    assert first_id is not None and second_id is None
+    assert [j.id for j in await repository.of_kind(scope_a, "test.record")] == [first_id]
+    names = {c.legal_name for c in await CustomerAccount.filter(tenant_id=scope_a.tenant_id)}
+    assert names == {"First Ltd", "Second Ltd"}

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import clock
@@ -178,18 +177,12 @@ async def _current_model(scope: Scope) -> PayDateModel | None:
 
 async def _queue_training(scope: Scope, today: date) -> None:
     """Queue ``forecast.train`` as of ``today`` (the tenant's, as the caller has it). Predictions asked
-    for at once (the resolvers of one request, or requests on several connections) race between the
-    key's check and its insert; the loser finds the job queued, which is all it wanted."""
-    try:
-        async with in_transaction():
-            queued = await enqueue(
-                _tenant_wide(scope),
-                "forecast.train",
-                ON_DEMAND.format(today=today),
-                {"as_of": today.isoformat()},
-            )
-    except IntegrityError:
-        queued = None
+    for at once (the resolvers of one request, or requests on several connections) all enqueue the one
+    key; all but the first find it queued (``enqueue`` is a no-op then, even mid-race)."""
+    async with in_transaction():
+        queued = await enqueue(
+            _tenant_wide(scope), "forecast.train", ON_DEMAND.format(today=today), {"as_of": today.isoformat()}
+        )
     if queued is not None:
         log.info("forecast: %s has no current model; training queued as of %s", scope.tenant_slug, today)
 

@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import clock
@@ -99,11 +98,8 @@ async def tick(tenants: TenantRegistry) -> int:
         for schedule in schedules_of(config):
             period = schedule.period_start(now, config.timezone)
             args = {**schedule.args, "schedule": schedule.name, "period": period.isoformat()}
-            try:
-                async with in_transaction():
-                    job_id = await enqueue(scope, schedule.kind, schedule.key(period), args)
-            except IntegrityError:
-                job_id = None  # another worker queued this period between our check and our insert
+            async with in_transaction():  # another worker queueing this period too: enqueue's no-op
+                job_id = await enqueue(scope, schedule.kind, schedule.key(period), args)
             if job_id is not None:
                 queued += 1
                 log.info("scheduled %s for %s, period %s", schedule.name, config.slug, period.isoformat())
